@@ -1,0 +1,262 @@
+//! Diagnostics: every problem the planner finds, each with a stable code, a severity, the
+//! JSON Pointer of the offending spec field and, where two fields clash, the other ones.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Stable diagnostic codes (SPEC.md §4). New codes may be added; none is ever renamed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    /// Not a valid address or CIDR.
+    CidrSyntax,
+    /// Host bits set (`10.1.2.3/16`).
+    CidrHostBits,
+    /// An IPv6 value written in a non-canonical spelling; accepted and normalised (RFC 5952).
+    CidrNormalized,
+    /// Two ranges that must be disjoint overlap.
+    CidrOverlap,
+    /// Overlaps a reserved range (loopback, link-local, multicast, CGNAT, …).
+    ReservedRange,
+    /// DC range inside 100.0.0.0/8 outside 100.64.0.0/10, where cloud services live.
+    CloudServiceRange,
+    /// VPC CIDR outside the private blocks or with a mask outside /8../24.
+    VpcCidrInvalid,
+    /// vSwitch not inside the VPC.
+    VswitchOutsideVpc,
+    /// vSwitch mask outside /16../29 (IPv6: not /64).
+    VswitchMask,
+    /// A DC range equals or sits inside a vSwitch: a VPC route cannot point there.
+    RouteInsideVswitch,
+    /// DC pod range inside the VPC CIDR but in no vSwitch.
+    PodCidrInVpc,
+    /// DC node or peering range inside the VPC CIDR but in no vSwitch.
+    DcRangeInVpc,
+    /// DC pod range cannot hold maxNodes × the addresses each node takes.
+    PodCidrCapacity,
+    /// Pod vSwitches of a zone hold fewer usable IPs than the cloud pods planned there.
+    VswitchCapacity,
+    /// The ENIs of the instance type allow too few pods for a node to join.
+    TerwayPodsPerNode,
+    /// cloud.maxPodsPerNode asks for more pods than the ENIs of the instance type allow.
+    TerwayPodsLimit,
+    /// More security groups than Terway accepts.
+    SecurityGroupLimit,
+    /// Calico block size out of range or larger than the pool.
+    CalicoBlockSize,
+    /// Full BGP mesh with more than 100 nodes.
+    MeshTooLarge,
+    /// Fewer than two route reflectors: one failure cuts the DC pods off.
+    RouteReflectorRedundancy,
+    /// More than 110 prefixes would be advertised to one VBR BGP peer.
+    VbrRouteLimit,
+    /// AS number out of range, reserved, or equal across an eBGP session.
+    AsnInvalid,
+    /// VBR gateway IPs or VLAN invalid.
+    VbrGateway,
+    /// The requested mode contradicts the size/performance rules.
+    ModeMismatch,
+    /// Structural problem: unknown key, wrong type, missing field, value out of range.
+    SpecInvalid,
+    /// The text is not JSON or YAML at all.
+    SpecSyntax,
+}
+
+impl Code {
+    /// Every code, in declaration order.
+    pub const ALL: [Code; 26] = [
+        Code::CidrSyntax,
+        Code::CidrHostBits,
+        Code::CidrNormalized,
+        Code::CidrOverlap,
+        Code::ReservedRange,
+        Code::CloudServiceRange,
+        Code::VpcCidrInvalid,
+        Code::VswitchOutsideVpc,
+        Code::VswitchMask,
+        Code::RouteInsideVswitch,
+        Code::PodCidrInVpc,
+        Code::DcRangeInVpc,
+        Code::PodCidrCapacity,
+        Code::VswitchCapacity,
+        Code::TerwayPodsPerNode,
+        Code::TerwayPodsLimit,
+        Code::SecurityGroupLimit,
+        Code::CalicoBlockSize,
+        Code::MeshTooLarge,
+        Code::RouteReflectorRedundancy,
+        Code::VbrRouteLimit,
+        Code::AsnInvalid,
+        Code::VbrGateway,
+        Code::ModeMismatch,
+        Code::SpecInvalid,
+        Code::SpecSyntax,
+    ];
+
+    /// The severity every diagnostic of this code carries.
+    pub const fn severity(self) -> Severity {
+        match self {
+            Code::CidrNormalized => Severity::Info,
+            Code::CloudServiceRange
+            | Code::PodCidrInVpc
+            | Code::DcRangeInVpc
+            | Code::TerwayPodsLimit
+            | Code::MeshTooLarge
+            | Code::RouteReflectorRedundancy
+            | Code::ModeMismatch => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// The code as written in plans (`cidr-overlap`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::CidrSyntax => "cidr-syntax",
+            Code::CidrHostBits => "cidr-host-bits",
+            Code::CidrNormalized => "cidr-normalized",
+            Code::CidrOverlap => "cidr-overlap",
+            Code::ReservedRange => "reserved-range",
+            Code::CloudServiceRange => "cloud-service-range",
+            Code::VpcCidrInvalid => "vpc-cidr-invalid",
+            Code::VswitchOutsideVpc => "vswitch-outside-vpc",
+            Code::VswitchMask => "vswitch-mask",
+            Code::RouteInsideVswitch => "route-inside-vswitch",
+            Code::PodCidrInVpc => "pod-cidr-in-vpc",
+            Code::DcRangeInVpc => "dc-range-in-vpc",
+            Code::PodCidrCapacity => "pod-cidr-capacity",
+            Code::VswitchCapacity => "vswitch-capacity",
+            Code::TerwayPodsPerNode => "terway-pods-per-node",
+            Code::TerwayPodsLimit => "terway-pods-limit",
+            Code::SecurityGroupLimit => "security-group-limit",
+            Code::CalicoBlockSize => "calico-block-size",
+            Code::MeshTooLarge => "mesh-too-large",
+            Code::RouteReflectorRedundancy => "route-reflector-redundancy",
+            Code::VbrRouteLimit => "vbr-route-limit",
+            Code::AsnInvalid => "asn-invalid",
+            Code::VbrGateway => "vbr-gateway",
+            Code::ModeMismatch => "mode-mismatch",
+            Code::SpecInvalid => "spec-invalid",
+            Code::SpecSyntax => "spec-syntax",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// One problem found in a spec.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// JSON Pointer of the offending field (`/onPrem/podCidr`); empty for the whole spec.
+    pub path: String,
+    /// JSON Pointers of the other fields involved (an overlap names both sides).
+    pub related: Vec<String>,
+    /// What to do about it, where the planner can tell.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            path: path.into(),
+            related: Vec::new(),
+            hint: None,
+        }
+    }
+
+    pub fn related(mut self, path: impl Into<String>) -> Diagnostic {
+        self.related.push(path.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(
+            f,
+            "{} {} at {}: {}",
+            self.severity, self.code, at, self.message
+        )?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Escapes one JSON Pointer reference token (RFC 6901).
+pub fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_stable_names() {
+        for code in Code::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            let back: Code = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, code);
+        }
+    }
+
+    #[test]
+    fn severities_follow_the_spec_table() {
+        assert_eq!(Code::PodCidrInVpc.severity(), Severity::Warning);
+        assert_eq!(Code::CloudServiceRange.severity(), Severity::Warning);
+        assert_eq!(Code::MeshTooLarge.severity(), Severity::Warning);
+        assert_eq!(Code::ModeMismatch.severity(), Severity::Warning);
+        assert_eq!(Code::CidrOverlap.severity(), Severity::Error);
+        assert_eq!(Code::VbrRouteLimit.severity(), Severity::Error);
+    }
+
+    #[test]
+    fn pointer_tokens_are_escaped() {
+        assert_eq!(pointer_token("a/b~c"), "a~1b~0c");
+    }
+}

@@ -1,0 +1,119 @@
+//! Vendor facts and limits the planner checks against, each with its source. When a vendor
+//! changes a number, this is the one place to change it. Sources are listed in full in
+//! the design notes (DOMAIN.md sections named in brackets).
+
+/// Kubernetes: kubelet `--max-pods` default and the documented upper bound per node
+/// (kubernetes.io "Considerations for large clusters") [DOMAIN §5].
+pub const K8S_DEFAULT_MAX_PODS_PER_NODE: u32 = 110;
+
+/// Kubernetes: documented upper bound of nodes in one cluster [DOMAIN §5].
+pub const K8S_MAX_NODES: u32 = 5_000;
+
+/// Calico: the full node-to-node BGP mesh is fine up to "say 100 nodes"; beyond that use
+/// route reflectors (tigera/docs bgp.mdx) [DOMAIN §2.5]. Also the overlay/routed boundary of
+/// the Alibaba hybrid-cluster document (fewer than 100 DC nodes → overlay).
+pub const FULL_MESH_MAX_NODES: u32 = 100;
+
+/// Clients per route reflector before one more is added (tigera/docs bgp.mdx: per-rack
+/// RRs past 100 nodes in one L2 domain) [DOMAIN §2.5].
+pub const CLIENTS_PER_ROUTE_REFLECTOR: u32 = 100;
+
+/// Clients peer with two RRs for redundancy (tigera/docs bgp.mdx) [DOMAIN §2.5].
+pub const MIN_ROUTE_REFLECTORS: u32 = 2;
+
+/// Calico: default AS number of all nodes (bgpconfig.go) [DOMAIN §2.3].
+pub const CALICO_DEFAULT_ASN: u32 = 64512;
+
+/// Calico IPAM block sizes: default and allowed range per family (ippool.go) [DOMAIN §2.2].
+pub const CALICO_BLOCK_SIZE_V4_DEFAULT: u8 = 26;
+pub const CALICO_BLOCK_SIZE_V6_DEFAULT: u8 = 122;
+pub const CALICO_BLOCK_SIZE_V4_RANGE: (u8, u8) = (20, 32);
+pub const CALICO_BLOCK_SIZE_V6_RANGE: (u8, u8) = (116, 128);
+
+/// Alibaba Cloud VBR: Alibaba-side default AS number (CreateBgpGroup) [DOMAIN §4.3].
+pub const VBR_DEFAULT_ASN: u32 = 45104;
+
+/// Alibaba Cloud VBR: AS number reserved, may not be used as LocalAsn (CreateBgpGroup) [DOMAIN §4.3].
+pub const VBR_RESERVED_ASN: u32 = 65025;
+
+/// AS_TRANS (RFC 6793): stands in for 4-byte ASNs on 2-byte sessions; never a real AS.
+pub const AS_TRANS: u32 = 23456;
+
+/// Alibaba Cloud VBR: VLAN ID range of CreateVirtualBorderRouter (API: 0..2999) [DOMAIN §4.3].
+pub const VBR_VLAN_RANGE: (i64, i64) = (0, 2999);
+
+/// Alibaba Cloud VBR: at most 110 dynamic routes per BGP peer; routes beyond are dropped
+/// (CreateBgpGroup; quota `ec_quota_bgp_group_max_route_entry_num`) [DOMAIN §4.3].
+pub const VBR_MAX_ROUTES_PER_PEER: usize = 110;
+
+/// Alibaba Cloud VPC: custom entries per route table (CreateRouteEntry; 48 in older docs) [DOMAIN §4.2].
+pub const VPC_MAX_CUSTOM_ROUTES: usize = 200;
+
+/// Alibaba Cloud VPC: primary CIDR mask range (CreateVpc) [DOMAIN §4.1].
+pub const VPC_MASK_RANGE: (u8, u8) = (8, 24);
+
+/// Alibaba Cloud VPC: the private blocks a primary VPC CIDR must lie in [DOMAIN §4.1].
+pub const VPC_PRIVATE_BLOCKS: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+/// Alibaba Cloud vSwitch: IPv4 mask range (CreateVSwitch) [DOMAIN §4.1].
+pub const VSWITCH_MASK_RANGE: (u8, u8) = (16, 29);
+
+/// Alibaba Cloud vSwitch: IPv6 vSwitch CIDRs are /64 (CreateVSwitch `Ipv6CidrBlock`).
+pub const VSWITCH_IPV6_MASK: u8 = 64;
+
+/// Alibaba Cloud vSwitch: the first address and the last three are reserved, so usable
+/// addresses = size − 4 (CreateVSwitch) [DOMAIN §4.1].
+pub const VSWITCH_RESERVED_ADDRESSES: u128 = 4;
+
+/// Terway: ENIs and IPs per ENI of the example instance type ecs.g7.4xlarge, used as the
+/// defaults (ACK "Manage pod capacity on nodes") [DOMAIN §1.7].
+pub const TERWAY_DEFAULT_ENIS_PER_NODE: u32 = 8;
+pub const TERWAY_DEFAULT_IPS_PER_ENI: u32 = 30;
+
+/// Terway shared ENI: a node may join only when (ENIs − 1) × IPs per ENI is above 11 [DOMAIN §1.7].
+pub const TERWAY_SHARED_MIN_PODS: u32 = 11;
+
+/// Terway exclusive ENI: nodes need more than 6 ENIs [DOMAIN §1.6].
+pub const TERWAY_EXCLUSIVE_MIN_ENIS: u32 = 6;
+
+/// Terway: at most 10 security groups (`security_groups`, daemon/config.go Validate) [DOMAIN §1.2].
+pub const TERWAY_MAX_SECURITY_GROUPS: usize = 10;
+
+/// Ranges no planned range may overlap: "this network", loopback, link-local, multicast,
+/// reserved/broadcast, and CGNAT 100.64.0.0/10, which Alibaba Cloud uses for its own
+/// services (IANA special-purpose registries; VPC docs) [DOMAIN §4.1, §4.6, BAD_INPUTS rows 19, 20].
+pub const RESERVED_V4: [(&str, &str); 6] = [
+    ("0.0.0.0/8", "\"this network\""),
+    ("127.0.0.0/8", "loopback"),
+    ("169.254.0.0/16", "link-local"),
+    ("224.0.0.0/4", "multicast"),
+    ("240.0.0.0/4", "reserved and broadcast"),
+    (
+        "100.64.0.0/10",
+        "Alibaba Cloud service range (CGNAT, VPC system route)",
+    ),
+];
+
+/// IPv6 ranges no planned range may overlap (IANA IPv6 special-purpose registry).
+pub const RESERVED_V6: [(&str, &str); 5] = [
+    ("::/127", "unspecified and loopback"),
+    ("::ffff:0:0/96", "IPv4-mapped"),
+    ("fe80::/10", "link-local"),
+    ("ff00::/8", "multicast"),
+    ("64:ff9b::/96", "NAT64"),
+];
+
+/// Some Alibaba Cloud services use addresses in 100.0.0.0/8 outside 100.64.0.0/10
+/// (ACK Edge network docs) [DOMAIN §4.6].
+pub const CLOUD_SERVICE_V4: &str = "100.0.0.0/8";
+
+/// Addresses a node's own pod subnet keeps from pods (network and gateway), used to size
+/// Flannel and Cilium per-node subnets.
+pub const PER_NODE_SUBNET_OVERHEAD: u32 = 2;
+
+/// Smallest per-node subnet Flannel (`node_cidr_mask` 24..28 on ACK) and Cilium are given here.
+pub const PER_NODE_SUBNET_MAX_LEN_V4: u8 = 28;
+
+/// Cilium cluster-pool IPv6 per-node mask (`clusterPoolIPv6MaskSize` default 120 is the
+/// common choice; DOMAIN §3.2 notes 24 for IPv4).
+pub const PER_NODE_SUBNET_MAX_LEN_V6: u8 = 120;

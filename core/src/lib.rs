@@ -1,0 +1,126 @@
+//! # hybridplan
+//!
+//! Plans the network of a hybrid Kubernetes cluster: a data-center cluster (Calico, Flannel
+//! or Cilium) registered with Alibaba Cloud ACK, extended with ECS nodes (Terway) over
+//! Express Connect, a VBR and a CEN. One declarative [`HybridCluster`] spec in, one [`Plan`]
+//! out: every problem as a [`Diagnostic`] with a stable [`Code`] and a JSON Pointer, the
+//! network mode and why, the address budget, routing, manifests and connectivity checks.
+//!
+//! ```
+//! let plan = hybridplan::Plan::from_yaml(hybridplan::REFERENCE_SPEC).unwrap();
+//! assert_eq!(plan.mode.selected.as_str(), "calico-route-reflector");
+//! assert!(!plan.has_errors());
+//! ```
+//!
+//! The core does no I/O and builds for `wasm32-unknown-unknown`.
+
+pub mod addressing;
+pub mod cidr;
+mod diagnostic;
+mod error;
+pub mod facts;
+pub mod manifests;
+pub mod mode;
+pub mod routing;
+mod rules;
+pub mod spec;
+
+pub use cidr::{Cidr, CidrError, Family};
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use error::SpecError;
+pub use spec::{HybridCluster, NetworkMode};
+
+use serde::{Deserialize, Serialize};
+
+/// The built-in reference scenario: the example network of the Alibaba Cloud document on
+/// hybrid clusters. `hybridplan plan` with no spec plans this.
+pub const REFERENCE_SPEC: &str = include_str!("../data/reference.yaml");
+
+/// The built-in reference scenario, read.
+pub fn reference() -> HybridCluster {
+    // The embedded text is tested to parse; planning never panics on it.
+    HybridCluster::from_yaml(REFERENCE_SPEC).unwrap_or_else(|e| unreachable!("reference spec: {e}"))
+}
+
+/// The plan for one spec. All keys are always present.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    /// Every problem found, errors first.
+    pub diagnostics: Vec<Diagnostic>,
+    pub mode: mode::ModeDecision,
+    pub addressing: addressing::Addressing,
+    pub routing: routing::Routing,
+    /// Empty while any error diagnostic stands.
+    pub manifests: Vec<manifests::Manifest>,
+    pub connectivity: Vec<routing::Check>,
+}
+
+impl Plan {
+    /// Reads a spec from JSON and plans it.
+    pub fn from_json(text: &str) -> Result<Plan, SpecError> {
+        HybridCluster::from_json(text).map(|s| plan(&s))
+    }
+
+    /// Reads a spec from YAML and plans it.
+    pub fn from_yaml(text: &str) -> Result<Plan, SpecError> {
+        HybridCluster::from_yaml(text).map(|s| plan(&s))
+    }
+
+    /// Reads a spec from JSON or YAML (detected) and plans it.
+    pub fn from_text(text: &str) -> Result<Plan, SpecError> {
+        HybridCluster::from_text(text).map(|s| plan(&s))
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// What every entry point computes first: the diagnostics, the mode and the budget.
+struct Analysis {
+    diagnostics: Vec<Diagnostic>,
+    mode: mode::ModeDecision,
+    addressing: addressing::Addressing,
+}
+
+fn analyse(spec: &HybridCluster) -> Analysis {
+    let mut diagnostics = rules::check(spec);
+    let (mode, mode_diagnostics) = mode::select(spec);
+    diagnostics.extend(mode_diagnostics);
+    let (addressing, budget_diagnostics) = addressing::budget(spec, &mode);
+    diagnostics.extend(budget_diagnostics);
+    // Errors first, then warnings, then notes; in rule order within each.
+    diagnostics.sort_by_key(|d| d.severity);
+    Analysis {
+        diagnostics,
+        mode,
+        addressing,
+    }
+}
+
+/// Every problem of a spec, errors first.
+pub fn validate(spec: &HybridCluster) -> Vec<Diagnostic> {
+    analyse(spec).diagnostics
+}
+
+/// Plans a spec. Never fails: problems are diagnostics in the plan.
+pub fn plan(spec: &HybridCluster) -> Plan {
+    let Analysis {
+        diagnostics,
+        mode,
+        addressing,
+    } = analyse(spec);
+    Plan {
+        diagnostics,
+        mode,
+        addressing,
+        routing: routing::Routing::default(),
+        manifests: Vec::new(),
+        connectivity: Vec::new(),
+    }
+}

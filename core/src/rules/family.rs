@@ -1,0 +1,152 @@
+//! Rules about address families: an IPv4 cluster has no IPv6 ranges, and a dual-stack one
+//! has one IPv6 prefix beside the IPv4 one in each list that SPEC.md names.
+
+use crate::cidr::Family;
+use crate::spec::{HybridCluster, IpFamily, SpecCidr};
+use crate::{Code, Diagnostic};
+
+pub(crate) fn check(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
+    let op = &spec.on_prem;
+    // (list, needs an IPv4 prefix, needs an IPv6 prefix when dual, first must be IPv4)
+    let lists: [(&[SpecCidr], bool, bool, bool); 5] = [
+        (&op.node_cidrs, true, false, false),
+        (&op.pod_cidrs, true, true, false),
+        (&op.service_cidrs, true, true, false),
+        (&spec.cloud.vpc_cidrs, true, true, true),
+        (&spec.cloud_services.extra_cidrs, false, false, false),
+    ];
+    for (list, needs_v4, dual_needs_v6, primary_v4) in lists {
+        let v4 = list
+            .iter()
+            .filter(|c| c.cidr.family() == Family::V4)
+            .count();
+        let v6: Vec<&SpecCidr> = list
+            .iter()
+            .filter(|c| c.cidr.family() == Family::V6)
+            .collect();
+        if needs_v4 && v4 == 0 && !list.is_empty() {
+            out.push(
+                Diagnostic::new(
+                    Code::SpecInvalid,
+                    &list[0].path,
+                    "an IPv4 prefix is required here; IPv6-only clusters are not supported",
+                )
+                .hint("add the IPv4 prefix first, then the IPv6 one"),
+            );
+        } else if primary_v4
+            && let Some(first) = list.first()
+            && first.cidr.family() != Family::V4
+        {
+            out.push(Diagnostic::new(
+                Code::SpecInvalid,
+                &first.path,
+                "the primary VPC CIDR (the first) must be IPv4",
+            ));
+        }
+        match spec.ip_family {
+            IpFamily::Ipv4 => {
+                for c in v6 {
+                    out.push(ipv4_only(&c.path, &c.cidr.to_string()));
+                }
+            }
+            IpFamily::Dual => {
+                if dual_needs_v6 && v6.is_empty() && !list.is_empty() {
+                    out.push(
+                        Diagnostic::new(
+                            Code::SpecInvalid,
+                            &list[0].path,
+                            "ipFamily is dual, but this list has no IPv6 prefix",
+                        )
+                        .hint("give the list form with one IPv4 and one IPv6 prefix"),
+                    );
+                }
+                if dual_needs_v6 && v6.len() > 1 {
+                    out.push(Diagnostic::new(
+                        Code::SpecInvalid,
+                        &v6[1].path,
+                        "only one IPv6 prefix is taken here",
+                    ));
+                }
+            }
+        }
+    }
+    vswitch_families(spec, out);
+    vbr_families(spec, out);
+}
+
+fn ipv4_only(path: &str, what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::SpecInvalid,
+        path,
+        format!("{what} is IPv6, but ipFamily is ipv4"),
+    )
+    .hint("set `ipFamily: dual` for a dual-stack cluster, or remove the IPv6 value")
+}
+
+fn vswitch_families(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
+    for (zi, zone) in spec.cloud.zones.iter().enumerate() {
+        for (key, list) in [
+            ("nodeVSwitches", &zone.node_vswitches),
+            ("podVSwitches", &zone.pod_vswitches),
+        ] {
+            for (vi, vsw) in list.iter().enumerate() {
+                let base = format!("/cloud/zones/{zi}/{key}/{vi}");
+                if vsw.cidr.family() != Family::V4 {
+                    out.push(
+                        Diagnostic::new(
+                            Code::SpecInvalid,
+                            format!("{base}/cidr"),
+                            format!("vSwitch `cidr` {} must be IPv4", vsw.cidr),
+                        )
+                        .hint("give the IPv6 range as `ipv6Cidr`"),
+                    );
+                }
+                match (spec.ip_family, vsw.ipv6_cidr) {
+                    (IpFamily::Ipv4, Some(v6)) => {
+                        out.push(ipv4_only(&format!("{base}/ipv6Cidr"), &v6.to_string()))
+                    }
+                    (IpFamily::Dual, None) => out.push(
+                        Diagnostic::new(
+                            Code::SpecInvalid,
+                            format!("{base}/ipv6Cidr"),
+                            format!("ipFamily is dual, but vSwitch {} has no ipv6Cidr", vsw.id),
+                        )
+                        .hint("enable IPv6 on the vSwitch and give its /64 as `ipv6Cidr`"),
+                    ),
+                    (_, Some(v6)) if v6.family() != Family::V6 => out.push(Diagnostic::new(
+                        Code::SpecInvalid,
+                        format!("{base}/ipv6Cidr"),
+                        format!("`ipv6Cidr` {v6} is not IPv6"),
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn vbr_families(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
+    let vbr = &spec.interconnect.vbr;
+    match (&vbr.ipv6, spec.ip_family) {
+        (Some(_), IpFamily::Ipv4) => out.push(ipv4_only(
+            "/interconnect/vbr/peeringSubnetIpv6",
+            "the VBR IPv6 peering",
+        )),
+        (Some(v6), _) if v6.peering_subnet.family() != Family::V6 => out.push(Diagnostic::new(
+            Code::SpecInvalid,
+            "/interconnect/vbr/peeringSubnetIpv6",
+            format!("`peeringSubnetIpv6` {} is not IPv6", v6.peering_subnet),
+        )),
+        _ => {}
+    }
+    if vbr.peering_subnet.family() != Family::V4 {
+        out.push(
+            Diagnostic::new(
+                Code::SpecInvalid,
+                "/interconnect/vbr/peeringSubnet",
+                "`peeringSubnet` must be IPv4",
+            )
+            .hint("give the IPv6 peering as `peeringSubnetIpv6`"),
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! Spec-level rules that need no planning decision: ranges, families, BGP numbers and the
+//! VBR. Capacity rules come with the numbers they check (see `addressing`), and mode rules
+//! with the mode decision (see `mode`).
+
+mod bgp;
+mod family;
+mod ranges;
+
+use crate::Diagnostic;
+use crate::spec::HybridCluster;
+
+pub(crate) use ranges::reserved_ranges;
+
+pub(crate) fn check(spec: &HybridCluster) -> Vec<Diagnostic> {
+    let mut out = spec.notes.clone();
+    family::check(spec, &mut out);
+    ranges::check(spec, &mut out);
+    bgp::check(spec, &mut out);
+    security_groups(spec, &mut out);
+    out
+}
+
+fn security_groups(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
+    use crate::{Code, facts};
+    let groups = &spec.cloud.security_groups;
+    if groups.is_empty() {
+        out.push(
+            Diagnostic::new(
+                Code::SpecInvalid,
+                "/cloud/securityGroups",
+                "Terway needs at least one security group for the ENIs it creates",
+            )
+            .hint("give the security group of the ECS nodes"),
+        );
+    }
+    if groups.len() > facts::TERWAY_MAX_SECURITY_GROUPS {
+        out.push(
+            Diagnostic::new(
+                Code::SecurityGroupLimit,
+                format!(
+                    "/cloud/securityGroups/{}",
+                    facts::TERWAY_MAX_SECURITY_GROUPS
+                ),
+                format!(
+                    "{} security groups given; Terway accepts at most {}",
+                    groups.len(),
+                    facts::TERWAY_MAX_SECURITY_GROUPS
+                ),
+            )
+            .hint("merge rules into fewer security groups"),
+        );
+    }
+}

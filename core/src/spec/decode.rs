@@ -1,0 +1,404 @@
+//! Typed reading of a document tree: each helper checks one field, records a diagnostic
+//! with the field's JSON Pointer when it is wrong, and carries on, so one pass reports
+//! every structural problem of a spec at once.
+
+use super::tree::Tree;
+use crate::cidr::{Cidr, parse_addr, parse_cidr};
+use crate::{Code, Diagnostic, diagnostic::pointer_token};
+use std::net::IpAddr;
+
+/// Collects diagnostics while a tree is decoded.
+#[derive(Default)]
+pub(crate) struct Decoder {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The entries of one mapping whose keys were checked against the known field names.
+pub(crate) struct Fields<'t> {
+    pub path: String,
+    entries: Vec<(&'t str, &'t Tree)>,
+}
+
+impl<'t> Fields<'t> {
+    /// The value of `key`, unless absent or null (null means "use the default").
+    pub fn get(&self, key: &str) -> Option<(&'t Tree, String)> {
+        self.entries
+            .iter()
+            .find(|(k, v)| *k == key && **v != Tree::Null)
+            .map(|(k, v)| (*v, self.child(k)))
+    }
+
+    pub fn child(&self, key: &str) -> String {
+        format!("{}/{}", self.path, pointer_token(key))
+    }
+}
+
+/// The known name closest to `key`, if it is close enough to be a likely typo.
+fn did_you_mean<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = key.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| {
+            (
+                strsim::damerau_levenshtein(&lower, &k.to_ascii_lowercase()),
+                *k,
+            )
+        })
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+impl Decoder {
+    pub fn invalid(&mut self, path: &str, message: impl Into<String>) {
+        self.diagnostics
+            .push(Diagnostic::new(Code::SpecInvalid, path, message));
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Checks that `tree` is a mapping whose keys are all in `known`, once each.
+    pub fn object<'t>(&mut self, tree: &'t Tree, path: &str, known: &[&str]) -> Option<Fields<'t>> {
+        let Tree::Map(entries) = tree else {
+            self.invalid(path, format!("expected a mapping, found {}", tree.kind()));
+            return None;
+        };
+        let mut fields = Fields {
+            path: path.to_owned(),
+            entries: Vec::with_capacity(entries.len()),
+        };
+        for (key, value) in entries {
+            let at = fields.child(key);
+            if !known.contains(&key.as_str()) {
+                let mut d = Diagnostic::new(Code::SpecInvalid, &at, format!("unknown key `{key}`"));
+                d = match did_you_mean(key, known) {
+                    Some(k) => d.hint(format!("did you mean `{k}`?")),
+                    None => d.hint(format!("known keys here: {}", known.join(", "))),
+                };
+                self.push(d);
+            } else if fields.entries.iter().any(|(k, _)| k == key) {
+                self.invalid(
+                    &at,
+                    format!("duplicate key `{key}`: only one value may be given"),
+                );
+            } else {
+                fields.entries.push((key.as_str(), value));
+            }
+        }
+        Some(fields)
+    }
+
+    /// Records a missing required field and returns `None`.
+    pub fn missing<T>(&mut self, fields: &Fields, key: &str) -> Option<T> {
+        self.push(
+            Diagnostic::new(
+                Code::SpecInvalid,
+                fields.child(key),
+                format!("missing required field `{key}`"),
+            )
+            .hint(format!(
+                "add `{key}` under {}",
+                display_parent(&fields.path)
+            )),
+        );
+        None
+    }
+
+    /// A required field read with `read`.
+    pub fn required<T>(
+        &mut self,
+        fields: &Fields,
+        key: &str,
+        read: impl FnOnce(&mut Self, &Tree, &str) -> Option<T>,
+    ) -> Option<T> {
+        match fields.get(key) {
+            Some((tree, at)) => read(self, tree, &at),
+            None => self.missing(fields, key),
+        }
+    }
+
+    /// An optional field read with `read`, or `default` when absent. A present but wrong
+    /// value is reported and also yields the default, so decoding can carry on.
+    pub fn optional<T>(
+        &mut self,
+        fields: &Fields,
+        key: &str,
+        default: T,
+        read: impl FnOnce(&mut Self, &Tree, &str) -> Option<T>,
+    ) -> T {
+        match fields.get(key) {
+            Some((tree, at)) => read(self, tree, &at).unwrap_or(default),
+            None => default,
+        }
+    }
+
+    pub fn string(&mut self, tree: &Tree, path: &str) -> Option<String> {
+        match tree {
+            Tree::Str(s) if !s.is_empty() => Some(s.clone()),
+            Tree::Str(_) => {
+                self.invalid(path, "expected a non-empty string");
+                None
+            }
+            other => {
+                self.push(
+                    Diagnostic::new(
+                        Code::SpecInvalid,
+                        path,
+                        format!("expected a string, found {}", other.kind()),
+                    )
+                    .hint("quote the value"),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, tree: &Tree, path: &str) -> Option<bool> {
+        match tree {
+            Tree::Bool(b) => Some(*b),
+            other => {
+                self.invalid(
+                    path,
+                    format!("expected true or false, found {}", other.kind()),
+                );
+                None
+            }
+        }
+    }
+
+    /// An integer within `min..=max`.
+    pub fn integer(&mut self, tree: &Tree, path: &str, min: i128, max: i128) -> Option<i128> {
+        match tree {
+            Tree::Int(i) if (min..=max).contains(i) => Some(*i),
+            Tree::Int(i) => {
+                self.invalid(path, format!("{i} is out of range {min}..={max}"));
+                None
+            }
+            Tree::Float(x) if x.fract() == 0.0 && x.abs() > max as f64 => {
+                self.invalid(path, format!("{x} is out of range {min}..={max}"));
+                None
+            }
+            other => {
+                let hint = match other {
+                    Tree::Str(_) => "write the number without quotes",
+                    _ => "write a whole number in plain decimal",
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::SpecInvalid,
+                        path,
+                        format!("expected an integer, found {}", other.kind()),
+                    )
+                    .hint(hint),
+                );
+                None
+            }
+        }
+    }
+
+    /// A count of things (nodes, pods, ENIs): 0..=u32::MAX.
+    pub fn count(&mut self, tree: &Tree, path: &str) -> Option<u32> {
+        self.integer(tree, path, 0, u32::MAX.into())
+            .map(|i| i as u32)
+    }
+
+    /// An AS number; values outside 0..=4294967295 are `asn-invalid` (BAD_INPUTS.md row 21).
+    pub fn asn(&mut self, tree: &Tree, path: &str) -> Option<u32> {
+        match tree {
+            Tree::Int(i) if !(0..=i128::from(u32::MAX)).contains(i) => {
+                self.push(
+                    Diagnostic::new(
+                        Code::AsnInvalid,
+                        path,
+                        format!("AS number {i} is outside 1..=4294967295"),
+                    )
+                    .hint("use a private AS number: 64512..=65534 or 4200000000..=4294967294"),
+                );
+                None
+            }
+            _ => self.count(tree, path),
+        }
+    }
+
+    /// One of the `allowed` words.
+    pub fn word<T: Copy>(&mut self, tree: &Tree, path: &str, allowed: &[(&str, T)]) -> Option<T> {
+        let text = self.string(tree, path)?;
+        if let Some((_, v)) = allowed.iter().find(|(w, _)| *w == text) {
+            return Some(*v);
+        }
+        let names: Vec<&str> = allowed.iter().map(|(w, _)| *w).collect();
+        let mut d = Diagnostic::new(
+            Code::SpecInvalid,
+            path,
+            format!("`{text}` is not one of: {}", names.join(", ")),
+        );
+        if let Some(k) = did_you_mean(&text, &names) {
+            d = d.hint(format!("did you mean `{k}`?"));
+        }
+        self.push(d);
+        None
+    }
+
+    /// A list whose items are each read with `item`; bad items are reported and skipped.
+    pub fn list<T>(
+        &mut self,
+        tree: &Tree,
+        path: &str,
+        mut item: impl FnMut(&mut Self, &Tree, &str) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let Tree::Seq(items) = tree else {
+            self.invalid(path, format!("expected a list, found {}", tree.kind()));
+            return None;
+        };
+        Some(
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, t)| item(self, t, &format!("{path}/{i}")))
+                .collect(),
+        )
+    }
+
+    /// A strict CIDR; an IPv6 value in a non-canonical spelling is accepted with a note.
+    pub fn cidr(&mut self, tree: &Tree, path: &str) -> Option<Cidr> {
+        let text = self.string(tree, path)?;
+        match parse_cidr(&text) {
+            Ok(cidr) => {
+                self.note_spelling(path, &text, &cidr.to_string());
+                Some(cidr)
+            }
+            Err(e) => {
+                self.push(Diagnostic::new(
+                    e.code(),
+                    path,
+                    format!("`{}`: {e}", text.escape_debug()),
+                ));
+                None
+            }
+        }
+    }
+
+    /// A strict address.
+    pub fn addr(&mut self, tree: &Tree, path: &str) -> Option<IpAddr> {
+        let text = self.string(tree, path)?;
+        match parse_addr(&text) {
+            Ok(addr) => {
+                self.note_spelling(path, &text, &addr.to_string());
+                Some(addr)
+            }
+            Err(e) => {
+                self.push(
+                    Diagnostic::new(e.code(), path, format!("`{}`: {e}", text.escape_debug()))
+                        .hint(if text.contains('/') {
+                            "an address is expected here, without a prefix length"
+                        } else {
+                            "write a plain IPv4 (a.b.c.d) or IPv6 address"
+                        }),
+                );
+                None
+            }
+        }
+    }
+
+    fn note_spelling(&mut self, path: &str, given: &str, canonical: &str) {
+        if given != canonical {
+            self.push(
+                Diagnostic::new(
+                    Code::CidrNormalized,
+                    path,
+                    format!("`{given}` is read as `{canonical}`"),
+                )
+                .hint(format!(
+                    "write `{canonical}` (RFC 5952) so text comparisons match"
+                )),
+            );
+        }
+    }
+
+    /// A value given either as a single `one` key or as a `many` list (`podCidr`/`podCidrs`).
+    /// Returns the items with the JSON Pointer each came from.
+    pub fn one_or_many<T>(
+        &mut self,
+        fields: &Fields,
+        one: &str,
+        many: &str,
+        required: bool,
+        mut item: impl FnMut(&mut Self, &Tree, &str) -> Option<T>,
+    ) -> Vec<(T, String)> {
+        match (fields.get(one), fields.get(many)) {
+            (Some(_), Some((_, at))) => {
+                self.push(
+                    Diagnostic::new(
+                        Code::SpecInvalid,
+                        at,
+                        format!("both `{one}` and `{many}` are given"),
+                    )
+                    .related(fields.child(one))
+                    .hint(format!(
+                        "keep one: `{one}` for one value, `{many}` for a list"
+                    )),
+                );
+                Vec::new()
+            }
+            (Some((tree, at)), None) => {
+                item(self, tree, &at).map(|v| (v, at)).into_iter().collect()
+            }
+            (None, Some((tree, at))) => {
+                let Tree::Seq(items) = tree else {
+                    self.invalid(&at, format!("expected a list, found {}", tree.kind()));
+                    return Vec::new();
+                };
+                if items.is_empty() && required {
+                    self.invalid(&at, format!("`{many}` needs at least one value"));
+                }
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, t)| {
+                        let p = format!("{at}/{i}");
+                        item(self, t, &p).map(|v| (v, p))
+                    })
+                    .collect()
+            }
+            (None, None) => {
+                if required {
+                    self.push(
+                        Diagnostic::new(
+                            Code::SpecInvalid,
+                            fields.child(one),
+                            format!("missing required field `{one}` (or the list `{many}`)"),
+                        )
+                        .hint(format!(
+                            "add `{one}` under {}",
+                            display_parent(&fields.path)
+                        )),
+                    );
+                }
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn display_parent(path: &str) -> String {
+    if path.is_empty() {
+        "the top level".to_owned()
+    } else {
+        format!("`{path}`")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_miss_keys_get_a_suggestion() {
+        let known = ["podCidr", "podCidrs", "nodeCidrs", "serviceCidr"];
+        assert_eq!(did_you_mean("podCIRD", &known), Some("podCidr"));
+        assert_eq!(did_you_mean("nodeCidr", &known), Some("nodeCidrs"));
+        assert_eq!(did_you_mean("zzz", &known), None);
+    }
+}

@@ -1,0 +1,795 @@
+//! The `HybridCluster` spec (SPEC.md §2): typed, with defaults applied and every prefix
+//! canonical. Read from JSON or YAML with [`HybridCluster::from_json`],
+//! [`HybridCluster::from_yaml`] or [`HybridCluster::from_text`].
+
+mod decode;
+mod tree;
+
+pub use tree::Format;
+
+use crate::cidr::{Cidr, Family};
+use crate::facts;
+use crate::{Code, Diagnostic, SpecError};
+use decode::{Decoder, Fields};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use tree::Tree;
+
+/// The IP families the cluster runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IpFamily {
+    Ipv4,
+    Dual,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Performance {
+    Standard,
+    High,
+}
+
+/// A network mode for the DC side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NetworkMode {
+    FlannelVxlan,
+    CalicoIpip,
+    CiliumVxlan,
+    CalicoRouteReflector,
+    CiliumBgp,
+}
+
+impl NetworkMode {
+    pub const ALL: [NetworkMode; 5] = [
+        NetworkMode::CalicoRouteReflector,
+        NetworkMode::CiliumBgp,
+        NetworkMode::CalicoIpip,
+        NetworkMode::FlannelVxlan,
+        NetworkMode::CiliumVxlan,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkMode::FlannelVxlan => "flannel-vxlan",
+            NetworkMode::CalicoIpip => "calico-ipip",
+            NetworkMode::CiliumVxlan => "cilium-vxlan",
+            NetworkMode::CalicoRouteReflector => "calico-route-reflector",
+            NetworkMode::CiliumBgp => "cilium-bgp",
+        }
+    }
+
+    /// Routed modes advertise pod routes over BGP; overlay modes tunnel between nodes.
+    pub fn is_routed(self) -> bool {
+        matches!(
+            self,
+            NetworkMode::CalicoRouteReflector | NetworkMode::CiliumBgp
+        )
+    }
+
+    pub fn is_calico(self) -> bool {
+        matches!(
+            self,
+            NetworkMode::CalicoRouteReflector | NetworkMode::CalicoIpip
+        )
+    }
+}
+
+impl std::fmt::Display for NetworkMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `mode` in the spec: let the planner choose, or force one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestedMode {
+    Auto,
+    Forced(NetworkMode),
+}
+
+/// A prefix from the spec with the JSON Pointer it was read from, so that diagnostics
+/// point at the field the user wrote (`/onPrem/podCidr` or `/onPrem/podCidrs/1`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecCidr {
+    pub cidr: Cidr,
+    pub path: String,
+}
+
+/// Builds `SpecCidr`s for a list field, pointing at `base/i`.
+pub fn cidr_list(base: &str, cidrs: &[Cidr]) -> Vec<SpecCidr> {
+    cidrs
+        .iter()
+        .enumerate()
+        .map(|(i, &cidr)| SpecCidr {
+            cidr,
+            path: format!("{base}/{i}"),
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HybridCluster {
+    pub name: String,
+    pub ip_family: IpFamily,
+    pub performance: Performance,
+    pub mode: RequestedMode,
+    pub on_prem: OnPrem,
+    pub cloud: Cloud,
+    pub interconnect: Interconnect,
+    pub cloud_services: CloudServices,
+    /// Informational diagnostics from reading the text (normalised spellings).
+    pub notes: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnPrem {
+    pub node_cidrs: Vec<SpecCidr>,
+    pub pod_cidrs: Vec<SpecCidr>,
+    pub service_cidrs: Vec<SpecCidr>,
+    pub nodes: u32,
+    pub max_nodes: u32,
+    pub max_pods_per_node: u32,
+    pub as_number: u32,
+    /// Calico block size for IPv4 pools (`calicoBlockSize`).
+    pub calico_block_size: u8,
+    /// Calico block size for IPv6 pools (`calicoBlockSizeV6`, an addition to SPEC.md §2).
+    pub calico_block_size_v6: u8,
+    pub route_reflectors: Option<u32>,
+    pub edge_routers: Vec<EdgeRouter>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EdgeRouter {
+    pub ip: IpAddr,
+    pub as_number: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cloud {
+    pub region: String,
+    pub vpc_cidrs: Vec<SpecCidr>,
+    pub zones: Vec<Zone>,
+    pub nodes: u32,
+    pub max_nodes: u32,
+    /// `None`: as many as Terway allows, at most 110.
+    pub max_pods_per_node: Option<u32>,
+    pub security_groups: Vec<String>,
+    pub terway: Terway,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Zone {
+    pub zone: String,
+    pub node_vswitches: Vec<VSwitch>,
+    pub pod_vswitches: Vec<VSwitch>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VSwitch {
+    pub id: String,
+    pub cidr: Cidr,
+    pub ipv6_cidr: Option<Cidr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TerwayMode {
+    SharedEni,
+    ExclusiveEni,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Terway {
+    pub mode: TerwayMode,
+    pub enis_per_node: u32,
+    pub ips_per_eni: u32,
+}
+
+impl Terway {
+    /// Pods one ECS node can hold (ACK "Manage pod capacity on nodes"): shared ENI
+    /// (ENIs − 1) × IPs per ENI, the primary ENI serving the node; exclusive ENIs − 1.
+    pub fn pods_per_node(&self) -> u64 {
+        let enis = u64::from(self.enis_per_node.saturating_sub(1));
+        match self.mode {
+            TerwayMode::SharedEni => enis * u64::from(self.ips_per_eni),
+            TerwayMode::ExclusiveEni => enis,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Interconnect {
+    pub vbr: Vbr,
+    pub cen_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vbr {
+    pub id: String,
+    pub vlan_id: i64,
+    pub local_gateway_ip: IpAddr,
+    pub peer_gateway_ip: IpAddr,
+    pub peering_subnet: Cidr,
+    /// IPv6 peering of a dual-stack VBR (`localGatewayIpv6`, `peerGatewayIpv6`,
+    /// `peeringSubnetIpv6`; additions to SPEC.md §2 after the VBR API's IPv6 fields).
+    pub ipv6: Option<VbrIpv6>,
+    pub as_number: u32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VbrIpv6 {
+    pub local_gateway_ip: IpAddr,
+    pub peer_gateway_ip: IpAddr,
+    pub peering_subnet: Cidr,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CloudServices {
+    pub container_registry: bool,
+    pub prometheus: bool,
+    pub oss: bool,
+    pub extra_cidrs: Vec<SpecCidr>,
+}
+
+impl Cloud {
+    /// Pods planned per ECS node: the user's number, or what Terway allows capped at 110.
+    pub fn pods_per_node(&self) -> u64 {
+        let limit = self.terway.pods_per_node();
+        match self.max_pods_per_node {
+            Some(n) => u64::from(n).min(limit),
+            None => limit.min(u64::from(facts::K8S_DEFAULT_MAX_PODS_PER_NODE)),
+        }
+    }
+}
+
+impl OnPrem {
+    /// DC nodes the plan must hold: the larger of today's count and the planned growth.
+    pub fn planned_nodes(&self) -> u32 {
+        self.nodes.max(self.max_nodes)
+    }
+
+    pub fn block_size(&self, family: Family) -> u8 {
+        match family {
+            Family::V4 => self.calico_block_size,
+            Family::V6 => self.calico_block_size_v6,
+        }
+    }
+}
+
+impl HybridCluster {
+    /// Reads a spec from JSON text.
+    pub fn from_json(text: &str) -> Result<HybridCluster, SpecError> {
+        Self::from_text_as(text, Format::Json)
+    }
+
+    /// Reads a spec from YAML text.
+    pub fn from_yaml(text: &str) -> Result<HybridCluster, SpecError> {
+        Self::from_text_as(text, Format::Yaml)
+    }
+
+    /// Reads a spec from JSON or YAML text (JSON when it starts with `{`).
+    pub fn from_text(text: &str) -> Result<HybridCluster, SpecError> {
+        Self::from_text_as(text, Format::detect(text))
+    }
+
+    pub fn from_text_as(text: &str, format: Format) -> Result<HybridCluster, SpecError> {
+        let tree = tree::read(text, format)?;
+        let mut decoder = Decoder::default();
+        let spec = decode_cluster(&mut decoder, &tree);
+        let (errors, notes): (Vec<_>, Vec<_>) = decoder
+            .diagnostics
+            .into_iter()
+            .partition(Diagnostic::is_error);
+        match spec {
+            Some(mut spec) if errors.is_empty() => {
+                spec.notes = notes;
+                Ok(spec)
+            }
+            _ => Err(SpecError::Invalid(errors)),
+        }
+    }
+
+    /// Every address range of the spec of `family`, with its role and pointer.
+    pub fn ranges(&self) -> Vec<Range<'_>> {
+        let mut out = Vec::new();
+        let op = &self.on_prem;
+        for (role, list) in [
+            (Role::DcNodes, &op.node_cidrs),
+            (Role::DcPods, &op.pod_cidrs),
+            (Role::Services, &op.service_cidrs),
+            (Role::Vpc, &self.cloud.vpc_cidrs),
+            (Role::CloudServiceExtra, &self.cloud_services.extra_cidrs),
+        ] {
+            for sc in list {
+                out.push(Range {
+                    role,
+                    cidr: sc.cidr,
+                    path: sc.path.clone(),
+                    label: None,
+                });
+            }
+        }
+        for (zi, zone) in self.cloud.zones.iter().enumerate() {
+            for (key, role, list) in [
+                ("nodeVSwitches", Role::NodeVSwitch, &zone.node_vswitches),
+                ("podVSwitches", Role::PodVSwitch, &zone.pod_vswitches),
+            ] {
+                for (vi, vsw) in list.iter().enumerate() {
+                    let base = format!("/cloud/zones/{zi}/{key}/{vi}");
+                    out.push(Range {
+                        role,
+                        cidr: vsw.cidr,
+                        path: format!("{base}/cidr"),
+                        label: Some(&vsw.id),
+                    });
+                    if let Some(v6) = vsw.ipv6_cidr {
+                        out.push(Range {
+                            role,
+                            cidr: v6,
+                            path: format!("{base}/ipv6Cidr"),
+                            label: Some(&vsw.id),
+                        });
+                    }
+                }
+            }
+        }
+        let vbr = &self.interconnect.vbr;
+        out.push(Range {
+            role: Role::VbrPeering,
+            cidr: vbr.peering_subnet,
+            path: "/interconnect/vbr/peeringSubnet".into(),
+            label: Some(&vbr.id),
+        });
+        if let Some(v6) = &vbr.ipv6 {
+            out.push(Range {
+                role: Role::VbrPeering,
+                cidr: v6.peering_subnet,
+                path: "/interconnect/vbr/peeringSubnetIpv6".into(),
+                label: Some(&vbr.id),
+            });
+        }
+        out
+    }
+}
+
+/// What a range of the spec is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    DcNodes,
+    DcPods,
+    Services,
+    Vpc,
+    NodeVSwitch,
+    PodVSwitch,
+    VbrPeering,
+    CloudServiceExtra,
+}
+
+impl Role {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Role::DcNodes => "DC node range",
+            Role::DcPods => "DC pod range",
+            Role::Services => "service range",
+            Role::Vpc => "VPC CIDR",
+            Role::NodeVSwitch => "node vSwitch",
+            Role::PodVSwitch => "pod vSwitch",
+            Role::VbrPeering => "VBR peering subnet",
+            Role::CloudServiceExtra => "extra cloud-service range",
+        }
+    }
+
+    /// Ranges that live in the data center and are routed toward it.
+    pub fn is_dc(self) -> bool {
+        matches!(self, Role::DcNodes | Role::DcPods | Role::VbrPeering)
+    }
+
+    pub fn is_vswitch(self) -> bool {
+        matches!(self, Role::NodeVSwitch | Role::PodVSwitch)
+    }
+}
+
+/// One address range of the spec.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Range<'s> {
+    pub role: Role,
+    pub cidr: Cidr,
+    pub path: String,
+    /// The vSwitch or VBR id, where the range has one.
+    pub label: Option<&'s str>,
+}
+
+impl Range<'_> {
+    pub fn describe(&self) -> String {
+        match self.label {
+            Some(id) => format!("{} {} ({id})", self.role.describe(), self.cidr),
+            None => format!("{} {}", self.role.describe(), self.cidr),
+        }
+    }
+}
+
+// ---- decoding ---------------------------------------------------------------------------
+
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "ipFamily",
+    "performance",
+    "mode",
+    "onPrem",
+    "cloud",
+    "interconnect",
+    "cloudServices",
+];
+
+fn decode_cluster(d: &mut Decoder, tree: &Tree) -> Option<HybridCluster> {
+    if *tree == Tree::Null {
+        d.invalid("", "the spec is empty");
+        return None;
+    }
+    let f = d.object(tree, "", TOP_KEYS)?;
+    let name = d.optional(&f, "name", Some("hybrid".to_owned()), |d, t, p| {
+        Some(decode_name(d, t, p))
+    });
+    let ip_family = d.optional(&f, "ipFamily", IpFamily::Ipv4, |d, t, p| {
+        d.word(t, p, &[("ipv4", IpFamily::Ipv4), ("dual", IpFamily::Dual)])
+    });
+    let performance = d.optional(&f, "performance", Performance::Standard, |d, t, p| {
+        d.word(
+            t,
+            p,
+            &[
+                ("standard", Performance::Standard),
+                ("high", Performance::High),
+            ],
+        )
+    });
+    let mut modes: Vec<(&str, RequestedMode)> = vec![("auto", RequestedMode::Auto)];
+    modes.extend(
+        NetworkMode::ALL
+            .iter()
+            .map(|m| (m.as_str(), RequestedMode::Forced(*m))),
+    );
+    let mode = d.optional(&f, "mode", RequestedMode::Auto, |d, t, p| {
+        d.word(t, p, &modes)
+    });
+    let on_prem = d.required(&f, "onPrem", decode_on_prem);
+    let cloud = d.required(&f, "cloud", decode_cloud);
+    let interconnect = d.required(&f, "interconnect", decode_interconnect);
+    let cloud_services = match f.get("cloudServices") {
+        Some((t, p)) => decode_cloud_services(d, t, &p),
+        None => Some(CloudServices {
+            container_registry: true,
+            prometheus: true,
+            oss: true,
+            extra_cidrs: Vec::new(),
+        }),
+    };
+    Some(HybridCluster {
+        name: name?,
+        ip_family,
+        performance,
+        mode,
+        on_prem: on_prem?,
+        cloud: cloud?,
+        interconnect: interconnect?,
+        cloud_services: cloud_services?,
+        notes: Vec::new(),
+    })
+}
+
+/// `name` goes into Kubernetes object names: it must be a DNS-1123 label.
+fn decode_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> {
+    let name = d.string(tree, path)?;
+    let ok = name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if ok {
+        return Some(name);
+    }
+    let mut suggestion: String = name
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(63)
+        .collect();
+    suggestion = suggestion.trim_matches('-').to_owned();
+    let mut diag = Diagnostic::new(
+        Code::SpecInvalid,
+        path,
+        format!(
+            "name {:?} is not a DNS label (lowercase letters, digits and '-', at most 63 characters); it is used in Kubernetes object names",
+            name
+        ),
+    );
+    if !suggestion.is_empty() {
+        diag = diag.hint(format!("for example `{suggestion}`"));
+    }
+    d.diagnostics.push(diag);
+    None
+}
+
+fn specs(items: Vec<(Cidr, String)>) -> Vec<SpecCidr> {
+    items
+        .into_iter()
+        .map(|(cidr, path)| SpecCidr { cidr, path })
+        .collect()
+}
+
+const ON_PREM_KEYS: &[&str] = &[
+    "nodeCidrs",
+    "nodeCidr",
+    "podCidr",
+    "podCidrs",
+    "serviceCidr",
+    "serviceCidrs",
+    "nodes",
+    "maxNodes",
+    "maxPodsPerNode",
+    "asNumber",
+    "calicoBlockSize",
+    "calicoBlockSizeV6",
+    "routeReflectors",
+    "edgeRouters",
+];
+
+fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
+    let f = d.object(tree, path, ON_PREM_KEYS)?;
+    let node_cidrs = specs(d.one_or_many(&f, "nodeCidr", "nodeCidrs", true, Decoder::cidr));
+    let pod_cidrs = specs(d.one_or_many(&f, "podCidr", "podCidrs", true, Decoder::cidr));
+    let service_cidrs =
+        specs(d.one_or_many(&f, "serviceCidr", "serviceCidrs", true, Decoder::cidr));
+    let nodes = d.required(&f, "nodes", Decoder::count);
+    let max_nodes = d.optional(&f, "maxNodes", None, |d, t, p| Some(d.count(t, p)));
+    let max_pods_per_node = d.optional(
+        &f,
+        "maxPodsPerNode",
+        facts::K8S_DEFAULT_MAX_PODS_PER_NODE,
+        |d, t, p| d.integer(t, p, 1, 1_000_000).map(|i| i as u32),
+    );
+    let as_number = d.optional(&f, "asNumber", facts::CALICO_DEFAULT_ASN, Decoder::asn);
+    let block = |d: &mut Decoder, t: &Tree, p: &str| d.integer(t, p, 0, 128).map(|i| i as u8);
+    let calico_block_size = d.optional(
+        &f,
+        "calicoBlockSize",
+        facts::CALICO_BLOCK_SIZE_V4_DEFAULT,
+        block,
+    );
+    let calico_block_size_v6 = d.optional(
+        &f,
+        "calicoBlockSizeV6",
+        facts::CALICO_BLOCK_SIZE_V6_DEFAULT,
+        block,
+    );
+    let route_reflectors = d.optional(&f, "routeReflectors", None, |d, t, p| {
+        Some(d.integer(t, p, 0, 1000).map(|i| i as u32))
+    });
+    let edge_routers = d.required(&f, "edgeRouters", |d, t, p| {
+        let list = d.list(t, p, decode_edge_router)?;
+        if list.is_empty() {
+            d.invalid(p, "at least one edge router is needed to reach the VBR");
+        }
+        Some(list)
+    });
+    let nodes = nodes?;
+    Some(OnPrem {
+        node_cidrs,
+        pod_cidrs,
+        service_cidrs,
+        nodes,
+        max_nodes: max_nodes.unwrap_or(nodes),
+        max_pods_per_node,
+        as_number,
+        calico_block_size,
+        calico_block_size_v6,
+        route_reflectors: route_reflectors,
+        edge_routers: edge_routers?,
+    })
+}
+
+fn decode_edge_router(d: &mut Decoder, tree: &Tree, path: &str) -> Option<EdgeRouter> {
+    let f = d.object(tree, path, &["ip", "asNumber"])?;
+    let ip = d.required(&f, "ip", Decoder::addr);
+    let as_number = d.required(&f, "asNumber", Decoder::asn);
+    Some(EdgeRouter {
+        ip: ip?,
+        as_number: as_number?,
+    })
+}
+
+const CLOUD_KEYS: &[&str] = &[
+    "region",
+    "vpcCidr",
+    "vpcCidrs",
+    "zones",
+    "nodes",
+    "maxNodes",
+    "maxPodsPerNode",
+    "securityGroups",
+    "terway",
+];
+
+fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
+    let f = d.object(tree, path, CLOUD_KEYS)?;
+    let region = d.required(&f, "region", Decoder::string);
+    let vpc_cidrs = specs(d.one_or_many(&f, "vpcCidr", "vpcCidrs", true, Decoder::cidr));
+    let zones = d.required(&f, "zones", |d, t, p| {
+        let zones = d.list(t, p, decode_zone)?;
+        if zones.is_empty() {
+            d.invalid(p, "at least one zone is needed");
+        }
+        Some(zones)
+    });
+    let nodes = d.required(&f, "nodes", Decoder::count);
+    let max_nodes = d.optional(&f, "maxNodes", None, |d, t, p| Some(d.count(t, p)));
+    let max_pods_per_node = d.optional(&f, "maxPodsPerNode", None, |d, t, p| {
+        Some(d.integer(t, p, 1, 1_000_000).map(|i| i as u32))
+    });
+    let security_groups = d.required(&f, "securityGroups", |d, t, p| {
+        d.list(t, p, Decoder::string)
+    });
+    let terway = match f.get("terway") {
+        Some((t, p)) => decode_terway(d, t, &p),
+        None => Some(Terway {
+            mode: TerwayMode::SharedEni,
+            enis_per_node: facts::TERWAY_DEFAULT_ENIS_PER_NODE,
+            ips_per_eni: facts::TERWAY_DEFAULT_IPS_PER_ENI,
+        }),
+    };
+    let nodes = nodes?;
+    Some(Cloud {
+        region: region?,
+        vpc_cidrs,
+        zones: zones?,
+        nodes,
+        max_nodes: max_nodes.unwrap_or(nodes),
+        max_pods_per_node: max_pods_per_node,
+        security_groups: security_groups?,
+        terway: terway?,
+    })
+}
+
+fn decode_zone(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Zone> {
+    let f = d.object(tree, path, &["zone", "nodeVSwitches", "podVSwitches"])?;
+    let zone = d.required(&f, "zone", Decoder::string);
+    let node_vswitches = d.required(&f, "nodeVSwitches", |d, t, p| d.list(t, p, decode_vswitch));
+    let pod_vswitches = d.required(&f, "podVSwitches", |d, t, p| d.list(t, p, decode_vswitch));
+    Some(Zone {
+        zone: zone?,
+        node_vswitches: node_vswitches?,
+        pod_vswitches: pod_vswitches?,
+    })
+}
+
+fn decode_vswitch(d: &mut Decoder, tree: &Tree, path: &str) -> Option<VSwitch> {
+    let f = d.object(tree, path, &["id", "cidr", "ipv6Cidr"])?;
+    let id = d.required(&f, "id", Decoder::string);
+    let cidr = d.required(&f, "cidr", Decoder::cidr);
+    let ipv6_cidr = d.optional(&f, "ipv6Cidr", None, |d, t, p| Some(d.cidr(t, p)));
+    Some(VSwitch {
+        id: id?,
+        cidr: cidr?,
+        ipv6_cidr: ipv6_cidr,
+    })
+}
+
+fn decode_terway(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Terway> {
+    let f = d.object(tree, path, &["mode", "enisPerNode", "ipsPerEni"])?;
+    let mode = d.optional(&f, "mode", TerwayMode::SharedEni, |d, t, p| {
+        d.word(
+            t,
+            p,
+            &[
+                ("shared-eni", TerwayMode::SharedEni),
+                ("exclusive-eni", TerwayMode::ExclusiveEni),
+            ],
+        )
+    });
+    let count = |d: &mut Decoder, t: &Tree, p: &str| d.integer(t, p, 1, 1000).map(|i| i as u32);
+    let enis_per_node = d.optional(
+        &f,
+        "enisPerNode",
+        facts::TERWAY_DEFAULT_ENIS_PER_NODE,
+        count,
+    );
+    let ips_per_eni = d.optional(&f, "ipsPerEni", facts::TERWAY_DEFAULT_IPS_PER_ENI, count);
+    Some(Terway {
+        mode,
+        enis_per_node,
+        ips_per_eni,
+    })
+}
+
+fn decode_interconnect(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Interconnect> {
+    let f = d.object(tree, path, &["vbr", "cen"])?;
+    let vbr = d.required(&f, "vbr", decode_vbr);
+    let cen_id = d.required(&f, "cen", |d, t, p| {
+        let f = d.object(t, p, &["id"])?;
+        d.required(&f, "id", Decoder::string)
+    });
+    Some(Interconnect {
+        vbr: vbr?,
+        cen_id: cen_id?,
+    })
+}
+
+const VBR_KEYS: &[&str] = &[
+    "id",
+    "vlanId",
+    "localGatewayIp",
+    "peerGatewayIp",
+    "peeringSubnet",
+    "localGatewayIpv6",
+    "peerGatewayIpv6",
+    "peeringSubnetIpv6",
+    "asNumber",
+];
+
+fn decode_vbr(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Vbr> {
+    let f = d.object(tree, path, VBR_KEYS)?;
+    let id = d.required(&f, "id", Decoder::string);
+    let vlan_id = d.required(&f, "vlanId", |d, t, p| {
+        d.integer(t, p, i64::MIN.into(), i64::MAX.into())
+            .map(|i| i as i64)
+    });
+    let local = d.required(&f, "localGatewayIp", Decoder::addr);
+    let peer = d.required(&f, "peerGatewayIp", Decoder::addr);
+    let subnet = d.required(&f, "peeringSubnet", Decoder::cidr);
+    let ipv6 = decode_vbr_ipv6(d, &f);
+    let as_number = d.optional(&f, "asNumber", facts::VBR_DEFAULT_ASN, Decoder::asn);
+    Some(Vbr {
+        id: id?,
+        vlan_id: vlan_id?,
+        local_gateway_ip: local?,
+        peer_gateway_ip: peer?,
+        peering_subnet: subnet?,
+        ipv6: ipv6?,
+        as_number,
+    })
+}
+
+/// The three IPv6 peering fields come together or not at all.
+fn decode_vbr_ipv6(d: &mut Decoder, f: &Fields) -> Option<Option<VbrIpv6>> {
+    const KEYS: [&str; 3] = ["localGatewayIpv6", "peerGatewayIpv6", "peeringSubnetIpv6"];
+    if KEYS.iter().all(|k| f.get(k).is_none()) {
+        return Some(None);
+    }
+    let local = d.required(f, KEYS[0], Decoder::addr);
+    let peer = d.required(f, KEYS[1], Decoder::addr);
+    let subnet = d.required(f, KEYS[2], Decoder::cidr);
+    Some(Some(VbrIpv6 {
+        local_gateway_ip: local?,
+        peer_gateway_ip: peer?,
+        peering_subnet: subnet?,
+    }))
+}
+
+fn decode_cloud_services(d: &mut Decoder, tree: &Tree, path: &str) -> Option<CloudServices> {
+    let f = d.object(
+        tree,
+        path,
+        &[
+            "containerRegistry",
+            "prometheus",
+            "oss",
+            "extraCidr",
+            "extraCidrs",
+        ],
+    )?;
+    let flag = |d: &mut Decoder, key: &str| d.optional(&f, key, true, Decoder::boolean);
+    let container_registry = flag(d, "containerRegistry");
+    let prometheus = flag(d, "prometheus");
+    let oss = flag(d, "oss");
+    let extra_cidrs = specs(d.one_or_many(&f, "extraCidr", "extraCidrs", false, Decoder::cidr));
+    Some(CloudServices {
+        container_registry,
+        prometheus,
+        oss,
+        extra_cidrs,
+    })
+}
