@@ -1,1 +1,171 @@
-fn main() {}
+//! `hybridplan`: plan a hybrid ACK cluster network from one spec.
+//!
+//! Exit codes (SPEC.md §6): 0 no error diagnostics; 1 the spec has errors (the plan or the
+//! diagnostics are still printed); 2 usage error, unreadable file, or text that is not JSON
+//! or YAML at all.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use hybridplan::{Diagnostic, Plan, SpecError};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "hybridplan",
+    version,
+    about = "Plans the network of a hybrid ACK cluster: DC (Calico/Flannel/Cilium) + ECS (Terway) over Express Connect, VBR and CEN"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Plan a spec: diagnostics, mode, address budget, routing, manifests, checks.
+    Plan {
+        /// The spec (JSON or YAML); `-` reads standard input. Without it, the built-in
+        /// reference scenario is planned.
+        spec: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Also write each manifest to DIR under its file name, plus plan.json.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Yaml,
+    Text,
+}
+
+const EXIT_ERRORS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Plan { spec, format, out } => plan(spec.as_deref(), format, out.as_deref()),
+    }
+}
+
+fn read_spec(path: Option<&Path>) -> Result<String, String> {
+    match path {
+        None => Ok(hybridplan::REFERENCE_SPEC.to_owned()),
+        Some(p) if p == Path::new("-") => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            Ok(text)
+        }
+        Some(p) => std::fs::read(p)
+            .map_err(|e| format!("cannot read {}: {e}", p.display()))
+            .and_then(|bytes| {
+                String::from_utf8(bytes).map_err(|e| {
+                    format!(
+                        "{} is not UTF-8 text (invalid byte at offset {})",
+                        p.display(),
+                        e.utf8_error().valid_up_to()
+                    )
+                })
+            }),
+    }
+}
+
+fn plan(spec: Option<&Path>, format: Format, out: Option<&Path>) -> ExitCode {
+    let text = match read_spec(spec) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("hybridplan: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match Plan::from_text(&text) {
+        Ok(plan) => {
+            if let Some(dir) = out
+                && let Err(message) = write_out(dir, &plan)
+            {
+                eprintln!("hybridplan: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            let rendered = match format {
+                Format::Json => to_json(&plan),
+                Format::Yaml => to_yaml(&plan),
+                Format::Text => hybridplan::report::render_text(&plan),
+            };
+            emit(&rendered);
+            if plan.has_errors() {
+                ExitCode::from(EXIT_ERRORS)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(SpecError::Syntax(d)) => {
+            eprintln!("hybridplan: {}", d.message);
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(SpecError::Invalid(list)) => {
+            emit(&render_diagnostics(&list, format));
+            ExitCode::from(EXIT_ERRORS)
+        }
+    }
+}
+
+/// Diagnostics of a spec that could not be planned, as `{"diagnostics": [...]}`.
+fn render_diagnostics(list: &[Diagnostic], format: Format) -> String {
+    #[derive(serde::Serialize)]
+    struct Only<'a> {
+        diagnostics: &'a [Diagnostic],
+    }
+    match format {
+        Format::Json => to_json(&Only { diagnostics: list }),
+        Format::Yaml => to_yaml(&Only { diagnostics: list }),
+        Format::Text => hybridplan::report::render_diagnostics(list),
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Serialising plain data structures cannot fail.
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn to_yaml<T: serde::Serialize>(value: &T) -> String {
+    serde_saphyr::to_string(value).unwrap_or_default()
+}
+
+fn emit(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+fn write_out(dir: &Path, plan: &Plan) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let write = |name: &str, body: &str| {
+        // Names come from the planner; still, never let one leave the directory.
+        let file = Path::new(name)
+            .file_name()
+            .ok_or_else(|| format!("bad manifest file name {name:?}"))?;
+        let path = dir.join(file);
+        std::fs::write(&path, body).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    for m in &plan.manifests {
+        write(&m.file, &m.yaml)?;
+    }
+    write("plan.json", &to_json(plan))?;
+    eprintln!(
+        "hybridplan: wrote {} manifest files and plan.json to {}",
+        plan.manifests.len(),
+        dir.display()
+    );
+    Ok(())
+}

@@ -21,6 +21,7 @@ mod error;
 pub mod facts;
 pub mod manifests;
 pub mod mode;
+pub mod report;
 pub mod routing;
 mod rules;
 pub mod spec;

@@ -179,7 +179,8 @@ impl FreeSpace {
     }
 
     /// A free prefix of `len` bits for the range at `replacing` (its own space may be
-    /// reused), preferring the private block it is in now. VPC space is avoided too.
+    /// reused): the range widened in place if that is free, else the lowest free one,
+    /// preferring the private block it is in now. VPC space is avoided too.
     fn outside_vpc(
         &self,
         family: Family,
@@ -193,6 +194,13 @@ impl FreeSpace {
             .filter(|(_, p)| !replacing.contains(&p.as_str()))
             .map(|(c, _)| *c)
             .collect();
+        // Widening the range in place is the least disruptive change, when that space is free.
+        if let Some(n) = near {
+            let wider = Cidr::truncate(family, n.first(), len);
+            if !used.iter().any(|u| u.overlaps(&wider)) {
+                return Some(wider);
+            }
+        }
         let pools: Vec<Cidr> = match family {
             Family::V4 => facts::VPC_PRIVATE_BLOCKS
                 .iter()

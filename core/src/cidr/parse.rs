@@ -53,6 +53,20 @@ pub enum CidrError {
 }
 
 impl CidrError {
+    /// How to write the value instead, where there is one obvious answer.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            CidrError::HostBits { canonical } => Some(format!("write `{canonical}`")),
+            CidrError::Netmask(_) | CidrError::BadLength(_) => {
+                Some("write the prefix length as a plain number, e.g. `10.0.0.0/8`".into())
+            }
+            CidrError::MissingLength(addr) => {
+                Some(format!("write `{addr}/32` for a single address"))
+            }
+            _ => None,
+        }
+    }
+
     /// The diagnostic code this error is reported under.
     pub fn code(&self) -> crate::Code {
         match self {

@@ -270,11 +270,12 @@ impl Decoder {
                 Some(cidr)
             }
             Err(e) => {
-                self.push(Diagnostic::new(
-                    e.code(),
-                    path,
-                    format!("`{}`: {e}", text.escape_debug()),
-                ));
+                let mut d =
+                    Diagnostic::new(e.code(), path, format!("`{}`: {e}", text.escape_debug()));
+                if let Some(h) = e.hint() {
+                    d = d.hint(h);
+                }
+                self.push(d);
                 None
             }
         }

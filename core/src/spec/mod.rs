@@ -180,6 +180,15 @@ pub enum TerwayMode {
     ExclusiveEni,
 }
 
+impl TerwayMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TerwayMode::SharedEni => "shared-eni",
+            TerwayMode::ExclusiveEni => "exclusive-eni",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Terway {
     pub mode: TerwayMode,
@@ -362,13 +371,29 @@ pub enum Role {
     DcPods,
     Services,
     Vpc,
+    #[serde(rename = "node-vswitch")]
     NodeVSwitch,
+    #[serde(rename = "pod-vswitch")]
     PodVSwitch,
     VbrPeering,
     CloudServiceExtra,
 }
 
 impl Role {
+    /// The role as written in plans (`dc-pods`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::DcNodes => "dc-nodes",
+            Role::DcPods => "dc-pods",
+            Role::Services => "services",
+            Role::Vpc => "vpc",
+            Role::NodeVSwitch => "node-vswitch",
+            Role::PodVSwitch => "pod-vswitch",
+            Role::VbrPeering => "vbr-peering",
+            Role::CloudServiceExtra => "cloud-service-extra",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Role::DcNodes => "DC node range",
@@ -792,4 +817,31 @@ fn decode_cloud_services(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Clo
         oss,
         extra_cidrs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_match_their_serialised_form() {
+        for role in [
+            Role::DcNodes,
+            Role::DcPods,
+            Role::Services,
+            Role::Vpc,
+            Role::NodeVSwitch,
+            Role::PodVSwitch,
+            Role::VbrPeering,
+            Role::CloudServiceExtra,
+        ] {
+            assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
+        }
+        for mode in [TerwayMode::SharedEni, TerwayMode::ExclusiveEni] {
+            assert_eq!(serde_json::to_value(mode).unwrap(), mode.as_str());
+        }
+        for mode in NetworkMode::ALL {
+            assert_eq!(serde_json::to_value(mode).unwrap(), mode.as_str());
+        }
+    }
 }

@@ -158,7 +158,8 @@ pub(crate) fn read(text: &str, format: Format) -> Result<Tree, SpecError> {
             // Keep only the first line of the message: the rest is a source excerpt.
             serde_saphyr::from_str_with_options(text, options).map_err(|e| {
                 let message = e.to_string();
-                syntax_error(format, message.lines().next().unwrap_or_default())
+                let first = message.lines().next().unwrap_or_default();
+                syntax_error(format, first.trim_start_matches("error: "))
             })
         }
     }

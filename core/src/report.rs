@@ -1,0 +1,171 @@
+//! The plan as short text for people: errors first, then the mode and why, the address
+//! budget, and what the later sections hold.
+
+use crate::addressing::{PodRangeBudget, UnitKind};
+use crate::mode::BgpTopology;
+use crate::{Diagnostic, Plan, Severity};
+use std::fmt::Write;
+
+/// Renders a plan as a readable summary.
+pub fn render_text(plan: &Plan) -> String {
+    let mut out = String::new();
+    diagnostics(&mut out, &plan.diagnostics);
+    mode(&mut out, plan);
+    addressing(&mut out, plan);
+    let r = &plan.routing;
+    let _ = writeln!(
+        out,
+        "\nRouting: {} route tables, {} BGP sessions",
+        r.tables.len(),
+        r.bgp_sessions.len()
+    );
+    if plan.has_errors() {
+        out.push_str("Manifests: none while errors stand\n");
+    } else {
+        let _ = writeln!(out, "Manifests: {} files", plan.manifests.len());
+        for m in &plan.manifests {
+            let _ = writeln!(out, "  {} ({})", m.file, m.component);
+        }
+    }
+    let _ = writeln!(out, "Connectivity checks: {}", plan.connectivity.len());
+    out
+}
+
+/// Renders diagnostics alone (for a spec that could not be planned).
+pub fn render_diagnostics(list: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    diagnostics(&mut out, list);
+    out
+}
+
+fn count(list: &[Diagnostic], severity: Severity) -> usize {
+    list.iter().filter(|d| d.severity == severity).count()
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn diagnostics(out: &mut String, list: &[Diagnostic]) {
+    let _ = writeln!(
+        out,
+        "Diagnostics: {}, {}, {}",
+        plural(count(list, Severity::Error), "error"),
+        plural(count(list, Severity::Warning), "warning"),
+        plural(count(list, Severity::Info), "note")
+    );
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        for d in list.iter().filter(|d| d.severity == severity) {
+            let at = if d.path.is_empty() { "/" } else { &d.path };
+            let _ = writeln!(out, "  {:<7} {:<22} {at}", d.severity, d.code.as_str());
+            let _ = writeln!(out, "          {}", d.message);
+            if !d.related.is_empty() {
+                let _ = writeln!(out, "          related: {}", d.related.join(", "));
+            }
+            if let Some(h) = &d.hint {
+                let _ = writeln!(out, "          hint: {h}");
+            }
+        }
+    }
+}
+
+fn mode(out: &mut String, plan: &Plan) {
+    let m = &plan.mode;
+    let topology = match m.bgp_topology {
+        BgpTopology::RouteReflectors => format!(", {} route reflectors", m.route_reflectors),
+        BgpTopology::FullMesh => ", BGP full mesh".to_owned(),
+        BgpTopology::None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "\nMode: {}{topology}; ECS nodes: {}",
+        m.selected, m.cloud_cni
+    );
+    for r in &m.reasons {
+        let _ = writeln!(out, "  - {r}");
+    }
+    let ranked: Vec<String> = m
+        .candidates
+        .iter()
+        .map(|c| {
+            format!(
+                "{}. {}{}",
+                c.rank,
+                c.mode,
+                if c.fits { "" } else { " (does not fit)" }
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "  candidates: {}", ranked.join(", "));
+}
+
+fn pods(out: &mut String, b: &PodRangeBudget) {
+    let cidrs: Vec<String> = b.cidrs.iter().map(ToString::to_string).collect();
+    let unit = match b.unit {
+        UnitKind::CalicoBlock => "blocks",
+        UnitKind::NodeSubnet => "node subnets",
+    };
+    let _ = writeln!(
+        out,
+        "  DC pods {} {}: {} /{} {unit}, {} per node -> {} nodes for {} planned (headroom {})",
+        b.family,
+        cidrs.join(", "),
+        b.units,
+        b.unit_prefix_length,
+        b.units_per_node,
+        b.nodes_supported,
+        b.nodes_planned,
+        b.headroom_nodes
+    );
+}
+
+fn addressing(out: &mut String, plan: &Plan) {
+    let a = &plan.addressing;
+    out.push_str("\nAddressing:\n");
+    for b in &a.dc_pods {
+        pods(out, b);
+    }
+    let c = &a.cloud_pods;
+    let _ = writeln!(
+        out,
+        "  Cloud pods: Terway {}, {} pods per ECS node (ENIs allow {}), {} nodes -> {} pods",
+        c.terway_mode.as_str(),
+        c.pods_per_node,
+        c.pods_per_node_limit,
+        c.nodes_planned,
+        c.pods_planned
+    );
+    for z in &c.zones {
+        let _ = writeln!(
+            out,
+            "    zone {}: {} usable pod IPs for {} pods (headroom {})",
+            z.zone, z.pod_vswitch_addresses, z.pods_planned, z.headroom
+        );
+    }
+    out.push_str("  Ranges:\n");
+    for r in &a.ranges {
+        let role = r.role.as_str();
+        let id =
+            r.id.as_deref()
+                .map(|i| format!(" ({i})"))
+                .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    {role:<20} {:<22} {} addresses{id}",
+            r.cidr.to_string(),
+            r.addresses
+        );
+    }
+    for s in &a.suggestions {
+        let at = s.cidr.map(|c| format!(": {c} is free")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  Suggestion for {}: /{} or larger ({}){at}",
+            s.path, s.minimum_prefix_length, s.reason
+        );
+    }
+}

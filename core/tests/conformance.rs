@@ -1,0 +1,115 @@
+//! The conformance vectors of `tests/vectors/` through the Rust API. The Node and Python
+//! suites read the same files and must give the same answers.
+
+use hybridplan::{Plan, SpecError};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn vectors() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
+        .expect("tests/vectors exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let v: Value = serde_json::from_str(&text).unwrap();
+            (p.file_stem().unwrap().to_string_lossy().into_owned(), v)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// What one door answers for a vector: codes, mode, exit code and (code, path) pairs.
+struct Answer {
+    codes: BTreeSet<String>,
+    mode: Option<String>,
+    exit: i64,
+    pairs: BTreeSet<(String, String)>,
+}
+
+fn answer(spec: &Value) -> Answer {
+    let result = match spec {
+        Value::String(text) => Plan::from_text(text),
+        other => Plan::from_json(&other.to_string()),
+    };
+    let (diagnostics, mode, exit) = match &result {
+        Ok(plan) => (
+            plan.diagnostics.clone(),
+            Some(plan.mode.selected.as_str().to_owned()),
+            i64::from(plan.has_errors()),
+        ),
+        Err(e @ SpecError::Syntax(_)) => (e.diagnostics().to_vec(), None, 2),
+        Err(e @ SpecError::Invalid(_)) => (e.diagnostics().to_vec(), None, 1),
+    };
+    Answer {
+        codes: diagnostics
+            .iter()
+            .map(|d| d.code.as_str().to_owned())
+            .collect(),
+        mode,
+        exit,
+        pairs: diagnostics
+            .iter()
+            .map(|d| (d.code.as_str().to_owned(), d.path.clone()))
+            .collect(),
+    }
+}
+
+#[test]
+fn every_vector_gives_the_expected_codes_mode_and_exit() {
+    let vectors = vectors();
+    assert!(vectors.len() >= 40, "only {} vectors found", vectors.len());
+    let mut failures = Vec::new();
+    for (name, v) in &vectors {
+        let expect = &v["expect"];
+        let got = answer(&v["spec"]);
+        let codes: BTreeSet<String> = expect["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        if got.codes != codes {
+            failures.push(format!("{name}: codes {:?}, expected {codes:?}", got.codes));
+        }
+        let mode = expect["mode"].as_str().map(str::to_owned);
+        if got.mode != mode {
+            failures.push(format!("{name}: mode {:?}, expected {mode:?}", got.mode));
+        }
+        if got.exit != expect["exit"].as_i64().unwrap() {
+            failures.push(format!(
+                "{name}: exit {}, expected {}",
+                got.exit, expect["exit"]
+            ));
+        }
+        for pair in expect["paths"].as_array().unwrap() {
+            let pair = (
+                pair[0].as_str().unwrap().to_owned(),
+                pair[1].as_str().unwrap().to_owned(),
+            );
+            if !got.pairs.contains(&pair) {
+                failures.push(format!("{name}: no {pair:?} among {:?}", got.pairs));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_stable_code_but_the_routing_one_has_a_vector() {
+    let covered: BTreeSet<String> = vectors()
+        .iter()
+        .flat_map(|(_, v)| v["expect"]["codes"].as_array().unwrap().clone())
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    let missing: Vec<&str> = hybridplan::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| *c != "vbr-route-limit" && !covered.contains(*c))
+        .collect();
+    assert!(missing.is_empty(), "codes without a vector: {missing:?}");
+}

@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""Writes the conformance vectors in this folder: one JSON file per case, each
+{name, description, spec, expect: {codes, mode, exit, paths}}.
+
+`spec` is the spec as a JSON object, or a string holding raw spec text (to test what is
+not JSON/YAML at all). `expect.codes` is the exact set of diagnostic codes (sorted);
+`expect.mode` the selected mode, or null when the spec cannot be planned; `expect.exit`
+the CLI exit code; `expect.paths` [code, JSON pointer] pairs that must be among the
+diagnostics. The expectations are written here by hand from the rules in SPEC.md and
+DOMAIN.md, never copied from the planner's output.
+
+Run `python3 tests/vectors/make_vectors.py` after changing it; the test command checks
+that the committed files match.
+"""
+
+import copy
+import json
+import pathlib
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+# The reference scenario (core/data/reference.yaml) as JSON.
+REFERENCE = {
+    "name": "reference",
+    "performance": "high",
+    "onPrem": {
+        "nodeCidrs": ["192.168.0.0/24"],
+        "podCidr": "10.100.0.0/16",
+        "serviceCidr": "172.21.0.0/20",
+        "nodes": 120,
+        "maxNodes": 200,
+        "edgeRouters": [{"ip": "192.168.0.1", "asNumber": 65001}],
+    },
+    "cloud": {
+        "region": "cn-hangzhou",
+        "vpcCidr": "10.0.0.0/8",
+        "zones": [
+            {
+                "zone": "cn-hangzhou-h",
+                "nodeVSwitches": [{"id": "vsw-node-h", "cidr": "10.10.24.0/24"}],
+                "podVSwitches": [{"id": "vsw-pod-h", "cidr": "10.10.25.0/24"}],
+            }
+        ],
+        "nodes": 2,
+        "maxPodsPerNode": 110,
+        "securityGroups": ["sg-hybrid"],
+    },
+    "interconnect": {
+        "vbr": {
+            "id": "vbr-hz-1",
+            "vlanId": 100,
+            "localGatewayIp": "192.168.255.1",
+            "peerGatewayIp": "192.168.255.2",
+            "peeringSubnet": "192.168.255.0/30",
+        },
+        "cen": {"id": "cen-hybrid"},
+    },
+}
+
+# A small, clean overlay cluster: no diagnostic at all. DC pods outside the VPC.
+CLEAN = {
+    "name": "idc-small",
+    "onPrem": {
+        "nodeCidrs": ["192.168.0.0/24"],
+        "podCidr": "172.20.0.0/16",
+        "serviceCidr": "172.21.0.0/20",
+        "nodes": 40,
+        "maxNodes": 60,
+        "edgeRouters": [{"ip": "192.168.0.1", "asNumber": 65001}],
+    },
+    "cloud": {
+        "region": "cn-hangzhou",
+        "vpcCidr": "10.0.0.0/8",
+        "zones": [
+            {
+                "zone": "cn-hangzhou-h",
+                "nodeVSwitches": [{"id": "vsw-node-h", "cidr": "10.10.24.0/24"}],
+                "podVSwitches": [{"id": "vsw-pod-h", "cidr": "10.10.32.0/19"}],
+            }
+        ],
+        "nodes": 10,
+        "maxNodes": 20,
+        "securityGroups": ["sg-hybrid"],
+    },
+    "interconnect": {
+        "vbr": {
+            "id": "vbr-hz-1",
+            "vlanId": 100,
+            "localGatewayIp": "192.168.255.1",
+            "peerGatewayIp": "192.168.255.2",
+            "peeringSubnet": "192.168.255.0/30",
+        },
+        "cen": {"id": "cen-hybrid"},
+    },
+}
+
+
+def dual_stack():
+    s = copy.deepcopy(CLEAN)
+    s["name"] = "idc-dual"
+    s["ipFamily"] = "dual"
+    op = s["onPrem"]
+    del op["podCidr"], op["serviceCidr"]
+    op["podCidrs"] = ["172.20.0.0/16", "fd00:20::/56"]
+    op["serviceCidrs"] = ["172.21.0.0/20", "fd00:21::/108"]
+    c = s["cloud"]
+    del c["vpcCidr"]
+    c["vpcCidrs"] = ["10.0.0.0/8", "2408:4005:300::/56"]
+    c["zones"][0]["nodeVSwitches"][0]["ipv6Cidr"] = "2408:4005:300:1::/64"
+    c["zones"][0]["podVSwitches"][0]["ipv6Cidr"] = "2408:4005:300:2::/64"
+    s["interconnect"]["vbr"].update(
+        {
+            "localGatewayIpv6": "2408:4005:3ff::1",
+            "peerGatewayIpv6": "2408:4005:3ff::2",
+            "peeringSubnetIpv6": "2408:4005:3ff::/126",
+        }
+    )
+    return s
+
+
+def large():
+    """5,000 DC nodes, the Kubernetes upper bound, in Calico route-reflector mode."""
+    return {
+        "name": "idc-large",
+        "onPrem": {
+            "nodeCidrs": ["10.0.0.0/19"],
+            "podCidr": "10.16.0.0/12",
+            "serviceCidr": "10.32.0.0/16",
+            "nodes": 4000,
+            "maxNodes": 5000,
+            "edgeRouters": [
+                {"ip": "10.0.0.1", "asNumber": 65001},
+                {"ip": "10.0.0.2", "asNumber": 65001},
+            ],
+        },
+        "cloud": {
+            "region": "cn-shanghai",
+            "vpcCidr": "172.16.0.0/12",
+            "zones": [
+                {
+                    "zone": "cn-shanghai-b",
+                    "nodeVSwitches": [{"id": "vsw-node-b", "cidr": "172.16.0.0/20"}],
+                    "podVSwitches": [{"id": "vsw-pod-b", "cidr": "172.17.0.0/16"}],
+                },
+                {
+                    "zone": "cn-shanghai-g",
+                    "nodeVSwitches": [{"id": "vsw-node-g", "cidr": "172.16.16.0/20"}],
+                    "podVSwitches": [{"id": "vsw-pod-g", "cidr": "172.18.0.0/16"}],
+                },
+            ],
+            "nodes": 200,
+            "maxNodes": 400,
+            "securityGroups": ["sg-hybrid"],
+        },
+        "interconnect": {
+            "vbr": {
+                "id": "vbr-sh-1",
+                "vlanId": 200,
+                "localGatewayIp": "192.168.255.1",
+                "peerGatewayIp": "192.168.255.2",
+                "peeringSubnet": "192.168.255.0/30",
+            },
+            "cen": {"id": "cen-hybrid"},
+        },
+    }
+
+
+def with_(base, **changes):
+    """A copy of `base` with `path=value` changes; a path is `a.b.0.c`; value None deletes."""
+    s = copy.deepcopy(base)
+    for dotted, value in changes.items():
+        keys = [int(k) if k.isdigit() else k for k in dotted.split("__")]
+        node = s
+        for k in keys[:-1]:
+            node = node[k]
+        if value is None:
+            del node[keys[-1]]
+        else:
+            node[keys[-1]] = value
+    return s
+
+
+V = []
+
+
+def vector(name, description, spec, codes, mode, exit, paths=()):
+    V.append(
+        {
+            "name": name,
+            "description": description,
+            "spec": spec,
+            "expect": {
+                "codes": sorted(set(codes)),
+                "mode": mode,
+                "exit": exit,
+                "paths": [list(p) for p in paths],
+            },
+        }
+    )
+
+
+RR, IPIP = "calico-route-reflector", "calico-ipip"
+
+# ---- scenarios -------------------------------------------------------------------------
+vector("scenario-reference", "the reference scenario of the Alibaba hybrid-cluster document: "
+       "pod range inside the VPC but in no vSwitch is a warning, not an error",
+       REFERENCE, ["pod-cidr-in-vpc"], RR, 0, [("pod-cidr-in-vpc", "/onPrem/podCidr")])
+vector("scenario-clean-overlay", "60 DC nodes at standard performance: Calico IPIP, no diagnostic",
+       CLEAN, [], IPIP, 0)
+vector("scenario-dual-stack", "dual stack: one IPv6 prefix beside each IPv4 one, no diagnostic",
+       dual_stack(), [], IPIP, 0)
+vector("scenario-large", "5,000 DC nodes in route-reflector mode, two zones",
+       large(), [], RR, 0)
+vector("scenario-cilium-bgp", "Cilium BGP requested for a 150-node DC",
+       with_(CLEAN, mode="cilium-bgp", onPrem__maxNodes=150), [], "cilium-bgp", 0)
+vector("scenario-flannel", "Flannel VXLAN requested for a small DC",
+       with_(CLEAN, mode="flannel-vxlan"), [], "flannel-vxlan", 0)
+vector("scenario-cilium-vxlan", "Cilium VXLAN requested for a small DC",
+       with_(CLEAN, mode="cilium-vxlan"), [], "cilium-vxlan", 0)
+vector("scenario-high-performance", "performance high picks a routed mode even for 60 nodes",
+       with_(CLEAN, performance="high"), [], RR, 0)
+vector("scenario-yaml-text", "a spec given as YAML text, lists in the single-value forms",
+       "name: idc-text\nonPrem:\n  nodeCidr: 192.168.0.0/24\n  podCidr: 172.20.0.0/16\n"
+       "  serviceCidr: 172.21.0.0/20\n  nodes: 10\n  edgeRouters: [{ip: 192.168.0.1, asNumber: 65001}]\n"
+       "cloud:\n  region: cn-hangzhou\n  vpcCidr: 10.0.0.0/8\n  zones:\n    - zone: cn-hangzhou-h\n"
+       "      nodeVSwitches: [{id: vsw-n, cidr: 10.10.24.0/24}]\n"
+       "      podVSwitches: [{id: vsw-p, cidr: 10.10.32.0/19}]\n  nodes: 2\n"
+       "  securityGroups: [sg-1]\ninterconnect:\n  vbr:\n    id: vbr-1\n    vlanId: 0\n"
+       "    localGatewayIp: 192.168.255.1\n    peerGatewayIp: 192.168.255.2\n"
+       "    peeringSubnet: 192.168.255.0/30\n  cen: {id: cen-1}\n",
+       [], IPIP, 0)
+
+# ---- one vector per diagnostic code ------------------------------------------------------
+vector("code-cidr-syntax", "leading zeros in an octet", with_(CLEAN, onPrem__podCidr="010.100.0.0/16"),
+       ["cidr-syntax"], None, 1, [("cidr-syntax", "/onPrem/podCidr")])
+vector("code-cidr-host-bits", "host bits set", with_(CLEAN, onPrem__podCidr="172.20.0.1/16"),
+       ["cidr-host-bits"], None, 1, [("cidr-host-bits", "/onPrem/podCidr")])
+d = dual_stack()
+d["onPrem"]["podCidrs"][1] = "FD00:20:0::/56"
+vector("code-cidr-normalized", "IPv6 in upper case and uncompressed: accepted, normalised, noted",
+       d, ["cidr-normalized"], IPIP, 0, [("cidr-normalized", "/onPrem/podCidrs/1")])
+vector("code-cidr-overlap", "service range overlaps the DC pod range",
+       with_(CLEAN, onPrem__serviceCidr="172.20.16.0/20"), ["cidr-overlap"], IPIP, 1,
+       [("cidr-overlap", "/onPrem/serviceCidr")])
+vector("code-reserved-range", "DC pods in link-local space",
+       with_(CLEAN, onPrem__podCidr="169.254.0.0/16"), ["reserved-range"], IPIP, 1,
+       [("reserved-range", "/onPrem/podCidr")])
+vector("code-cloud-service-range", "DC pods in 100.0.0.0/8 outside 100.64.0.0/10",
+       with_(CLEAN, onPrem__podCidr="100.200.0.0/16"), ["cloud-service-range"], IPIP, 0,
+       [("cloud-service-range", "/onPrem/podCidr")])
+vector("code-vpc-cidr-invalid", "VPC /7: larger than /8 and not inside 10.0.0.0/8",
+       with_(CLEAN, cloud__vpcCidr="10.0.0.0/7"), ["vpc-cidr-invalid"], IPIP, 1,
+       [("vpc-cidr-invalid", "/cloud/vpcCidr")])
+vector("code-vswitch-outside-vpc", "pod vSwitch outside the VPC",
+       with_(CLEAN, cloud__zones__0__podVSwitches__0__cidr="172.30.0.0/19"),
+       ["vswitch-outside-vpc"], IPIP, 1,
+       [("vswitch-outside-vpc", "/cloud/zones/0/podVSwitches/0/cidr")])
+vector("code-vswitch-mask", "node vSwitch /30 is below the /29 minimum",
+       with_(CLEAN, cloud__zones__0__nodeVSwitches__0__cidr="10.10.24.0/30"),
+       ["vswitch-mask"], IPIP, 1, [("vswitch-mask", "/cloud/zones/0/nodeVSwitches/0/cidr")])
+vector("code-route-inside-vswitch", "DC node range inside a node vSwitch",
+       with_(CLEAN, onPrem__nodeCidrs=["10.10.24.0/25"],
+             onPrem__edgeRouters=[{"ip": "10.10.24.1", "asNumber": 65001}]),
+       ["route-inside-vswitch"], IPIP, 1, [("route-inside-vswitch", "/onPrem/nodeCidrs/0")])
+vector("code-pod-cidr-in-vpc", "DC pods inside the VPC, in no vSwitch",
+       with_(CLEAN, onPrem__podCidr="10.100.0.0/16"), ["pod-cidr-in-vpc"], IPIP, 0,
+       [("pod-cidr-in-vpc", "/onPrem/podCidr")])
+vector("code-dc-range-in-vpc", "DC nodes inside the VPC, in no vSwitch",
+       with_(CLEAN, onPrem__nodeCidrs=["10.50.0.0/24"],
+             onPrem__edgeRouters=[{"ip": "10.50.0.1", "asNumber": 65001}]),
+       ["dc-range-in-vpc"], IPIP, 0, [("dc-range-in-vpc", "/onPrem/nodeCidrs/0")])
+vector("code-pod-cidr-capacity", "a /24 holds 4 blocks of /26 = 2 nodes at 110 pods; 60 planned",
+       with_(CLEAN, onPrem__podCidr="172.20.0.0/24"), ["pod-cidr-capacity"], IPIP, 1,
+       [("pod-cidr-capacity", "/onPrem/podCidr")])
+vector("code-vswitch-capacity", "100 ECS nodes x 110 pods do not fit a /19 pod vSwitch (8188 IPs)",
+       with_(CLEAN, cloud__maxNodes=100), ["vswitch-capacity"], IPIP, 1,
+       [("vswitch-capacity", "/cloud/zones/0/podVSwitches")])
+vector("code-terway-pods-per-node", "(2 - 1) x 6 = 6 pods per node: ACK needs more than 11",
+       with_(CLEAN, cloud__terway={"enisPerNode": 2, "ipsPerEni": 6}),
+       ["terway-pods-per-node"], IPIP, 1, [("terway-pods-per-node", "/cloud/terway/enisPerNode")])
+vector("code-terway-pods-per-node-exclusive", "exclusive ENI needs more than 6 ENIs",
+       with_(CLEAN, cloud__terway={"mode": "exclusive-eni", "enisPerNode": 4}),
+       ["terway-pods-per-node"], IPIP, 1)
+vector("code-terway-pods-limit", "250 pods per ECS node asked, ENIs allow 210",
+       with_(CLEAN, cloud__maxPodsPerNode=250), ["terway-pods-limit"], IPIP, 0,
+       [("terway-pods-limit", "/cloud/maxPodsPerNode")])
+vector("code-security-group-limit", "11 security groups; Terway takes at most 10",
+       with_(CLEAN, cloud__securityGroups=[f"sg-{i}" for i in range(11)]),
+       ["security-group-limit"], IPIP, 1)
+vector("code-calico-block-size", "block size /33 on IPv4",
+       with_(CLEAN, onPrem__calicoBlockSize=33), ["calico-block-size"], IPIP, 1,
+       [("calico-block-size", "/onPrem/calicoBlockSize")])
+vector("code-mesh-too-large", "route reflectors switched off for 150 nodes: a full mesh",
+       with_(CLEAN, performance="high", onPrem__maxNodes=150, onPrem__routeReflectors=0),
+       ["mesh-too-large"], RR, 0, [("mesh-too-large", "/onPrem/routeReflectors")])
+vector("code-route-reflector-redundancy", "a single route reflector",
+       with_(CLEAN, performance="high", onPrem__routeReflectors=1),
+       ["route-reflector-redundancy"], RR, 0)
+vector("code-asn-invalid", "DC AS equals the VBR's AS 45104",
+       with_(CLEAN, onPrem__asNumber=45104), ["asn-invalid"], IPIP, 1,
+       [("asn-invalid", "/onPrem/asNumber")])
+vector("code-asn-invalid-reserved", "edge router uses 65025, reserved by Alibaba Cloud",
+       with_(CLEAN, onPrem__edgeRouters=[{"ip": "192.168.0.1", "asNumber": 65025}]),
+       ["asn-invalid"], IPIP, 1, [("asn-invalid", "/onPrem/edgeRouters/0/asNumber")])
+vector("code-vbr-gateway", "VLAN 3000 is outside 0..2999",
+       with_(CLEAN, interconnect__vbr__vlanId=3000), ["vbr-gateway"], IPIP, 1,
+       [("vbr-gateway", "/interconnect/vbr/vlanId")])
+vector("code-vbr-gateway-equal", "both gateways the same address",
+       with_(CLEAN, interconnect__vbr__peerGatewayIp="192.168.255.1"), ["vbr-gateway"], IPIP, 1,
+       [("vbr-gateway", "/interconnect/vbr/peerGatewayIp")])
+vector("code-vbr-gateway-outside", "DC gateway outside the peering subnet",
+       with_(CLEAN, interconnect__vbr__peerGatewayIp="192.168.254.2"), ["vbr-gateway"], IPIP, 1,
+       [("vbr-gateway", "/interconnect/vbr/peerGatewayIp")])
+vector("code-mode-mismatch", "Flannel requested with performance high",
+       with_(CLEAN, mode="flannel-vxlan", performance="high"), ["mode-mismatch"],
+       "flannel-vxlan", 0, [("mode-mismatch", "/mode")])
+vector("code-spec-invalid", "a typo in a key gets a did-you-mean hint",
+       with_(with_(CLEAN, onPrem__podCidr=None), onPrem__podCIRD="172.20.0.0/16"),
+       ["spec-invalid"], None, 1, [("spec-invalid", "/onPrem/podCIRD"), ("spec-invalid", "/onPrem/podCidr")])
+vector("code-spec-invalid-type", "a quoted number where an integer belongs",
+       with_(CLEAN, onPrem__nodes="40"), ["spec-invalid"], None, 1, [("spec-invalid", "/onPrem/nodes")])
+vector("code-spec-invalid-missing", "a required section missing",
+       with_(CLEAN, interconnect=None), ["spec-invalid"], None, 1, [("spec-invalid", "/interconnect")])
+vector("code-spec-invalid-duplicate-key", "a key given twice",
+       "name: a\nname: b\n", ["spec-invalid"], None, 1, [("spec-invalid", "/name")])
+vector("code-spec-syntax", "text that is not YAML at all", "onPrem: [\n", ["spec-syntax"], None, 2)
+
+# ---- BAD_INPUTS.md rows marked "reject" --------------------------------------------------
+rows = [
+    ("01", "010.0.0.0/16", "cidr-syntax"),
+    ("02-octal", "0127.0.0.0/16", "cidr-syntax"),
+    ("02-hex", "0x0a.0.0.0/16", "cidr-syntax"),
+    ("02-short", "10.1/16", "cidr-syntax"),
+    ("02-integer", "167772160/16", "cidr-syntax"),
+    ("03", "172.20.1.1/16", "cidr-host-bits"),
+    ("04-leading-zero", "172.20.0.0/016", "cidr-syntax"),
+    ("04-many-zeros", "172.20.0.0/0000000016", "cidr-syntax"),
+    ("04-sign", "172.20.0.0/+16", "cidr-syntax"),
+    ("04-minus-zero", "172.20.0.0/-0", "cidr-syntax"),
+    ("05-netmask", "172.20.0.0/255.255.0.0", "cidr-syntax"),
+    ("05-hostmask", "172.20.0.0/0.0.255.255", "cidr-syntax"),
+    ("08-too-long", "172.20.0.0/33", "cidr-syntax"),
+    ("08-negative", "172.20.0.0/-1", "cidr-syntax"),
+    ("09-mapped-dotted", "::ffff:172.20.0.0/112", "cidr-syntax"),
+    ("09-mapped", "::ffff:ac14:0/112", "cidr-syntax"),
+    ("10-compatible", "::172.20.0.0/112", "cidr-syntax"),
+    ("11-zone", "fe80::%eth0/64", "cidr-syntax"),
+    ("12-empty-group", "1:2:3:4:5:6:7::8/128", "cidr-syntax"),
+    ("14-leading-space", " 172.20.0.0/16", "cidr-syntax"),
+    ("14-trailing-newline", "172.20.0.0/16\n", "cidr-syntax"),
+    ("15-unicode-digits", "１７２.20.0.0/16", "cidr-syntax"),
+    ("missing-mask", "172.20.0.0", "cidr-syntax"),
+]
+for row, text, code in rows:
+    vector(f"bad-input-row-{row}", f"BAD_INPUTS.md: pod range {text!r} is refused",
+           with_(CLEAN, onPrem__podCidr=text), [code], None, 1, [(code, "/onPrem/podCidr")])
+# Row 6: 0.0.0.0/0 as a pool overlaps every reserved range and every other range.
+vector("bad-input-row-06", "BAD_INPUTS.md: 0.0.0.0/0 as the DC pod range",
+       with_(CLEAN, onPrem__podCidr="0.0.0.0/0"), ["reserved-range", "cidr-overlap"], IPIP, 1,
+       [("reserved-range", "/onPrem/podCidr")])
+# Row 7: a /32 pool cannot hold a /26 block.
+vector("bad-input-row-07", "BAD_INPUTS.md: a /32 pool holds no Calico block",
+       with_(CLEAN, onPrem__podCidr="172.20.0.0/32"), ["calico-block-size"], IPIP, 1)
+# Row 17: block size 0 (Calico reads 0 as "default", we refuse it).
+vector("bad-input-row-17", "BAD_INPUTS.md: Calico block size 0",
+       with_(CLEAN, onPrem__calicoBlockSize=0), ["calico-block-size"], IPIP, 1)
+# Row 18: pool prefix longer than the block.
+vector("bad-input-row-18", "BAD_INPUTS.md: a /28 pool with /26 blocks",
+       with_(CLEAN, onPrem__podCidr="172.20.0.0/28"), ["calico-block-size"], IPIP, 1)
+# Row 19: link-local.
+vector("bad-input-row-19", "BAD_INPUTS.md: pods overlapping 169.254.0.0/16",
+       with_(CLEAN, onPrem__podCidr="169.254.0.0/16"), ["reserved-range"], IPIP, 1)
+# Row 20: CGNAT 100.64.0.0/10 (Alibaba Cloud services), multicast, loopback.
+vector("bad-input-row-20-cgnat", "BAD_INPUTS.md: pods in 100.64.0.0/10",
+       with_(CLEAN, onPrem__podCidr="100.64.0.0/16"), ["reserved-range"], IPIP, 1)
+vector("bad-input-row-20-multicast", "BAD_INPUTS.md: services in multicast space",
+       with_(CLEAN, onPrem__serviceCidr="224.0.0.0/20"), ["reserved-range"], IPIP, 1)
+vector("bad-input-row-20-loopback", "BAD_INPUTS.md: DC nodes in loopback space",
+       with_(CLEAN, onPrem__nodeCidrs=["127.0.0.0/24"],
+             onPrem__edgeRouters=[{"ip": "127.0.0.1", "asNumber": 65001}]),
+       ["reserved-range"], IPIP, 1)
+# Row 21: AS numbers.
+vector("bad-input-row-21-zero", "BAD_INPUTS.md: AS 0", with_(CLEAN, onPrem__asNumber=0),
+       ["asn-invalid"], IPIP, 1)
+vector("bad-input-row-21-as-trans", "BAD_INPUTS.md: AS 23456 (AS_TRANS)",
+       with_(CLEAN, onPrem__asNumber=23456), ["asn-invalid"], IPIP, 1)
+vector("bad-input-row-21-too-large", "BAD_INPUTS.md: AS 4294967296",
+       with_(CLEAN, onPrem__asNumber=4294967296), ["asn-invalid"], None, 1,
+       [("asn-invalid", "/onPrem/asNumber")])
+vector("bad-input-row-21-string", "BAD_INPUTS.md: AS number as a string",
+       with_(CLEAN, onPrem__asNumber="64512"), ["spec-invalid"], None, 1)
+vector("bad-input-row-21-four-byte", "a 4-byte private AS is legal",
+       with_(CLEAN, onPrem__asNumber=4200000001), [], IPIP, 0)
+# Row 22: an IPv6 /64 pool: sizes in u128, nothing enumerated.
+d = dual_stack()
+d["onPrem"]["podCidrs"][1] = "fd00:20::/64"
+vector("bad-input-row-22", "BAD_INPUTS.md: an IPv6 /64 pod range is sized, never enumerated",
+       d, [], IPIP, 0)
+# Row 23: mixed families are handled per family; an IPv6 prefix in an IPv4 cluster is refused.
+vector("bad-input-row-23", "BAD_INPUTS.md: an IPv6 pod prefix with ipFamily ipv4",
+       with_(with_(CLEAN, onPrem__podCidr=None), onPrem__podCidrs=["172.20.0.0/16", "fd00:20::/56"]),
+       ["spec-invalid"], IPIP, 1, [("spec-invalid", "/onPrem/podCidrs/1")])
+
+
+def main():
+    check = "--check" in sys.argv
+    wanted = {f"{v['name']}.json": json.dumps(v, indent=2, ensure_ascii=False) + "\n" for v in V}
+    stale = []
+    for name, text in wanted.items():
+        path = HERE / name
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+    for path in HERE.glob("*.json"):
+        if path.name not in wanted:
+            stale.append(path.name) if check else path.unlink()
+    if check and stale:
+        print("vectors out of date (run tests/vectors/make_vectors.py):", *stale, sep="\n  ")
+        return 1
+    if not check:
+        print(f"wrote {len(wanted)} vectors")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
