@@ -143,7 +143,7 @@ impl Code {
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -157,7 +157,8 @@ pub enum Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad` so that width and alignment flags (`{:<7}`) apply.
+        f.pad(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "info",

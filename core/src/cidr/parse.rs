@@ -340,4 +340,45 @@ mod tests {
             ));
         }
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn canonical_text_round_trips(bits in any::<u128>(), len in 0u8..=128, v4 in any::<bool>()) {
+                let family = if v4 { Family::V4 } else { Family::V6 };
+                let cidr = Cidr::truncate(family, bits & family.max_bits(), len);
+                let text = cidr.to_string();
+                match parse_cidr(&text) {
+                    Ok(back) => prop_assert_eq!(back, cidr),
+                    // Only IPv4-mapped/compatible IPv6 values are refused on purpose.
+                    Err(e) => prop_assert!(
+                        matches!(e, CidrError::Ipv4Mapped(_) | CidrError::Ipv4Compatible(_) | CidrError::EmbeddedIpv4(_)),
+                        "{text}: {e}"
+                    ),
+                }
+            }
+
+            #[test]
+            fn address_parser_is_never_laxer_than_std(text in "[0-9a-fA-F.:x%/ ]{0,24}") {
+                if let Ok(addr) = parse_addr(&text) {
+                    prop_assert_eq!(text.parse::<IpAddr>().ok(), Some(addr));
+                }
+            }
+
+            #[test]
+            fn plain_std_addresses_are_accepted(bits in any::<u32>()) {
+                let addr = Ipv4Addr::from(bits);
+                prop_assert_eq!(parse_addr(&addr.to_string()), Ok(IpAddr::V4(addr)));
+            }
+
+            #[test]
+            fn arbitrary_text_never_panics(text in "\\PC{0,40}") {
+                let _ = parse_cidr(&text);
+                let _ = parse_addr(&text);
+            }
+        }
+    }
 }

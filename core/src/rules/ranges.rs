@@ -201,6 +201,10 @@ fn clash(a: &Range, b: &Range) -> Clash {
     }
 }
 
+fn is_cloud_network(role: Role) -> bool {
+    role == Role::Vpc || role.is_vswitch()
+}
+
 /// Reports every pair of overlapping ranges that must be disjoint. Prefixes either nest or
 /// are disjoint, so one sweep in address order with a stack of enclosing ranges finds all
 /// overlapping pairs in O(n log n + pairs).
@@ -233,6 +237,13 @@ fn overlaps(ranges: &[Range], out: &mut Vec<Diagnostic>) {
         let (inner, outer, kind) = match (clash(a, b), clash(b, a)) {
             (Clash::InsideVswitch, _) => (a, b, Clash::InsideVswitch),
             (_, Clash::InsideVswitch) => (b, a, Clash::InsideVswitch),
+            // Point at the range being planned rather than the cloud network, which
+            // usually exists already; between two of a kind, at the later one.
+            (Clash::Overlap, _) | (_, Clash::Overlap)
+                if is_cloud_network(b.role) && !is_cloud_network(a.role) =>
+            {
+                (a, b, Clash::Overlap)
+            }
             (Clash::Overlap, _) | (_, Clash::Overlap) => (b, a, Clash::Overlap),
             _ => continue,
         };

@@ -1,0 +1,189 @@
+//! The command line as a user runs it: output formats, exit codes, `--out`.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn hybridplan(args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hybridplan"));
+    cmd.args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("the binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout_json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+fn codes(plan: &Value) -> Vec<String> {
+    plan["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn plan_without_a_spec_plans_the_reference_scenario() {
+    let out = hybridplan(&["plan"], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = stdout_json(&out);
+    assert_eq!(plan["mode"]["selected"], "calico-route-reflector");
+    assert_eq!(codes(&plan), ["pod-cidr-in-vpc"]);
+    for key in [
+        "diagnostics",
+        "mode",
+        "addressing",
+        "routing",
+        "manifests",
+        "connectivity",
+    ] {
+        assert!(plan.get(key).is_some(), "top-level key {key} missing");
+    }
+}
+
+#[test]
+fn yaml_and_text_formats_render_the_same_plan() {
+    let yaml = hybridplan(&["plan", "--format", "yaml"], None);
+    assert_eq!(yaml.status.code(), Some(0));
+    let text = String::from_utf8(yaml.stdout).unwrap();
+    assert!(text.contains("selected: calico-route-reflector"), "{text}");
+
+    let out = hybridplan(&["plan", "--format", "text"], None);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("Diagnostics: 0 errors, 1 warning"),
+        "{text}"
+    );
+    assert!(text.contains("Mode: calico-route-reflector"), "{text}");
+}
+
+#[test]
+fn text_format_lists_errors_before_warnings() {
+    let spec = hybridplan::REFERENCE_SPEC
+        .replace("serviceCidr: 172.21.0.0/20", "serviceCidr: 10.100.0.0/20");
+    let out = hybridplan(&["plan", "-", "--format", "text"], Some(&spec));
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let error = text
+        .find("error   cidr-overlap")
+        .expect("the overlap is listed");
+    let warning = text
+        .find("warning pod-cidr-in-vpc")
+        .expect("the warning is listed");
+    assert!(error < warning, "{text}");
+    assert!(text.contains("Manifests: none while errors stand"));
+}
+
+#[test]
+fn a_schema_problem_exits_1_with_the_pointer_and_a_suggestion() {
+    let spec = hybridplan::REFERENCE_SPEC.replace("podCidr:", "podCIRD:");
+    let out = hybridplan(&["plan", "-"], Some(&spec));
+    assert_eq!(out.status.code(), Some(1));
+    let body = stdout_json(&out);
+    let typo = body["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"] == "/onPrem/podCIRD")
+        .expect("the typo is reported at its pointer");
+    assert_eq!(typo["code"], "spec-invalid");
+    assert_eq!(typo["hint"], "did you mean `podCidr`?");
+}
+
+#[test]
+fn a_bad_cidr_exits_1_with_its_code() {
+    let spec = hybridplan::REFERENCE_SPEC.replace("10.100.0.0/16", "10.100.0.0/255.255.0.0");
+    let out = hybridplan(&["plan", "-"], Some(&spec));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(codes(&stdout_json(&out)), ["cidr-syntax"]);
+}
+
+#[test]
+fn text_that_is_not_yaml_unreadable_files_and_bad_flags_exit_2() {
+    let out = hybridplan(&["plan", "-"], Some("onPrem: [\n"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid YAML"));
+
+    let out = hybridplan(&["plan", "/no/such/spec.yaml"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+
+    let out = hybridplan(&["plan", "--format", "xml"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = hybridplan(&["plann"], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn non_utf8_input_is_refused_with_a_message() {
+    let dir = temp_dir("non-utf8");
+    let path = dir.join("spec.yaml");
+    std::fs::write(&path, b"name: \xff\xfe\n").unwrap();
+    let out = hybridplan(&["plan", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
+}
+
+#[test]
+fn out_writes_plan_json() {
+    let dir = temp_dir("out");
+    let out = hybridplan(&["plan", "--out", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0));
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(written, stdout_json(&out));
+}
+
+#[test]
+fn every_vector_exits_as_expected() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let spec = match &v["spec"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let out = hybridplan(&["plan", "-"], Some(&spec));
+        let expected = v["expect"]["exit"].as_i64().unwrap();
+        if i64::from(out.status.code().unwrap_or(-1)) != expected {
+            failures.push(format!(
+                "{}: exit {:?}, expected {expected}",
+                path.display(),
+                out.status.code()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hybridplan-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
