@@ -44,7 +44,7 @@ fn base(rng: &mut Rng) -> String {
 fn mutate(rng: &mut Rng, s: String) -> String {
     let (addr, len) = s.split_once('/').unwrap();
     match rng.below(16) {
-        0 | 1 | 2 => s,
+        0..=2 => s,
         3 => format!("{addr}/0{len}"),
         4 => format!("{addr}/+{len}"),
         5 => addr.to_owned(),

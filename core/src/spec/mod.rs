@@ -612,7 +612,7 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
         as_number,
         calico_block_size,
         calico_block_size_v6,
-        route_reflectors: route_reflectors,
+        route_reflectors,
         edge_routers: edge_routers?,
     })
 }
@@ -673,7 +673,7 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
         zones: zones?,
         nodes,
         max_nodes: max_nodes.unwrap_or(nodes),
-        max_pods_per_node: max_pods_per_node,
+        max_pods_per_node,
         security_groups: security_groups?,
         terway: terway?,
     })
@@ -699,7 +699,7 @@ fn decode_vswitch(d: &mut Decoder, tree: &Tree, path: &str) -> Option<VSwitch> {
     Some(VSwitch {
         id: id?,
         cidr: cidr?,
-        ipv6_cidr: ipv6_cidr,
+        ipv6_cidr,
     })
 }
 
