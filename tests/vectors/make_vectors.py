@@ -58,42 +58,34 @@ REFERENCE = {
     },
 }
 
+def with_(base, **changes):
+    """A copy of `base` with `path=value` changes; a path is `a.b.0.c`; value None deletes."""
+    s = copy.deepcopy(base)
+    for dotted, value in changes.items():
+        keys = [int(k) if k.isdigit() else k for k in dotted.split("__")]
+        node = s
+        for k in keys[:-1]:
+            node = node[k]
+        if value is None:
+            del node[keys[-1]]
+        else:
+            node[keys[-1]] = value
+    return s
+
+
 # A small, clean overlay cluster: no diagnostic at all. DC pods outside the VPC.
-CLEAN = {
-    "name": "idc-small",
-    "onPrem": {
-        "nodeCidrs": ["192.168.0.0/24"],
-        "podCidr": "172.20.0.0/16",
-        "serviceCidr": "172.21.0.0/20",
-        "nodes": 40,
-        "maxNodes": 60,
-        "edgeRouters": [{"ip": "192.168.0.1", "asNumber": 65001}],
-    },
-    "cloud": {
-        "region": "cn-hangzhou",
-        "vpcCidr": "10.0.0.0/8",
-        "zones": [
-            {
-                "zone": "cn-hangzhou-h",
-                "nodeVSwitches": [{"id": "vsw-node-h", "cidr": "10.10.24.0/24"}],
-                "podVSwitches": [{"id": "vsw-pod-h", "cidr": "10.10.32.0/19"}],
-            }
-        ],
-        "nodes": 10,
-        "maxNodes": 20,
-        "securityGroups": ["sg-hybrid"],
-    },
-    "interconnect": {
-        "vbr": {
-            "id": "vbr-hz-1",
-            "vlanId": 100,
-            "localGatewayIp": "192.168.255.1",
-            "peerGatewayIp": "192.168.255.2",
-            "peeringSubnet": "192.168.255.0/30",
-        },
-        "cen": {"id": "cen-hybrid"},
-    },
-}
+CLEAN = with_(
+    REFERENCE,
+    name="idc-small",
+    performance=None,
+    onPrem__podCidr="172.20.0.0/16",
+    onPrem__nodes=40,
+    onPrem__maxNodes=60,
+    cloud__zones__0__podVSwitches__0__cidr="10.10.32.0/19",
+    cloud__nodes=10,
+    cloud__maxNodes=20,
+    cloud__maxPodsPerNode=None,
+)
 
 
 def dual_stack():
@@ -164,21 +156,6 @@ def large():
             "cen": {"id": "cen-hybrid"},
         },
     }
-
-
-def with_(base, **changes):
-    """A copy of `base` with `path=value` changes; a path is `a.b.0.c`; value None deletes."""
-    s = copy.deepcopy(base)
-    for dotted, value in changes.items():
-        keys = [int(k) if k.isdigit() else k for k in dotted.split("__")]
-        node = s
-        for k in keys[:-1]:
-            node = node[k]
-        if value is None:
-            del node[keys[-1]]
-        else:
-            node[keys[-1]] = value
-    return s
 
 
 V = []

@@ -3,7 +3,7 @@
 //! every structural problem of a spec at once.
 
 use super::tree::Tree;
-use crate::cidr::{Cidr, parse_addr, parse_cidr};
+use crate::cidr::{Cidr, CidrError, parse_addr, parse_cidr};
 use crate::{Code, Diagnostic, diagnostic::pointer_token};
 use std::net::IpAddr;
 
@@ -263,41 +263,42 @@ impl Decoder {
 
     /// A strict CIDR; an IPv6 value in a non-canonical spelling is accepted with a note.
     pub fn cidr(&mut self, tree: &Tree, path: &str) -> Option<Cidr> {
-        let text = self.string(tree, path)?;
-        match parse_cidr(&text) {
-            Ok(cidr) => {
-                self.note_spelling(path, &text, &cidr.to_string());
-                Some(cidr)
-            }
-            Err(e) => {
-                let mut d =
-                    Diagnostic::new(e.code(), path, format!("`{}`: {e}", text.escape_debug()));
-                if let Some(h) = e.hint() {
-                    d = d.hint(h);
-                }
-                self.push(d);
-                None
-            }
-        }
+        self.address_text(tree, path, parse_cidr, |e, _| e.hint())
     }
 
     /// A strict address.
     pub fn addr(&mut self, tree: &Tree, path: &str) -> Option<IpAddr> {
+        self.address_text(tree, path, parse_addr, |_, text| {
+            Some(if text.contains('/') {
+                "an address is expected here, without a prefix length".into()
+            } else {
+                "write a plain IPv4 (a.b.c.d) or IPv6 address".into()
+            })
+        })
+    }
+
+    /// A string read with a strict address parser: errors keep their own code
+    /// (`cidr-syntax`, `cidr-host-bits`), and accepted non-canonical spellings are noted.
+    fn address_text<T: std::fmt::Display>(
+        &mut self,
+        tree: &Tree,
+        path: &str,
+        parse: fn(&str) -> Result<T, CidrError>,
+        hint: fn(&CidrError, &str) -> Option<String>,
+    ) -> Option<T> {
         let text = self.string(tree, path)?;
-        match parse_addr(&text) {
-            Ok(addr) => {
-                self.note_spelling(path, &text, &addr.to_string());
-                Some(addr)
+        match parse(&text) {
+            Ok(value) => {
+                self.note_spelling(path, &text, &value.to_string());
+                Some(value)
             }
             Err(e) => {
-                self.push(
-                    Diagnostic::new(e.code(), path, format!("`{}`: {e}", text.escape_debug()))
-                        .hint(if text.contains('/') {
-                            "an address is expected here, without a prefix length"
-                        } else {
-                            "write a plain IPv4 (a.b.c.d) or IPv6 address"
-                        }),
-                );
+                let mut d =
+                    Diagnostic::new(e.code(), path, format!("`{}`: {e}", text.escape_debug()));
+                if let Some(h) = hint(&e, &text) {
+                    d = d.hint(h);
+                }
+                self.push(d);
                 None
             }
         }
