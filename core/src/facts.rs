@@ -52,6 +52,9 @@ pub const VPC_MAX_CUSTOM_ROUTES: usize = 200;
 /// Alibaba Cloud VPC: primary CIDR mask range (CreateVpc) [DOMAIN §4.1].
 pub const VPC_MASK_RANGE: (u8, u8) = (8, 24);
 
+/// Alibaba Cloud VPC: secondary CIDR mask range (`alicloud_vpc_ipv4_cidr_block`) [DOMAIN §4.1].
+pub const VPC_SECONDARY_MASK_RANGE: (u8, u8) = (8, 28);
+
 /// Alibaba Cloud VPC: the private blocks a primary VPC CIDR must lie in [DOMAIN §4.1].
 pub const VPC_PRIVATE_BLOCKS: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 

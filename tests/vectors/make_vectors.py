@@ -299,6 +299,8 @@ vector("code-spec-invalid-type", "a quoted number where an integer belongs",
        with_(CLEAN, onPrem__nodes="40"), ["spec-invalid"], None, 1, [("spec-invalid", "/onPrem/nodes")])
 vector("code-spec-invalid-missing", "a required section missing",
        with_(CLEAN, interconnect=None), ["spec-invalid"], None, 1, [("spec-invalid", "/interconnect")])
+vector("code-spec-invalid-max-nodes", "planned growth below today's node count",
+       with_(CLEAN, onPrem__maxNodes=30), ["spec-invalid"], IPIP, 1, [("spec-invalid", "/onPrem/maxNodes")])
 vector("code-spec-invalid-duplicate-key", "a key given twice",
        "name: a\nname: b\n", ["spec-invalid"], None, 1, [("spec-invalid", "/name")])
 vector("code-spec-syntax", "text that is not YAML at all", "onPrem: [\n", ["spec-syntax"], None, 2)

@@ -17,7 +17,29 @@ pub(crate) fn check(spec: &HybridCluster) -> Vec<Diagnostic> {
     ranges::check(spec, &mut out);
     bgp::check(spec, &mut out);
     security_groups(spec, &mut out);
+    growth(spec, &mut out);
     out
+}
+
+/// Planned growth (`maxNodes`) below today's count is a typo, not a plan.
+fn growth(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
+    use crate::Code;
+    for (side, nodes, max_nodes) in [
+        ("onPrem", spec.on_prem.nodes, spec.on_prem.max_nodes),
+        ("cloud", spec.cloud.nodes, spec.cloud.max_nodes),
+    ] {
+        if max_nodes < nodes {
+            out.push(
+                Diagnostic::new(
+                    Code::SpecInvalid,
+                    format!("/{side}/maxNodes"),
+                    format!("maxNodes {max_nodes} is below nodes {nodes}: planned growth cannot be smaller than today"),
+                )
+                .related(format!("/{side}/nodes"))
+                .hint(format!("set maxNodes to {nodes} or more, or leave it out")),
+            );
+        }
+    }
 }
 
 fn security_groups(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {

@@ -91,8 +91,12 @@ fn vpc_shape(ranges: &[Range], out: &mut Vec<Diagnostic>) {
         .filter(|r| r.role == Role::Vpc && r.cidr.family() == Family::V4);
     for (i, r) in vpcs.enumerate() {
         let primary = i == 0;
-        // Secondary CIDRs may be any block but the reserved ones, masks /8../28.
-        let max_len = if primary { hi } else { 28 };
+        // Secondary CIDRs may be any block but the reserved ones, with wider masks.
+        let max_len = if primary {
+            hi
+        } else {
+            facts::VPC_SECONDARY_MASK_RANGE.1
+        };
         let mut problems = Vec::new();
         if r.cidr.len() < lo || r.cidr.len() > max_len {
             problems.push(format!(

@@ -438,6 +438,13 @@ impl Range<'_> {
 
 // ---- decoding ---------------------------------------------------------------------------
 
+/// Sanity bounds on counts a spec may give: far above any real cluster, low enough that
+/// all arithmetic on them stays small.
+pub const MAX_PODS_PER_NODE: i128 = 1_000_000;
+pub const MAX_ENIS_PER_NODE: i128 = 1_000;
+pub const MAX_IPS_PER_ENI: i128 = 1_000;
+pub const MAX_ROUTE_REFLECTORS: i128 = 1_000;
+
 const TOP_KEYS: &[&str] = &[
     "name",
     "ipFamily",
@@ -575,7 +582,7 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
         &f,
         "maxPodsPerNode",
         facts::K8S_DEFAULT_MAX_PODS_PER_NODE,
-        |d, t, p| d.integer(t, p, 1, 1_000_000).map(|i| i as u32),
+        |d, t, p| d.integer(t, p, 1, MAX_PODS_PER_NODE).map(|i| i as u32),
     );
     let as_number = d.optional(&f, "asNumber", facts::CALICO_DEFAULT_ASN, Decoder::asn);
     let block = |d: &mut Decoder, t: &Tree, p: &str| d.integer(t, p, 0, 128).map(|i| i as u8);
@@ -592,7 +599,7 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
         block,
     );
     let route_reflectors = d.optional(&f, "routeReflectors", None, |d, t, p| {
-        Some(d.integer(t, p, 0, 1000).map(|i| i as u32))
+        Some(d.integer(t, p, 0, MAX_ROUTE_REFLECTORS).map(|i| i as u32))
     });
     let edge_routers = d.required(&f, "edgeRouters", |d, t, p| {
         let list = d.list(t, p, decode_edge_router)?;
@@ -653,7 +660,7 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
     let nodes = d.required(&f, "nodes", Decoder::count);
     let max_nodes = d.optional(&f, "maxNodes", None, |d, t, p| Some(d.count(t, p)));
     let max_pods_per_node = d.optional(&f, "maxPodsPerNode", None, |d, t, p| {
-        Some(d.integer(t, p, 1, 1_000_000).map(|i| i as u32))
+        Some(d.integer(t, p, 1, MAX_PODS_PER_NODE).map(|i| i as u32))
     });
     let security_groups = d.required(&f, "securityGroups", |d, t, p| {
         d.list(t, p, Decoder::string)
@@ -715,14 +722,21 @@ fn decode_terway(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Terway> {
             ],
         )
     });
-    let count = |d: &mut Decoder, t: &Tree, p: &str| d.integer(t, p, 1, 1000).map(|i| i as u32);
+    let count = |max: i128| {
+        move |d: &mut Decoder, t: &Tree, p: &str| d.integer(t, p, 1, max).map(|i| i as u32)
+    };
     let enis_per_node = d.optional(
         &f,
         "enisPerNode",
         facts::TERWAY_DEFAULT_ENIS_PER_NODE,
-        count,
+        count(MAX_ENIS_PER_NODE),
     );
-    let ips_per_eni = d.optional(&f, "ipsPerEni", facts::TERWAY_DEFAULT_IPS_PER_ENI, count);
+    let ips_per_eni = d.optional(
+        &f,
+        "ipsPerEni",
+        facts::TERWAY_DEFAULT_IPS_PER_ENI,
+        count(MAX_IPS_PER_ENI),
+    );
     Some(Terway {
         mode,
         enis_per_node,
