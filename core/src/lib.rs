@@ -19,6 +19,7 @@ pub mod cidr;
 mod diagnostic;
 mod error;
 pub mod facts;
+pub mod lpm;
 pub mod manifests;
 pub mod mode;
 pub mod report;

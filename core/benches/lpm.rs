@@ -1,0 +1,336 @@
+//! `lpm`: longest-prefix match on real BGP tables (RouteViews, 2015: 606,138 IPv4 and
+//! 27,693 IPv6 prefixes, in `shared/data/bgp/`), `RouteTable` against the crates
+//! `prefix-trie` and `ip_network_table-deps-treebitmap`, same queries, same run. All three
+//! must give the same answer for every query before anything is timed.
+//!
+//! Queries come from a fixed-seed generator: half uniformly random addresses (IPv6: inside
+//! 2000::/3), half inside random table prefixes. Build time and heap size (counted by the
+//! allocator) are reported too. Set `HYBRIDPLAN_BGP_DATA` to the data folder if it is not
+//! `../shared/data/bgp` beside the repository.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use hybridplan::{Cidr, Family, lpm::RouteTable};
+use ip_network_table_deps_treebitmap::IpLookupTable;
+use ipnet::{Ipv4Net, Ipv6Net};
+use prefix_trie::PrefixMap;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::io::Read;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Counts live heap bytes, so table sizes are measured, not estimated.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn heap_of<T>(build: impl FnOnce() -> T) -> (T, usize) {
+    let before = LIVE.load(Ordering::Relaxed);
+    let value = build();
+    (value, LIVE.load(Ordering::Relaxed).saturating_sub(before))
+}
+
+fn load(file: &str) -> Vec<(Cidr, u32)> {
+    let dir = std::env::var("HYBRIDPLAN_BGP_DATA").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/bgp").to_owned()
+    });
+    let path = format!("{dir}/{file}");
+    let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&raw[..])
+        .read_to_string(&mut text)
+        .expect("gzip text");
+    text.lines()
+        .filter_map(|l| {
+            let (prefix, asn) = l.split_once('\t')?;
+            Some((prefix.parse().ok()?, asn.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// xorshift64*: the same queries on every run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+fn queries(routes: &[(Cidr, u32)], family: Family, n: usize) -> Vec<u128> {
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    (0..n)
+        .map(|i| {
+            let r = (u128::from(rng.next()) << 64) | u128::from(rng.next());
+            if i % 2 == 0 {
+                match family {
+                    Family::V4 => r & 0xffff_ffff,
+                    Family::V6 => (0x2u128 << 124) | (r >> 3), // inside 2000::/3
+                }
+            } else {
+                let (c, _) = routes[(rng.next() % routes.len() as u64) as usize];
+                let host = (1u128 << (family.width() - c.len()) as u32).wrapping_sub(1);
+                c.first() | (r & host)
+            }
+        })
+        .collect()
+}
+
+fn bench_v4(c: &mut Criterion) {
+    let routes = load("ipv4-2015.tsv.gz");
+    let qs: Vec<u32> = queries(&routes, Family::V4, 1_000_000)
+        .into_iter()
+        .map(|q| q as u32)
+        .collect();
+    let addrs: Vec<std::net::IpAddr> = qs.iter().map(|&q| Ipv4Addr::from(q).into()).collect();
+
+    let build_ours = || routes.iter().copied().collect::<RouteTable<u32>>();
+    let build_trie = || {
+        let mut m = PrefixMap::<Ipv4Net, u32>::new();
+        for (c, v) in &routes {
+            m.insert(
+                Ipv4Net::new(Ipv4Addr::from(c.first() as u32), c.len()).unwrap(),
+                *v,
+            );
+        }
+        m
+    };
+    let build_tbm = || {
+        let mut t = IpLookupTable::<Ipv4Addr, u32>::new();
+        for (c, v) in &routes {
+            t.insert(Ipv4Addr::from(c.first() as u32), u32::from(c.len()), *v);
+        }
+        t
+    };
+    let (ours, ours_heap) = heap_of(build_ours);
+    let (trie, trie_heap) = heap_of(build_trie);
+    let (tbm, tbm_heap) = heap_of(build_tbm);
+    eprintln!(
+        "lpm/ipv4: {} prefixes; heap: RouteTable {:.1} MiB, prefix-trie {:.1} MiB, treebitmap {:.1} MiB",
+        routes.len(),
+        ours_heap as f64 / 1048576.0,
+        trie_heap as f64 / 1048576.0,
+        tbm_heap as f64 / 1048576.0
+    );
+
+    eprintln!(
+        "lpm/ipv4: trie shape (direct, nodes, leaves) = {:?}",
+        ours.shape()[0]
+    );
+    // Same answer from all three for every query, before timing anything.
+    let batch = ours.lookup_many_v4(&qs);
+    let mut hits = 0;
+    for (i, &q) in qs.iter().enumerate() {
+        let a = ours
+            .lookup(Ipv4Addr::from(q).into())
+            .map(|(c, v)| (c.first() as u32, c.len(), *v));
+        let b = trie
+            .get_lpm(&Ipv4Net::new(Ipv4Addr::from(q), 32).unwrap())
+            .map(|(p, v)| (u32::from(p.network()), p.prefix_len(), *v));
+        let t = tbm
+            .longest_match(Ipv4Addr::from(q))
+            .map(|(a, l, v)| (u32::from(a), l as u8, *v));
+        assert_eq!(
+            a,
+            b,
+            "RouteTable and prefix-trie differ on {}",
+            Ipv4Addr::from(q)
+        );
+        assert_eq!(
+            a,
+            t,
+            "RouteTable and treebitmap differ on {}",
+            Ipv4Addr::from(q)
+        );
+        assert_eq!(batch[i].copied(), a.map(|x| x.2), "lookup_many_v4 differs");
+        hits += usize::from(a.is_some());
+    }
+    eprintln!(
+        "lpm/ipv4: {} queries, {hits} hits, all three agree",
+        qs.len()
+    );
+
+    let mut g = c.benchmark_group("lpm/ipv4-lookup");
+    g.throughput(Throughput::Elements(qs.len() as u64));
+    g.sample_size(20);
+    g.bench_function("RouteTable::lookup", |b| {
+        b.iter(|| {
+            let mut sum = 0u64;
+            for &a in &addrs {
+                if let Some((_, v)) = ours.lookup(black_box(a)) {
+                    sum += u64::from(*v);
+                }
+            }
+            sum
+        })
+    });
+    g.bench_function("RouteTable::lookup_many_v4", |b| {
+        b.iter(|| {
+            ours.lookup_many_v4(black_box(&qs))
+                .iter()
+                .map(|v| v.map_or(0, |v| u64::from(*v)))
+                .sum::<u64>()
+        })
+    });
+    g.bench_function("prefix-trie", |b| {
+        b.iter(|| {
+            let mut sum = 0u64;
+            for &q in &qs {
+                let p = Ipv4Net::new(Ipv4Addr::from(black_box(q)), 32).unwrap();
+                if let Some((_, v)) = trie.get_lpm(&p) {
+                    sum += u64::from(*v);
+                }
+            }
+            sum
+        })
+    });
+    g.bench_function("treebitmap", |b| {
+        b.iter(|| {
+            let mut sum = 0u64;
+            for &q in &qs {
+                if let Some((_, _, v)) = tbm.longest_match(Ipv4Addr::from(black_box(q))) {
+                    sum += u64::from(*v);
+                }
+            }
+            sum
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("lpm/ipv4-build");
+    g.sample_size(10);
+    g.bench_function("RouteTable", |b| {
+        b.iter_batched(|| (), |_| build_ours(), BatchSize::PerIteration)
+    });
+    g.bench_function("prefix-trie", |b| {
+        b.iter_batched(|| (), |_| build_trie(), BatchSize::PerIteration)
+    });
+    g.bench_function("treebitmap", |b| {
+        b.iter_batched(|| (), |_| build_tbm(), BatchSize::PerIteration)
+    });
+    g.finish();
+}
+
+fn bench_v6(c: &mut Criterion) {
+    let routes = load("ipv6-2015.tsv.gz");
+    let qs = queries(&routes, Family::V6, 1_000_000);
+    let addrs: Vec<std::net::IpAddr> = qs.iter().map(|&q| Ipv6Addr::from(q).into()).collect();
+    let (ours, ours_heap) = heap_of(|| routes.iter().copied().collect::<RouteTable<u32>>());
+    let (trie, trie_heap) = heap_of(|| {
+        let mut m = PrefixMap::<Ipv6Net, u32>::new();
+        for (c, v) in &routes {
+            m.insert(
+                Ipv6Net::new(Ipv6Addr::from(c.first()), c.len()).unwrap(),
+                *v,
+            );
+        }
+        m
+    });
+    let (tbm, tbm_heap) = heap_of(|| {
+        let mut t = IpLookupTable::<Ipv6Addr, u32>::new();
+        for (c, v) in &routes {
+            t.insert(Ipv6Addr::from(c.first()), u32::from(c.len()), *v);
+        }
+        t
+    });
+    eprintln!(
+        "lpm/ipv6: {} prefixes; heap: RouteTable {:.1} MiB, prefix-trie {:.1} MiB, treebitmap {:.1} MiB",
+        routes.len(),
+        ours_heap as f64 / 1048576.0,
+        trie_heap as f64 / 1048576.0,
+        tbm_heap as f64 / 1048576.0
+    );
+    let batch = ours.lookup_many_v6(&qs);
+    for (i, &q) in qs.iter().enumerate() {
+        let a = ours
+            .lookup(Ipv6Addr::from(q).into())
+            .map(|(c, v)| (c.first(), c.len(), *v));
+        let b = trie
+            .get_lpm(&Ipv6Net::new(Ipv6Addr::from(q), 128).unwrap())
+            .map(|(p, v)| (u128::from(p.network()), p.prefix_len(), *v));
+        let t = tbm
+            .longest_match(Ipv6Addr::from(q))
+            .map(|(a, l, v)| (u128::from(a), l as u8, *v));
+        assert_eq!(
+            a,
+            b,
+            "RouteTable and prefix-trie differ on {}",
+            Ipv6Addr::from(q)
+        );
+        assert_eq!(
+            a,
+            t,
+            "RouteTable and treebitmap differ on {}",
+            Ipv6Addr::from(q)
+        );
+        assert_eq!(batch[i].copied(), a.map(|x| x.2), "lookup_many_v6 differs");
+    }
+    eprintln!("lpm/ipv6: {} queries, all three agree", qs.len());
+
+    let mut g = c.benchmark_group("lpm/ipv6-lookup");
+    g.throughput(Throughput::Elements(qs.len() as u64));
+    g.sample_size(20);
+    g.bench_function("RouteTable::lookup", |b| {
+        b.iter(|| {
+            let mut sum = 0u64;
+            for &a in &addrs {
+                if let Some((_, v)) = ours.lookup(black_box(a)) {
+                    sum += u64::from(*v);
+                }
+            }
+            sum
+        })
+    });
+    g.bench_function("RouteTable::lookup_many_v6", |b| {
+        b.iter(|| {
+            ours.lookup_many_v6(black_box(&qs))
+                .iter()
+                .map(|v| v.map_or(0, |v| u64::from(*v)))
+                .sum::<u64>()
+        })
+    });
+    g.bench_function("prefix-trie", |b| {
+        b.iter(|| {
+            let mut sum = 0u64;
+            for &q in &qs {
+                let p = Ipv6Net::new(Ipv6Addr::from(black_box(q)), 128).unwrap();
+                if let Some((_, v)) = trie.get_lpm(&p) {
+                    sum += u64::from(*v);
+                }
+            }
+            sum
+        })
+    });
+    g.bench_function("treebitmap", |b| {
+        b.iter(|| {
+            let mut sum = 0u64;
+            for &q in &qs {
+                if let Some((_, _, v)) = tbm.longest_match(Ipv6Addr::from(black_box(q))) {
+                    sum += u64::from(*v);
+                }
+            }
+            sum
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench_v4, bench_v6);
+criterion_main!(benches);

@@ -1,0 +1,473 @@
+//! Longest-prefix match for IPv4 and IPv6: [`RouteTable`]. The hot path of `trace`, of
+//! the connectivity checks, and of anyone who loads a whole BGP table.
+//!
+//! Each family keeps its routes twice: in an ordered map (exact lookups, updates,
+//! iteration in address order) and in a [`poptrie`] compiled from them for lookups.
+
+mod poptrie;
+
+use crate::cidr::{Cidr, Family, addr_bits};
+use poptrie::{Key, Poptrie, Route};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+/// Below this many routes a family uses a small direct-indexed level (256 entries) so
+/// that small tables stay small; at and above it, the full-size one.
+const SMALL_TABLE_ROUTES: usize = 1024;
+const SMALL_DIRECT_BITS: u32 = 8;
+
+/// A longest-prefix-match table from prefixes to values, IPv4 and IPv6 together.
+///
+/// ```
+/// use hybridplan::{Cidr, lpm::RouteTable};
+/// let mut table = RouteTable::new();
+/// table.insert("10.0.0.0/8".parse::<Cidr>().unwrap(), "vpc");
+/// table.insert("10.100.0.0/16".parse::<Cidr>().unwrap(), "dc-pods");
+/// let (prefix, value) = table.lookup("10.100.1.1".parse().unwrap()).unwrap();
+/// assert_eq!((prefix.to_string().as_str(), *value), ("10.100.0.0/16", "dc-pods"));
+/// assert!(table.lookup("192.0.2.1".parse().unwrap()).is_none());
+/// ```
+#[derive(Clone, Debug)]
+pub struct RouteTable<V> {
+    v4: FamilyTable<u32, V>,
+    v6: FamilyTable<u128, V>,
+}
+
+#[derive(Clone, Debug)]
+struct FamilyTable<K, V> {
+    /// The lookup structure; it holds copies of the values in its leaves.
+    trie: Poptrie<K, V>,
+    /// prefix (address, length) → value: the routes themselves.
+    routes: BTreeMap<(K, u8), V>,
+}
+
+impl<V: Clone> Default for RouteTable<V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Values are copied into the lookup structure's leaves (about 1.1 leaves per route), so
+/// that a lookup ends where it reads its answer; hence `V: Clone`.
+impl<V: Clone> RouteTable<V> {
+    pub fn new() -> Self {
+        RouteTable {
+            v4: FamilyTable::new(),
+            v6: FamilyTable::new(),
+        }
+    }
+
+    /// Number of routes.
+    pub fn len(&self) -> usize {
+        self.v4.routes.len() + self.v6.routes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds a route, or replaces the value of an existing one and returns the old value.
+    pub fn insert(&mut self, prefix: Cidr, value: V) -> Option<V> {
+        let len = prefix.len();
+        match prefix.family() {
+            Family::V4 => self.v4.insert(prefix.first() as u32, len, value),
+            Family::V6 => self.v6.insert(prefix.first(), len, value),
+        }
+    }
+
+    /// Removes a route and returns its value.
+    pub fn remove(&mut self, prefix: &Cidr) -> Option<V> {
+        let len = prefix.len();
+        match prefix.family() {
+            Family::V4 => self.v4.remove(prefix.first() as u32, len),
+            Family::V6 => self.v6.remove(prefix.first(), len),
+        }
+    }
+
+    /// The value of exactly this prefix.
+    pub fn get(&self, prefix: &Cidr) -> Option<&V> {
+        let len = prefix.len();
+        match prefix.family() {
+            Family::V4 => self.v4.get(prefix.first() as u32, len),
+            Family::V6 => self.v6.get(prefix.first(), len),
+        }
+    }
+
+    /// The longest prefix containing `addr`, with its value.
+    #[inline]
+    pub fn lookup(&self, addr: IpAddr) -> Option<(Cidr, &V)> {
+        let family = Family::of(addr);
+        let bits = addr_bits(addr);
+        let (len, value) = match addr {
+            IpAddr::V4(a) => self.v4.lookup(u32::from(a)),
+            IpAddr::V6(a) => self.v6.lookup(u128::from(a)),
+        }?;
+        Some((Cidr::truncate(family, bits, len), value))
+    }
+
+    /// `lookup` for each address, in order.
+    pub fn lookup_many(&self, addrs: &[IpAddr]) -> Vec<Option<(Cidr, &V)>> {
+        addrs.iter().map(|&a| self.lookup(a)).collect()
+    }
+
+    /// The value of the longest match of each IPv4 address (as `u32`), in order: the batch
+    /// form for large query sets, without per-address conversions.
+    pub fn lookup_many_v4(&self, addrs: &[u32]) -> Vec<Option<&V>> {
+        self.v4.lookup_many(addrs)
+    }
+
+    /// The value of the longest match of each IPv6 address (as `u128`), in order.
+    pub fn lookup_many_v6(&self, addrs: &[u128]) -> Vec<Option<&V>> {
+        self.v6.lookup_many(addrs)
+    }
+
+    /// Every route, IPv4 first, in address order (shorter prefixes before longer ones
+    /// at the same address).
+    pub fn iter(&self) -> impl Iterator<Item = (Cidr, &V)> {
+        let v4 = self
+            .v4
+            .iter()
+            .map(|(k, len, v)| (Cidr::truncate(Family::V4, u128::from(k), len), v));
+        let v6 = self
+            .v6
+            .iter()
+            .map(|(k, len, v)| (Cidr::truncate(Family::V6, k, len), v));
+        v4.chain(v6)
+    }
+
+    /// Sizes of the lookup structures per family: (direct entries, nodes, leaves).
+    #[doc(hidden)]
+    pub fn shape(&self) -> [(usize, usize, usize); 2] {
+        [self.v4.trie.shape(), self.v6.trie.shape()]
+    }
+
+    /// Heap bytes held by the lookup structures and the route store (estimated for the
+    /// ordered map).
+    pub fn heap_bytes(&self) -> usize {
+        self.v4.heap_bytes() + self.v6.heap_bytes()
+    }
+}
+
+impl<V: Clone> FromIterator<(Cidr, V)> for RouteTable<V> {
+    /// Builds the table in one pass (much faster than inserting one route at a time).
+    /// A prefix given twice keeps the last value.
+    fn from_iter<I: IntoIterator<Item = (Cidr, V)>>(iter: I) -> Self {
+        let mut table = RouteTable::new();
+        table.extend(iter);
+        table
+    }
+}
+
+impl<V: Clone> Extend<(Cidr, V)> for RouteTable<V> {
+    /// Adds many routes, then rebuilds the lookup structures once.
+    fn extend<I: IntoIterator<Item = (Cidr, V)>>(&mut self, iter: I) {
+        let (mut v4, mut v6) = (Vec::new(), Vec::new());
+        for (prefix, value) in iter {
+            match prefix.family() {
+                Family::V4 => v4.push((prefix.first() as u32, prefix.len(), value)),
+                Family::V6 => v6.push((prefix.first(), prefix.len(), value)),
+            }
+        }
+        self.v4.extend(v4);
+        self.v6.extend(v6);
+    }
+}
+
+impl<K: Key, V: Clone> FamilyTable<K, V> {
+    fn new() -> Self {
+        FamilyTable {
+            trie: Poptrie::build(&[], SMALL_DIRECT_BITS),
+            routes: BTreeMap::new(),
+        }
+    }
+
+    fn direct_bits_for(routes: usize) -> u32 {
+        if routes < SMALL_TABLE_ROUTES {
+            SMALL_DIRECT_BITS
+        } else {
+            K::DIRECT_BITS
+        }
+    }
+
+    fn get(&self, key: K, len: u8) -> Option<&V> {
+        self.routes.get(&(key, len))
+    }
+
+    fn insert(&mut self, key: K, len: u8, value: V) -> Option<V> {
+        let before = self.routes.len();
+        let old = self.routes.insert((key, len), value);
+        self.refresh(key, len, before);
+        old
+    }
+
+    fn remove(&mut self, key: K, len: u8) -> Option<V> {
+        let before = self.routes.len();
+        let old = self.routes.remove(&(key, len))?;
+        self.refresh(key, len, before);
+        Some(old)
+    }
+
+    /// Brings the trie up to date after the route `key/len` changed: rebuilds the
+    /// direct-level block it falls in, or everything when the direct level changes size
+    /// or too much garbage has piled up.
+    fn refresh(&mut self, key: K, len: u8, routes_before: usize) {
+        let bits = Self::direct_bits_for(self.routes.len());
+        if bits != Self::direct_bits_for(routes_before)
+            || self.trie.garbage() > self.trie.live() + (1 << 16)
+        {
+            self.rebuild_all();
+            return;
+        }
+        let block_len = u32::from(len).min(bits);
+        let block_key = key.masked(block_len);
+        let last = block_key.last(block_len);
+        let inside: Vec<Route<K, V>> = self
+            .routes
+            .range((block_key, block_len as u8)..=(last, u8::MAX))
+            .map(|(&(key, len), value)| Route { key, len, value })
+            .collect();
+        let default = (0..block_len).rev().find_map(|l| {
+            let covering = key.masked(l);
+            let value = self.routes.get(&(covering, l as u8))?;
+            Some((covering, l as u8, value))
+        });
+        let first = block_key.chunk(0, bits);
+        self.trie
+            .rebuild(first, 1 << (bits - block_len), default, &inside);
+    }
+
+    fn rebuild_all(&mut self) {
+        let routes: Vec<Route<K, V>> = self
+            .routes
+            .iter()
+            .map(|(&(key, len), value)| Route { key, len, value })
+            .collect();
+        self.trie = Poptrie::build(&routes, Self::direct_bits_for(routes.len()));
+    }
+
+    fn extend(&mut self, mut added: Vec<(K, u8, V)>) {
+        if added.is_empty() {
+            return;
+        }
+        if self.routes.is_empty() {
+            // Bulk load: sort (stable, so of equal prefixes the last given wins), then
+            // build the map from sorted input in one pass.
+            added.sort_by_key(|a| (a.0, a.1));
+            let mut sorted: Vec<((K, u8), V)> = Vec::with_capacity(added.len());
+            for (key, len, value) in added {
+                match sorted.last_mut() {
+                    Some((prefix, v)) if *prefix == (key, len) => *v = value,
+                    _ => sorted.push(((key, len), value)),
+                }
+            }
+            self.routes = sorted.into_iter().collect();
+        } else {
+            for (key, len, value) in added {
+                self.routes.insert((key, len), value);
+            }
+        }
+        self.rebuild_all();
+    }
+
+    #[inline]
+    fn lookup(&self, key: K) -> Option<(u8, &V)> {
+        let leaf = self.trie.leaf(self.trie.find(key));
+        Some((leaf.len, leaf.value.as_ref()?))
+    }
+
+    fn lookup_many(&self, keys: &[K]) -> Vec<Option<&V>> {
+        let mut leaves = vec![0u32; keys.len()];
+        self.trie.find_many(keys, &mut leaves);
+        leaves
+            .into_iter()
+            .map(|i| self.trie.leaf(i).value.as_ref())
+            .collect()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (K, u8, &V)> {
+        self.routes.iter().map(|(&(key, len), v)| (key, len, v))
+    }
+
+    fn heap_bytes(&self) -> usize {
+        // A B-tree entry costs about its key and value plus a share of node overhead.
+        let entry = std::mem::size_of::<((K, u8), V)>();
+        self.trie.heap_bytes() + self.routes.len() * entry * 3 / 2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    /// The reference: a linear scan for the longest matching prefix.
+    fn naive(routes: &BTreeMap<Cidr, u32>, addr: IpAddr) -> Option<(Cidr, u32)> {
+        routes
+            .iter()
+            .filter(|(c, _)| c.contains_addr(addr))
+            .max_by_key(|(c, _)| c.len())
+            .map(|(c, v)| (*c, *v))
+    }
+
+    /// Prefixes clustered around a few addresses so that they nest and overlap a lot.
+    fn prefix() -> impl Strategy<Value = Cidr> {
+        prop_oneof![
+            (0u8..=32, 0usize..4, any::<u32>()).prop_map(|(len, base, noise)| {
+                let bases = [0x0a00_0000u32, 0x0a64_0000, 0xc0a8_0000, 0xffff_ff00];
+                let bits = bases[base] ^ (noise >> (len / 2 + 8));
+                Cidr::truncate(Family::V4, u128::from(bits), len)
+            }),
+            (0u8..=128, 0usize..3, any::<u128>()).prop_map(|(len, base, noise)| {
+                let bases = [0x2001_0db8u128 << 96, 0xfd00u128 << 112, u128::MAX];
+                let bits = bases[base] ^ (noise >> (len / 2 + 16));
+                Cidr::truncate(Family::V6, bits, len)
+            }),
+        ]
+    }
+
+    fn probe(routes: &[Cidr], extra: &[u128]) -> Vec<IpAddr> {
+        let mut out = Vec::new();
+        for c in routes {
+            for a in [
+                c.first(),
+                c.last(),
+                c.first().wrapping_sub(1),
+                c.last().wrapping_add(1),
+            ] {
+                let a = a & c.family().max_bits();
+                out.push(crate::cidr::addr_from_bits(c.family(), a));
+            }
+        }
+        for &x in extra {
+            out.push(crate::cidr::addr_from_bits(Family::V4, x & 0xffff_ffff));
+            out.push(crate::cidr::addr_from_bits(Family::V6, x));
+        }
+        out
+    }
+
+    fn check(
+        table: &RouteTable<u32>,
+        reference: &BTreeMap<Cidr, u32>,
+        addrs: &[IpAddr],
+    ) -> Result<(), TestCaseError> {
+        for &addr in addrs {
+            let got = table.lookup(addr).map(|(c, v)| (c, *v));
+            prop_assert_eq!(got, naive(reference, addr), "lookup {}", addr);
+        }
+        let many: Vec<_> = table
+            .lookup_many(addrs)
+            .into_iter()
+            .map(|o| o.map(|(c, v)| (c, *v)))
+            .collect();
+        let one: Vec<_> = addrs.iter().map(|&a| naive(reference, a)).collect();
+        prop_assert_eq!(many, one);
+        let v4: Vec<u32> = addrs
+            .iter()
+            .filter_map(|a| match a {
+                IpAddr::V4(a) => Some(u32::from(*a)),
+                _ => None,
+            })
+            .collect();
+        let got: Vec<Option<u32>> = table
+            .lookup_many_v4(&v4)
+            .into_iter()
+            .map(|o| o.copied())
+            .collect();
+        let want: Vec<Option<u32>> = v4
+            .iter()
+            .map(|&a| naive(reference, IpAddr::V4(a.into())).map(|(_, v)| v))
+            .collect();
+        prop_assert_eq!(got, want);
+        let listed: Vec<(Cidr, u32)> = table.iter().map(|(c, v)| (c, *v)).collect();
+        let expect: Vec<(Cidr, u32)> = reference.iter().map(|(c, v)| (*c, *v)).collect();
+        prop_assert_eq!(listed, expect);
+        prop_assert_eq!(table.len(), reference.len());
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn agrees_with_a_linear_scan_under_inserts_and_removes(
+            ops in prop::collection::vec((any::<bool>(), prefix(), any::<u32>()), 0..300),
+            extra in prop::collection::vec(any::<u128>(), 0..50),
+        ) {
+            let mut table = RouteTable::new();
+            let mut reference = BTreeMap::new();
+            for (insert, c, v) in &ops {
+                if *insert {
+                    prop_assert_eq!(table.insert(*c, *v), reference.insert(*c, *v));
+                } else {
+                    prop_assert_eq!(table.remove(c), reference.remove(c));
+                }
+                prop_assert_eq!(table.get(c), reference.get(c));
+            }
+            let keys: Vec<Cidr> = reference.keys().copied().chain(ops.iter().map(|o| o.1)).collect();
+            check(&table, &reference, &probe(&keys, &extra))?;
+        }
+
+        #[test]
+        fn bulk_build_agrees_with_a_linear_scan(
+            routes in prop::collection::vec((prefix(), any::<u32>()), 0..1500),
+            extra in prop::collection::vec(any::<u128>(), 0..50),
+        ) {
+            let table: RouteTable<u32> = routes.iter().copied().collect();
+            let mut reference = BTreeMap::new();
+            for (c, v) in &routes {
+                reference.insert(*c, *v);
+            }
+            let keys: Vec<Cidr> = reference.keys().copied().collect();
+            check(&table, &reference, &probe(&keys, &extra))?;
+        }
+    }
+
+    #[test]
+    fn growing_past_the_small_table_size_and_back_keeps_every_answer() {
+        let mut table = RouteTable::new();
+        let mut reference = BTreeMap::new();
+        let prefixes: Vec<Cidr> = (0..3000u32)
+            .map(|i| {
+                Cidr::truncate(
+                    Family::V4,
+                    u128::from(i.wrapping_mul(2_654_435_761)),
+                    (8 + i % 25) as u8,
+                )
+            })
+            .collect();
+        for (i, c) in prefixes.iter().enumerate() {
+            table.insert(*c, i as u32);
+            reference.insert(*c, i as u32);
+        }
+        for c in prefixes.iter().step_by(2) {
+            assert_eq!(table.remove(c), reference.remove(c));
+        }
+        let addrs = probe(&prefixes, &[]);
+        check(&table, &reference, &addrs).unwrap();
+        for c in &prefixes {
+            table.remove(c);
+        }
+        assert!(table.is_empty());
+        assert!(table.lookup("10.0.0.1".parse().unwrap()).is_none());
+    }
+
+    #[test]
+    fn default_routes_and_host_routes() {
+        let mut table = RouteTable::new();
+        table.insert("0.0.0.0/0".parse().unwrap(), 0);
+        table.insert("::/0".parse().unwrap(), 1);
+        table.insert("10.1.2.3/32".parse().unwrap(), 2);
+        table.insert("2001:db8::1/128".parse().unwrap(), 3);
+        let at = |s: &str| {
+            table
+                .lookup(s.parse().unwrap())
+                .map(|(c, v)| (c.to_string(), *v))
+        };
+        assert_eq!(at("10.1.2.3"), Some(("10.1.2.3/32".into(), 2)));
+        assert_eq!(at("10.1.2.4"), Some(("0.0.0.0/0".into(), 0)));
+        assert_eq!(at("2001:db8::1"), Some(("2001:db8::1/128".into(), 3)));
+        assert_eq!(at("2001:db8::2"), Some(("::/0".into(), 1)));
+        assert_eq!(at("255.255.255.255"), Some(("0.0.0.0/0".into(), 0)));
+    }
+}

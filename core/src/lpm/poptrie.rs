@@ -1,0 +1,477 @@
+//! Poptrie (Asai & Ohara, "Poptrie: A Compressed Trie with Population Count for Fast and
+//! Scalable Software IP Routing Table Lookup", SIGCOMM 2015): a direct-indexed first level,
+//! then nodes of 6-bit stride whose 64 children are located with a bitmap and a population
+//! count. Leaves are pushed down (each holds the longest match for its whole range) and
+//! runs of equal leaves are stored once. A full IPv4 table takes a few MiB, so lookups
+//! mostly hit cache.
+//!
+//! The structure is rebuilt from the sorted routes: whole on bulk loads, and per
+//! direct-indexed region on single inserts and removals. Abandoned nodes are reclaimed by
+//! a full rebuild once they outnumber the live ones.
+
+/// An address as an unsigned integer (u32 for IPv4, u128 for IPv6).
+pub(crate) trait Key: Copy + Ord + Default + std::fmt::Debug {
+    /// Bits resolved by the direct-indexed first level of a large table.
+    const DIRECT_BITS: u32;
+    /// `bits` bits starting `offset` bits from the most significant end; bits past the
+    /// address width read as zero.
+    fn chunk(self, offset: u32, bits: u32) -> usize;
+    /// The address with all but the first `len` bits cleared.
+    fn masked(self, len: u32) -> Self;
+    /// The last address of the prefix `self/len`.
+    fn last(self, len: u32) -> Self;
+}
+
+impl Key for u32 {
+    const DIRECT_BITS: u32 = 18;
+    #[inline(always)]
+    fn chunk(self, offset: u32, bits: u32) -> usize {
+        // Left-align in 64 bits so a chunk that runs past bit 32 reads zeros.
+        let wide = (u64::from(self) << 32).checked_shl(offset).unwrap_or(0);
+        (wide >> (64 - bits)) as usize
+    }
+    #[inline(always)]
+    fn masked(self, len: u32) -> Self {
+        self & u32::MAX.checked_shl(32 - len).unwrap_or(0)
+    }
+    fn last(self, len: u32) -> Self {
+        self | !u32::MAX.checked_shl(32 - len).unwrap_or(0)
+    }
+}
+
+impl Key for u128 {
+    const DIRECT_BITS: u32 = 16;
+    #[inline(always)]
+    fn chunk(self, offset: u32, bits: u32) -> usize {
+        (self.checked_shl(offset).unwrap_or(0) >> (128 - bits)) as usize
+    }
+    #[inline(always)]
+    fn masked(self, len: u32) -> Self {
+        self & u128::MAX.checked_shl(128 - len).unwrap_or(0)
+    }
+    fn last(self, len: u32) -> Self {
+        self | !u128::MAX.checked_shl(128 - len).unwrap_or(0)
+    }
+}
+
+/// Node stride: 6 bits, 64 children, one `u64` bitmap.
+const STRIDE: u32 = 6;
+const FANOUT: usize = 1 << STRIDE;
+/// A direct-level entry with this bit set is a leaf; otherwise it is a node index.
+const LEAF: u32 = 1 << 31;
+
+/// A route as the trie is built from it.
+#[derive(Debug)]
+pub(crate) struct Route<'a, K, V> {
+    pub key: K,
+    pub len: u8,
+    pub value: &'a V,
+}
+
+impl<K: Copy, V> Clone for Route<'_, K, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K: Copy, V> Copy for Route<'_, K, V> {}
+
+/// What a leaf answers: the matched prefix length and the route's value, or no route.
+/// Values are copied into the leaves so that a lookup ends at the leaf it reads.
+#[derive(Clone, Debug)]
+pub(crate) struct Leaf<V> {
+    pub len: u8,
+    pub value: Option<V>,
+}
+
+/// The route a region falls back to, as an identity (key, len) for run compression and
+/// the value to copy into leaves.
+type Source<'a, K, V> = Option<(K, u8, &'a V)>;
+
+fn same<K: PartialEq, V>(a: &Source<K, V>, b: &Source<K, V>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some((ka, la, _)), Some((kb, lb, _))) => ka == kb && la == lb,
+        _ => false,
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Node {
+    /// Bit v set: child v is a node.
+    vector: u64,
+    /// Bit v set: child v is a leaf that starts a new run of equal leaves.
+    leafvec: u64,
+    /// Index of this node's first leaf run in `leaves`.
+    base0: u32,
+    /// Index of this node's first child node in `nodes`.
+    base1: u32,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Poptrie<K, V> {
+    /// Bits resolved by `direct`.
+    bits: u32,
+    /// A node index, or `LEAF |` a leaf index.
+    direct: Vec<u32>,
+    nodes: Vec<Node>,
+    leaves: Vec<Leaf<V>>,
+    /// Nodes and leaves no longer reachable after partial rebuilds.
+    garbage: usize,
+    _key: std::marker::PhantomData<K>,
+}
+
+/// Asks the CPU to start loading `value`'s cache line; a hint, never a fault.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch of a valid reference's address reads nothing and cannot fault.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}
+
+/// Bits `0..=v` of a u64.
+#[inline(always)]
+fn upto(v: usize) -> u64 {
+    u64::MAX >> (63 - v)
+}
+
+impl<K: Key, V: Clone> Poptrie<K, V> {
+    /// Builds the trie of `routes`, which must be sorted by (key, len) and unique, with a
+    /// direct-indexed first level of `bits` bits.
+    pub fn build(routes: &[Route<K, V>], bits: u32) -> Self {
+        let mut t = Poptrie {
+            bits,
+            direct: vec![LEAF; 1 << bits],
+            // Leaf 0 is "no route", shared by every entry without one.
+            nodes: Vec::new(),
+            leaves: vec![Leaf {
+                len: 0,
+                value: None,
+            }],
+            garbage: 0,
+            _key: std::marker::PhantomData,
+        };
+        t.fill_direct(0, 1 << bits, None, routes);
+        t
+    }
+
+    /// The leaf at `index` (from `find`).
+    #[inline(always)]
+    pub fn leaf(&self, index: u32) -> &Leaf<V> {
+        &self.leaves[index as usize]
+    }
+
+    /// Longest-prefix match (see `lookup`), with the population count done by the CPU's
+    /// POPCNT instruction where it has one: the default x86-64 target does not assume it.
+    #[inline]
+    pub fn find(&self, key: K) -> u32 {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU was just checked to support POPCNT.
+            return unsafe { self.lookup_popcnt(key) };
+        }
+        self.lookup(key)
+    }
+
+    /// `find` for each key into `out` (same length), checking the CPU once.
+    pub fn find_many(&self, keys: &[K], out: &mut [u32]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU was just checked to support POPCNT.
+            return unsafe { self.lookup_many_popcnt(keys, out) };
+        }
+        self.lookup_many(keys, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn lookup_popcnt(&self, key: K) -> u32 {
+        self.lookup(key)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn lookup_many_popcnt(&self, keys: &[K], out: &mut [u32]) {
+        self.lookup_many(keys, out)
+    }
+
+    /// Batch lookup: lanes of keys advance one level at a time, each lane's next node
+    /// prefetched, so the memory accesses of independent lookups overlap instead of
+    /// waiting behind one another's mispredicted branches.
+    #[inline(always)]
+    fn lookup_many(&self, keys: &[K], out: &mut [u32]) {
+        const LANES: usize = 16;
+        for (keys, out) in keys.chunks(LANES).zip(out.chunks_mut(LANES)) {
+            let mut at = [0u32; LANES];
+            let mut offset = [0u32; LANES];
+            let mut active = 0u32;
+            for (i, key) in keys.iter().enumerate() {
+                let e = self.direct[key.chunk(0, self.bits)];
+                if e & LEAF != 0 {
+                    out[i] = e & !LEAF;
+                } else {
+                    at[i] = e;
+                    offset[i] = self.bits;
+                    active |= 1 << i;
+                    prefetch(&self.nodes[e as usize]);
+                }
+            }
+            while active != 0 {
+                let mut lanes = active;
+                while lanes != 0 {
+                    let i = lanes.trailing_zeros() as usize;
+                    lanes &= lanes - 1;
+                    let node = &self.nodes[at[i] as usize];
+                    let v = keys[i].chunk(offset[i], STRIDE);
+                    if node.vector & (1u64 << v) != 0 {
+                        at[i] = node.base1 + (node.vector & upto(v)).count_ones() - 1;
+                        offset[i] += STRIDE;
+                        prefetch(&self.nodes[at[i] as usize]);
+                    } else {
+                        out[i] = node.base0 + (node.leafvec & upto(v)).count_ones() - 1;
+                        active &= !(1 << i);
+                        prefetch(&self.leaves[out[i] as usize]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Longest-prefix match: the index of the answering leaf.
+    #[inline(always)]
+    fn lookup(&self, key: K) -> u32 {
+        let mut e = self.direct[key.chunk(0, self.bits)];
+        if e & LEAF != 0 {
+            return e & !LEAF;
+        }
+        let mut offset = self.bits;
+        loop {
+            let node = &self.nodes[e as usize];
+            let v = key.chunk(offset, STRIDE);
+            if node.vector & (1u64 << v) != 0 {
+                e = node.base1 + (node.vector & upto(v)).count_ones() - 1;
+                offset += STRIDE;
+            } else {
+                return node.base0 + (node.leafvec & upto(v)).count_ones() - 1;
+            }
+        }
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.direct.capacity() * 4
+            + self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.leaves.capacity() * std::mem::size_of::<Leaf<V>>()
+    }
+
+    /// Nodes and leaves reachable from the direct level.
+    pub fn live(&self) -> usize {
+        (self.nodes.len() + self.leaves.len()).saturating_sub(self.garbage)
+    }
+
+    /// (direct entries, nodes, leaves), for tuning.
+    pub fn shape(&self) -> (usize, usize, usize) {
+        (self.direct.len(), self.nodes.len(), self.leaves.len())
+    }
+
+    pub fn garbage(&self) -> usize {
+        self.garbage
+    }
+
+    /// Rebuilds the direct entries `first..first + count` (an aligned block) from `routes`,
+    /// the routes inside that block sorted by (key, len), with `default` the longest route
+    /// covering the whole block from above.
+    pub fn rebuild(
+        &mut self,
+        first: usize,
+        count: usize,
+        default: Source<K, V>,
+        routes: &[Route<K, V>],
+    ) {
+        let mut previous = LEAF;
+        for d in first..first + count {
+            let e = self.direct[d];
+            if e & LEAF == 0 {
+                self.garbage += self.subtree_size(e);
+            } else if e != LEAF && e != previous {
+                // Neighbouring entries share a leaf: count it once.
+                self.garbage += 1;
+            }
+            previous = e;
+        }
+        self.fill_direct(first, count, default, routes);
+    }
+
+    fn subtree_size(&self, index: u32) -> usize {
+        let node = self.nodes[index as usize];
+        let mut size = 1 + node.leafvec.count_ones() as usize;
+        for k in 0..node.vector.count_ones() {
+            size += self.subtree_size(node.base1 + k);
+        }
+        size
+    }
+
+    /// A leaf answering with `source`; leaf 0 when there is no route.
+    fn push_leaf(&mut self, source: &Source<K, V>) -> u32 {
+        match source {
+            None => 0,
+            Some((_, len, value)) => {
+                self.leaves.push(Leaf {
+                    len: *len,
+                    value: Some((*value).clone()),
+                });
+                (self.leaves.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Fills direct entries `first..first + count` from the routes inside them.
+    fn fill_direct<'a>(
+        &mut self,
+        first: usize,
+        count: usize,
+        default: Source<'a, K, V>,
+        routes: &[Route<'a, K, V>],
+    ) {
+        let bits = self.bits;
+        let mut source = vec![default; count];
+        let mut painted = vec![0u8; count];
+        // Routes that end at the direct level paint the entries they cover, longest last.
+        for r in routes.iter().filter(|r| u32::from(r.len) <= bits) {
+            let start = r.key.chunk(0, bits) - first;
+            let n = 1usize << (bits - u32::from(r.len));
+            for d in start..(start + n).min(count) {
+                if painted[d] <= r.len {
+                    painted[d] = r.len;
+                    source[d] = Some((r.key, r.len, r.value));
+                }
+            }
+        }
+        // Entries with longer routes get a node of their own; the rest are leaves, one per
+        // run of entries answering with the same route.
+        let mut has_node = vec![false; count];
+        let mut i = 0;
+        while i < routes.len() {
+            let d = routes[i].key.chunk(0, bits);
+            let end = i + routes[i..]
+                .iter()
+                .take_while(|r| r.key.chunk(0, bits) == d)
+                .count();
+            let group = &routes[i..end];
+            if group.iter().any(|r| u32::from(r.len) > bits) {
+                let index = self.nodes.len() as u32;
+                self.nodes.push(Node::default());
+                let node = self.build_node(bits, source[d - first], group);
+                self.nodes[index as usize] = node;
+                self.direct[d] = index;
+                has_node[d - first] = true;
+            }
+            i = end;
+        }
+        let mut previous: Option<(Source<K, V>, u32)> = None;
+        for (k, &node) in has_node.iter().enumerate() {
+            if node {
+                continue;
+            }
+            let leaf = match &previous {
+                Some((p, leaf)) if same(p, &source[k]) => *leaf,
+                _ => self.push_leaf(&source[k]),
+            };
+            previous = Some((source[k], leaf));
+            self.direct[first + k] = LEAF | leaf;
+        }
+    }
+
+    /// Builds the node for the region reached after `offset` bits, whose routes (sorted,
+    /// possibly including shorter ones, which are skipped) are `routes`, and whose
+    /// longest covering route from above is `default`.
+    fn build_node<'a>(
+        &mut self,
+        offset: u32,
+        default: Source<'a, K, V>,
+        routes: &[Route<'a, K, V>],
+    ) -> Node {
+        let mut source = [default; FANOUT];
+        let mut painted = [0u8; FANOUT];
+        let mut deeper: [(usize, usize); FANOUT] = [(0, 0); FANOUT];
+        let limit = offset + STRIDE;
+        for (i, r) in routes.iter().enumerate() {
+            let len = u32::from(r.len);
+            if len <= offset {
+                continue;
+            }
+            let c = r.key.chunk(offset, STRIDE);
+            if len <= limit {
+                for x in c..c + (1usize << (limit - len)) {
+                    if painted[x] <= r.len {
+                        painted[x] = r.len;
+                        source[x] = Some((r.key, r.len, r.value));
+                    }
+                }
+            } else {
+                let (start, end) = &mut deeper[c];
+                if *end == 0 {
+                    *start = i;
+                }
+                *end = i + 1;
+            }
+        }
+        let mut node = Node {
+            base0: self.leaves.len() as u32,
+            base1: self.nodes.len() as u32,
+            ..Node::default()
+        };
+        let mut previous: Option<Source<K, V>> = None;
+        for c in 0..FANOUT {
+            if deeper[c].1 != 0 {
+                node.vector |= 1 << c;
+            } else if !previous.is_some_and(|p| same(&p, &source[c])) {
+                node.leafvec |= 1 << c;
+                // Leaves of a node are contiguous, so "no route" gets a leaf of its own here.
+                self.leaves.push(Leaf {
+                    len: source[c].map_or(0, |s| s.1),
+                    value: source[c].map(|s| s.2.clone()),
+                });
+                previous = Some(source[c]);
+            }
+        }
+        // Children are contiguous: reserve them, then build each in place.
+        let children = node.vector.count_ones() as usize;
+        self.nodes
+            .resize(self.nodes.len() + children, Node::default());
+        let mut k = 0;
+        for c in 0..FANOUT {
+            let (start, end) = deeper[c];
+            if end != 0 {
+                let child = self.build_node(limit, source[c], &routes[start..end]);
+                self.nodes[node.base1 as usize + k] = child;
+                k += 1;
+            }
+        }
+        node
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_read_from_the_most_significant_end() {
+        let a: u32 = 0x0a01_0203;
+        assert_eq!(a.chunk(0, 8), 0x0a);
+        assert_eq!(a.chunk(0, 18), (0x0a01_0203 >> 14) as usize);
+        assert_eq!(a.chunk(30, 6), (0x3 << 4) as usize);
+        assert_eq!(a.chunk(36, 6), 0);
+        let b: u128 = 0x2001_0db8 << 96;
+        assert_eq!(b.chunk(0, 16), 0x2001);
+        assert_eq!(b.chunk(124, 6), 0);
+        assert_eq!(a.masked(8), 0x0a00_0000);
+        assert_eq!(a.last(24), 0x0a01_02ff);
+        assert_eq!(a.masked(0), 0);
+    }
+}
