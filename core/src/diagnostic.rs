@@ -50,6 +50,10 @@ pub enum Code {
     RouteReflectorRedundancy,
     /// More than 110 prefixes would be advertised to one VBR BGP peer.
     VbrRouteLimit,
+    /// The VPC route table would hold more than 200 custom entries.
+    VpcRouteLimit,
+    /// No OSS VIP ranges are known for the region; 100.64.0.0/10 is routed instead.
+    OssRegionUnknown,
     /// AS number out of range, reserved, or equal across an eBGP session.
     AsnInvalid,
     /// VBR gateway IPs or VLAN invalid.
@@ -64,7 +68,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 26] = [
+    pub const ALL: [Code; 28] = [
         Code::CidrSyntax,
         Code::CidrHostBits,
         Code::CidrNormalized,
@@ -86,6 +90,8 @@ impl Code {
         Code::MeshTooLarge,
         Code::RouteReflectorRedundancy,
         Code::VbrRouteLimit,
+        Code::VpcRouteLimit,
+        Code::OssRegionUnknown,
         Code::AsnInvalid,
         Code::VbrGateway,
         Code::ModeMismatch,
@@ -103,6 +109,8 @@ impl Code {
             | Code::TerwayPodsLimit
             | Code::MeshTooLarge
             | Code::RouteReflectorRedundancy
+            | Code::VpcRouteLimit
+            | Code::OssRegionUnknown
             | Code::ModeMismatch => Severity::Warning,
             _ => Severity::Error,
         }
@@ -132,6 +140,8 @@ impl Code {
             Code::MeshTooLarge => "mesh-too-large",
             Code::RouteReflectorRedundancy => "route-reflector-redundancy",
             Code::VbrRouteLimit => "vbr-route-limit",
+            Code::VpcRouteLimit => "vpc-route-limit",
+            Code::OssRegionUnknown => "oss-region-unknown",
             Code::AsnInvalid => "asn-invalid",
             Code::VbrGateway => "vbr-gateway",
             Code::ModeMismatch => "mode-mismatch",

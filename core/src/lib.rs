@@ -30,6 +30,8 @@ pub mod spec;
 pub use cidr::{Cidr, CidrError, Family};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::SpecError;
+pub use lpm::RouteTable;
+pub use routing::{Trace, trace};
 pub use spec::{HybridCluster, NetworkMode};
 
 use serde::{Deserialize, Serialize};
@@ -83,11 +85,13 @@ impl Plan {
     }
 }
 
-/// What every entry point computes first: the diagnostics, the mode and the budget.
+/// What every entry point computes first: the diagnostics, the mode, the budget and the
+/// routes (whose limits are diagnostics too).
 struct Analysis {
     diagnostics: Vec<Diagnostic>,
     mode: mode::ModeDecision,
     addressing: addressing::Addressing,
+    routing: routing::Routing,
 }
 
 fn analyse(spec: &HybridCluster) -> Analysis {
@@ -96,12 +100,15 @@ fn analyse(spec: &HybridCluster) -> Analysis {
     diagnostics.extend(mode_diagnostics);
     let (addressing, budget_diagnostics) = addressing::budget(spec, &mode);
     diagnostics.extend(budget_diagnostics);
+    let (routing, routing_diagnostics) = routing::build(spec, &mode, &addressing);
+    diagnostics.extend(routing_diagnostics);
     // Errors first, then warnings, then notes; in rule order within each.
     diagnostics.sort_by_key(|d| d.severity);
     Analysis {
         diagnostics,
         mode,
         addressing,
+        routing,
     }
 }
 
@@ -116,13 +123,15 @@ pub fn plan(spec: &HybridCluster) -> Plan {
         diagnostics,
         mode,
         addressing,
+        routing,
     } = analyse(spec);
+    let connectivity = routing::connectivity(spec, mode.selected, &routing);
     Plan {
         diagnostics,
         mode,
         addressing,
-        routing: routing::Routing::default(),
+        routing,
         manifests: Vec::new(),
-        connectivity: Vec::new(),
+        connectivity,
     }
 }

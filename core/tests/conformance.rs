@@ -100,7 +100,7 @@ fn every_vector_gives_the_expected_codes_mode_and_exit() {
 }
 
 #[test]
-fn every_stable_code_but_the_routing_one_has_a_vector() {
+fn every_stable_code_has_a_vector() {
     let covered: BTreeSet<String> = vectors()
         .iter()
         .flat_map(|(_, v)| v["expect"]["codes"].as_array().unwrap().clone())
@@ -109,7 +109,9 @@ fn every_stable_code_but_the_routing_one_has_a_vector() {
     let missing: Vec<&str> = hybridplan::Code::ALL
         .iter()
         .map(|c| c.as_str())
-        .filter(|c| *c != "vbr-route-limit" && !covered.contains(*c))
+        // vpc-route-limit needs more than 200 DC prefixes, which the VBR limit of 110
+        // reports first; it has a unit test instead.
+        .filter(|c| *c != "vpc-route-limit" && !covered.contains(*c))
         .collect();
     assert!(missing.is_empty(), "codes without a vector: {missing:?}");
 }

@@ -274,6 +274,17 @@ vector("code-mesh-too-large", "route reflectors switched off for 150 nodes: a fu
 vector("code-route-reflector-redundancy", "a single route reflector",
        with_(CLEAN, performance="high", onPrem__routeReflectors=1),
        ["route-reflector-redundancy"], RR, 0)
+vector("code-vbr-route-limit", "120 separate DC node /24s: more than the VBR's 110 routes per peer",
+       with_(CLEAN, onPrem__nodeCidrs=[f"172.16.{2 * i}.0/24" for i in range(120)],
+             onPrem__edgeRouters=[{"ip": "172.16.0.1", "asNumber": 65001}]),
+       ["vbr-route-limit"], IPIP, 1, [("vbr-route-limit", "/onPrem/nodeCidrs")])
+vector("code-vbr-route-limit-summarised", "256 adjacent DC node /24s summarise into one /16: no limit hit",
+       with_(CLEAN, onPrem__nodeCidrs=[f"172.16.{i}.0/24" for i in range(256)],
+             onPrem__edgeRouters=[{"ip": "172.16.0.1", "asNumber": 65001}]),
+       [], IPIP, 0)
+vector("code-oss-region-unknown", "a region whose OSS VIP ranges are not recorded",
+       with_(CLEAN, cloud__region="eu-central-1"), ["oss-region-unknown"], IPIP, 0,
+       [("oss-region-unknown", "/cloud/region")])
 vector("code-asn-invalid", "DC AS equals the VBR's AS 45104",
        with_(CLEAN, onPrem__asNumber=45104), ["asn-invalid"], IPIP, 1,
        [("asn-invalid", "/onPrem/asNumber")])
