@@ -2,7 +2,7 @@
 //!
 //! Exit codes (SPEC.md §6): 0 no error diagnostics; 1 the spec has errors (the plan or the
 //! diagnostics are still printed); 2 usage error, unreadable file, or text that is not JSON
-//! or YAML at all.
+//! or YAML at all. `trace` exits 0 when the packet is delivered, 1 when it is not.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use hybridplan::{Diagnostic, Plan, SpecError};
@@ -35,6 +35,19 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Follow a packet hop by hop through the plan's route tables.
+    Trace {
+        /// The spec (JSON or YAML); `-` reads standard input, `reference` plans the
+        /// built-in reference scenario.
+        spec: PathBuf,
+        /// Source address (a DC or cloud node or pod).
+        src: String,
+        /// Destination address.
+        dst: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -51,6 +64,55 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Plan { spec, format, out } => plan(spec.as_deref(), format, out.as_deref()),
+        Command::Trace {
+            spec,
+            src,
+            dst,
+            format,
+        } => trace(&spec, &src, &dst, format),
+    }
+}
+
+fn trace(spec: &Path, src: &str, dst: &str, format: Format) -> ExitCode {
+    let addr = |text: &str, what: &str| {
+        hybridplan::cidr::parse_addr(text).map_err(|e| format!("{what} `{text}`: {e}"))
+    };
+    let (src, dst) = match (addr(src, "source"), addr(dst, "destination")) {
+        (Ok(s), Ok(d)) => (s, d),
+        (Err(message), _) | (_, Err(message)) => {
+            eprintln!("hybridplan: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let reference = spec == Path::new("reference");
+    let text = match read_spec((!reference).then_some(spec)) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("hybridplan: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let plan = match Plan::from_text(&text) {
+        Ok(plan) => plan,
+        Err(SpecError::Syntax(d)) => {
+            eprintln!("hybridplan: {}", d.message);
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(SpecError::Invalid(list)) => {
+            emit(&render_diagnostics(&list, format));
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    let trace = hybridplan::trace(&plan, src, dst);
+    emit(&match format {
+        Format::Json => to_json(&trace),
+        Format::Yaml => to_yaml(&trace),
+        Format::Text => hybridplan::report::render_trace(&trace),
+    });
+    if trace.outcome == hybridplan::routing::Outcome::Delivered {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_ERRORS)
     }
 }
 

@@ -187,3 +187,25 @@ fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn trace_prints_the_hops_and_exits_by_outcome() {
+    let out = hybridplan(&["trace", "reference", "10.100.1.1", "10.10.25.10"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for hop in ["dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node"] {
+        assert!(text.contains(hop), "{text}");
+    }
+    assert!(text.contains("delivered"), "{text}");
+
+    let out = hybridplan(
+        &["trace", "-", "10.10.25.10", "8.8.8.8", "--format", "json"],
+        Some(hybridplan::REFERENCE_SPEC),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_json(&out)["outcome"], "black-hole");
+
+    let out = hybridplan(&["trace", "reference", "010.100.1.1", "10.10.25.10"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("leading zeros"));
+}

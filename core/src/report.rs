@@ -12,13 +12,7 @@ pub fn render_text(plan: &Plan) -> String {
     diagnostics(&mut out, &plan.diagnostics);
     mode(&mut out, plan);
     addressing(&mut out, plan);
-    let r = &plan.routing;
-    let _ = writeln!(
-        out,
-        "\nRouting: {} route tables, {} BGP sessions",
-        r.tables.len(),
-        r.bgp_sessions.len()
-    );
+    routing(&mut out, plan);
     if plan.has_errors() {
         out.push_str("Manifests: none while errors stand\n");
     } else {
@@ -27,7 +21,93 @@ pub fn render_text(plan: &Plan) -> String {
             let _ = writeln!(out, "  {} ({})", m.file, m.component);
         }
     }
-    let _ = writeln!(out, "Connectivity checks: {}", plan.connectivity.len());
+    let _ = writeln!(out, "\nConnectivity checks:");
+    for c in &plan.connectivity {
+        let _ = writeln!(
+            out,
+            "  {} -> {} ({} -> {}): {}\n      path {}; probe: {}",
+            c.from,
+            c.to,
+            c.src,
+            c.dst,
+            c.expect,
+            c.path.join(" > "),
+            c.probe
+        );
+    }
+    out
+}
+
+fn routing(out: &mut String, plan: &Plan) {
+    let r = &plan.routing;
+    out.push_str("\nRouting:\n");
+    if let Some(adv) = &r.vbr_advertisement {
+        let list: Vec<String> = adv.prefixes.iter().map(ToString::to_string).collect();
+        let _ = writeln!(
+            out,
+            "  DC edge -> VBR: {} prefixes (limit {}): {}",
+            adv.prefixes.len(),
+            adv.limit,
+            list.join(", ")
+        );
+    }
+    for a in &r.aggregation {
+        let _ = writeln!(out, "  {}", a.note);
+    }
+    for s in &r.bgp_sessions {
+        let _ = writeln!(
+            out,
+            "  BGP {} {} (AS {}) <-> {} {} (AS {}), {} x{}",
+            s.local.device,
+            s.local.address,
+            s.local.as_number,
+            s.peer.device,
+            s.peer.address,
+            s.peer.as_number,
+            s.kind,
+            s.count
+        );
+    }
+    for t in &r.tables {
+        let _ = writeln!(out, "  table {}: {}", t.device, t.label);
+        for e in &t.entries {
+            let next = e.next_device.as_deref().unwrap_or("delivered");
+            let _ = writeln!(
+                out,
+                "    {:<22} {:<11} {} [{next}]",
+                e.destination.to_string(),
+                e.origin.as_str(),
+                e.next_hop
+            );
+        }
+    }
+}
+
+/// Renders a trace hop by hop.
+pub fn render_trace(trace: &crate::Trace) -> String {
+    let mut out = format!("trace {} -> {}\n", trace.src, trace.dst);
+    for (i, h) in trace.hops.iter().enumerate() {
+        let matched = h
+            .matched
+            .map_or_else(|| "no route".to_owned(), |m| m.to_string());
+        let via = h.next_hop.as_deref().unwrap_or("-");
+        let origin = h.origin.map_or("", |o| o.as_str());
+        let _ = writeln!(
+            out,
+            "{:>3}  {:<10} {:<20} {:<11} {via}",
+            i + 1,
+            h.device,
+            matched,
+            origin
+        );
+    }
+    let outcome = match trace.outcome {
+        crate::routing::Outcome::Delivered => "delivered",
+        crate::routing::Outcome::BlackHole => "black hole",
+        crate::routing::Outcome::Loop => "loop",
+        crate::routing::Outcome::UnknownSource => "unknown source",
+    };
+    let _ = writeln!(out, "{outcome}: {}", trace.reason);
     out
 }
 

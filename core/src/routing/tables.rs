@@ -742,3 +742,21 @@ fn aggregation(mode: &ModeDecision, addressing: &Addressing, p: &Prefixes) -> Ve
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_than_200_synchronised_routes_warn_about_the_vpc_route_table() {
+        let prefixes: Vec<Cidr> = (0..201u32)
+            .map(|i| Cidr::truncate(Family::V4, u128::from(0xac10_0000 + (i << 9)), 24))
+            .collect();
+        let mut out = Vec::new();
+        check_vpc_limit(&prefixes[..200], &mut out);
+        assert!(out.is_empty());
+        check_vpc_limit(&prefixes, &mut out);
+        assert_eq!(out[0].code, Code::VpcRouteLimit);
+        assert!(out[0].message.contains("201"));
+    }
+}

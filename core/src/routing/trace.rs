@@ -134,7 +134,7 @@ impl<'p> Network<'p> {
             match &entry.next_device {
                 None => {
                     trace.outcome = Outcome::Delivered;
-                    trace.reason = format!("delivered by {device} ({})", entry.next_hop);
+                    trace.reason = format!("at {device} ({})", entry.next_hop);
                     return trace;
                 }
                 Some(next) if trace.hops.iter().any(|h| h.device == *next) => {
