@@ -276,12 +276,16 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
     }
 
     fn lookup_many(&self, keys: &[K]) -> Vec<Option<&V>> {
-        let mut leaves = vec![0u32; keys.len()];
-        self.trie.find_many(keys, &mut leaves);
-        leaves
-            .into_iter()
-            .map(|i| self.trie.leaf(i).value.as_ref())
-            .collect()
+        // Resolve each chunk's leaves while the batch's prefetches still hold them in cache.
+        const CHUNK: usize = 1024;
+        let mut leaves = [0u32; CHUNK];
+        let mut out = Vec::with_capacity(keys.len());
+        for keys in keys.chunks(CHUNK) {
+            let leaves = &mut leaves[..keys.len()];
+            self.trie.find_many(keys, leaves);
+            out.extend(leaves.iter().map(|&i| self.trie.leaf(i).value.as_ref()));
+        }
+        out
     }
 
     fn iter(&self) -> impl Iterator<Item = (K, u8, &V)> {
