@@ -93,6 +93,61 @@ fn queries(routes: &[(Cidr, u32)], family: Family, n: usize) -> Vec<u128> {
         .collect()
 }
 
+/// The four timed lookups of one family: `RouteTable::lookup` in a loop, its batch form,
+/// and the two peers, each summing the values found so no work can be skipped.
+macro_rules! lookup_group {
+    ($c:expr, $name:expr, $qs:expr, $addrs:expr, $ours:expr, $many:ident, $trie:expr, $tbm:expr,
+     $addr:ty, $net:ty, $bits:expr) => {{
+        let mut g = $c.benchmark_group($name);
+        g.throughput(Throughput::Elements($qs.len() as u64));
+        g.sample_size(20);
+        g.bench_function("RouteTable::lookup", |b| {
+            b.iter(|| {
+                let mut sum = 0u64;
+                for &a in $addrs {
+                    if let Some((_, v)) = $ours.lookup(black_box(a)) {
+                        sum += u64::from(*v);
+                    }
+                }
+                sum
+            })
+        });
+        g.bench_function(concat!("RouteTable::", stringify!($many)), |b| {
+            b.iter(|| {
+                $ours
+                    .$many(black_box($qs))
+                    .iter()
+                    .map(|v| v.map_or(0, |v| u64::from(*v)))
+                    .sum::<u64>()
+            })
+        });
+        g.bench_function("prefix-trie", |b| {
+            b.iter(|| {
+                let mut sum = 0u64;
+                for &q in $qs {
+                    let p = <$net>::new(<$addr>::from(black_box(q)), $bits).unwrap();
+                    if let Some((_, v)) = $trie.get_lpm(&p) {
+                        sum += u64::from(*v);
+                    }
+                }
+                sum
+            })
+        });
+        g.bench_function("treebitmap", |b| {
+            b.iter(|| {
+                let mut sum = 0u64;
+                for &q in $qs {
+                    if let Some((_, _, v)) = $tbm.longest_match(<$addr>::from(black_box(q))) {
+                        sum += u64::from(*v);
+                    }
+                }
+                sum
+            })
+        });
+        g.finish();
+    }};
+}
+
 fn bench_v4(c: &mut Criterion) {
     let routes = load("ipv4-2015.tsv.gz");
     let qs: Vec<u32> = queries(&routes, Family::V4, 1_000_000)
@@ -167,52 +222,19 @@ fn bench_v4(c: &mut Criterion) {
         qs.len()
     );
 
-    let mut g = c.benchmark_group("lpm/ipv4-lookup");
-    g.throughput(Throughput::Elements(qs.len() as u64));
-    g.sample_size(20);
-    g.bench_function("RouteTable::lookup", |b| {
-        b.iter(|| {
-            let mut sum = 0u64;
-            for &a in &addrs {
-                if let Some((_, v)) = ours.lookup(black_box(a)) {
-                    sum += u64::from(*v);
-                }
-            }
-            sum
-        })
-    });
-    g.bench_function("RouteTable::lookup_many_v4", |b| {
-        b.iter(|| {
-            ours.lookup_many_v4(black_box(&qs))
-                .iter()
-                .map(|v| v.map_or(0, |v| u64::from(*v)))
-                .sum::<u64>()
-        })
-    });
-    g.bench_function("prefix-trie", |b| {
-        b.iter(|| {
-            let mut sum = 0u64;
-            for &q in &qs {
-                let p = Ipv4Net::new(Ipv4Addr::from(black_box(q)), 32).unwrap();
-                if let Some((_, v)) = trie.get_lpm(&p) {
-                    sum += u64::from(*v);
-                }
-            }
-            sum
-        })
-    });
-    g.bench_function("treebitmap", |b| {
-        b.iter(|| {
-            let mut sum = 0u64;
-            for &q in &qs {
-                if let Some((_, _, v)) = tbm.longest_match(Ipv4Addr::from(black_box(q))) {
-                    sum += u64::from(*v);
-                }
-            }
-            sum
-        })
-    });
-    g.finish();
+    lookup_group!(
+        c,
+        "lpm/ipv4-lookup",
+        &qs,
+        &addrs,
+        ours,
+        lookup_many_v4,
+        trie,
+        tbm,
+        Ipv4Addr,
+        Ipv4Net,
+        32
+    );
 
     let mut g = c.benchmark_group("lpm/ipv4-build");
     g.sample_size(10);
@@ -284,52 +306,19 @@ fn bench_v6(c: &mut Criterion) {
     }
     eprintln!("lpm/ipv6: {} queries, all three agree", qs.len());
 
-    let mut g = c.benchmark_group("lpm/ipv6-lookup");
-    g.throughput(Throughput::Elements(qs.len() as u64));
-    g.sample_size(20);
-    g.bench_function("RouteTable::lookup", |b| {
-        b.iter(|| {
-            let mut sum = 0u64;
-            for &a in &addrs {
-                if let Some((_, v)) = ours.lookup(black_box(a)) {
-                    sum += u64::from(*v);
-                }
-            }
-            sum
-        })
-    });
-    g.bench_function("RouteTable::lookup_many_v6", |b| {
-        b.iter(|| {
-            ours.lookup_many_v6(black_box(&qs))
-                .iter()
-                .map(|v| v.map_or(0, |v| u64::from(*v)))
-                .sum::<u64>()
-        })
-    });
-    g.bench_function("prefix-trie", |b| {
-        b.iter(|| {
-            let mut sum = 0u64;
-            for &q in &qs {
-                let p = Ipv6Net::new(Ipv6Addr::from(black_box(q)), 128).unwrap();
-                if let Some((_, v)) = trie.get_lpm(&p) {
-                    sum += u64::from(*v);
-                }
-            }
-            sum
-        })
-    });
-    g.bench_function("treebitmap", |b| {
-        b.iter(|| {
-            let mut sum = 0u64;
-            for &q in &qs {
-                if let Some((_, _, v)) = tbm.longest_match(Ipv6Addr::from(black_box(q))) {
-                    sum += u64::from(*v);
-                }
-            }
-            sum
-        })
-    });
-    g.finish();
+    lookup_group!(
+        c,
+        "lpm/ipv6-lookup",
+        &qs,
+        &addrs,
+        ours,
+        lookup_many_v6,
+        trie,
+        tbm,
+        Ipv6Addr,
+        Ipv6Net,
+        128
+    );
 }
 
 criterion_group!(benches, bench_v4, bench_v6);

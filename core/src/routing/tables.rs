@@ -12,6 +12,15 @@ use crate::mode::{BgpTopology, ModeDecision};
 use crate::spec::{HybridCluster, NetworkMode};
 use crate::{Code, Diagnostic, facts};
 
+/// The device name of edge router `i`: the first one, which peers with the VBR, is `dc-edge`.
+fn edge_device(i: usize) -> String {
+    if i == 0 {
+        DC_EDGE.to_owned()
+    } else {
+        format!("{DC_EDGE}-{}", i + 1)
+    }
+}
+
 /// Cloud-service range routed when the region's OSS ranges are not known (DOMAIN §4.6).
 const CLOUD_SERVICES_FALLBACK: &str = "100.64.0.0/10";
 
@@ -227,11 +236,7 @@ pub(crate) fn build(
     // DC edge routers.
     let mut tables = vec![dc_node.finish()];
     for (i, edge) in edges.iter().enumerate() {
-        let device = if i == 0 {
-            DC_EDGE.to_owned()
-        } else {
-            format!("{DC_EDGE}-{}", i + 1)
-        };
+        let device = edge_device(i);
         let role = if i == 0 {
             "peers with the VBR"
         } else {
@@ -609,11 +614,7 @@ fn sessions(
                 kind: "ibgp".into(),
             });
             for (i, edge) in op.edge_routers.iter().enumerate() {
-                let device = if i == 0 {
-                    DC_EDGE.to_owned()
-                } else {
-                    format!("{DC_EDGE}-{}", i + 1)
-                };
+                let device = edge_device(i);
                 let mut adv = p.dc_pods.clone();
                 adv.extend(&p.services);
                 out.push(BgpSession {
@@ -680,11 +681,7 @@ fn sessions(
         }
         (NetworkMode::CiliumBgp, _) => {
             for (i, edge) in op.edge_routers.iter().enumerate() {
-                let device = if i == 0 {
-                    DC_EDGE.to_owned()
-                } else {
-                    format!("{DC_EDGE}-{}", i + 1)
-                };
+                let device = edge_device(i);
                 out.push(BgpSession {
                     local: speaker(
                         DC_NODE,
