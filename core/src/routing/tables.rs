@@ -325,15 +325,15 @@ pub(crate) fn build(
         RouteOrigin::Bgp,
         Some(DC_EDGE),
     );
+    // Everything the DC reaches in the cloud goes on through the transit router.
+    let toward_cloud: Vec<Cidr> = vswitch_cidrs
+        .iter()
+        .chain(&p.cloud_services)
+        .chain(&p.extra)
+        .copied()
+        .collect();
     let via_tr = format!("transit router of {cen}");
-    t.add_all(&vswitch_cidrs, &via_tr, RouteOrigin::Propagated, Some(CEN));
-    t.add_all(
-        &p.cloud_services,
-        &via_tr,
-        RouteOrigin::Propagated,
-        Some(CEN),
-    );
-    t.add_all(&p.extra, &via_tr, RouteOrigin::Propagated, Some(CEN));
+    t.add_all(&toward_cloud, &via_tr, RouteOrigin::Propagated, Some(CEN));
     tables.push(t.finish());
 
     // CEN transit router.
@@ -345,19 +345,7 @@ pub(crate) fn build(
         Some(VBR),
     );
     t.add_all(
-        &vswitch_cidrs,
-        "VPC attachment",
-        RouteOrigin::Propagated,
-        Some(VPC),
-    );
-    t.add_all(
-        &p.cloud_services,
-        "VPC attachment",
-        RouteOrigin::Propagated,
-        Some(VPC),
-    );
-    t.add_all(
-        &p.extra,
+        &toward_cloud,
         "VPC attachment",
         RouteOrigin::Propagated,
         Some(VPC),
