@@ -11,6 +11,7 @@ use crate::cidr::{Cidr, Family, find_free, summarize};
 use crate::mode::{BgpTopology, ModeDecision};
 use crate::spec::{HybridCluster, NetworkMode};
 use crate::{Code, Diagnostic, facts};
+use std::collections::HashSet;
 
 /// The device name of edge router `i`: the first one, which peers with the VBR, is `dc-edge`.
 fn edge_device(i: usize) -> String {
@@ -28,6 +29,8 @@ struct Table {
     device: String,
     label: String,
     entries: Vec<RouteEntry>,
+    /// Destinations already present: one entry per destination, the first source wins.
+    seen: HashSet<Cidr>,
 }
 
 impl Table {
@@ -36,6 +39,7 @@ impl Table {
             device: device.to_owned(),
             label,
             entries: Vec::new(),
+            seen: HashSet::new(),
         }
     }
 
@@ -46,8 +50,7 @@ impl Table {
         origin: RouteOrigin,
         next: Option<&str>,
     ) {
-        // One entry per destination: the first (most preferred) source wins.
-        if self.entries.iter().any(|e| e.destination == destination) {
+        if !self.seen.insert(destination) {
             return;
         }
         self.entries.push(RouteEntry {
