@@ -137,6 +137,9 @@ pub struct OnPrem {
     /// Calico block size for IPv6 pools (`calicoBlockSizeV6`, an addition to SPEC.md §2).
     pub calico_block_size_v6: u8,
     pub route_reflectors: Option<u32>,
+    /// Names of the DC nodes that serve as route reflectors (`routeReflectorNodes`, an
+    /// addition to SPEC.md §2): the manifests label and annotate exactly these.
+    pub route_reflector_nodes: Vec<String>,
     pub edge_routers: Vec<EdgeRouter>,
 }
 
@@ -567,6 +570,7 @@ const ON_PREM_KEYS: &[&str] = &[
     "calicoBlockSize",
     "calicoBlockSizeV6",
     "routeReflectors",
+    "routeReflectorNodes",
     "edgeRouters",
 ];
 
@@ -601,6 +605,9 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
     let route_reflectors = d.optional(&f, "routeReflectors", None, |d, t, p| {
         Some(d.integer(t, p, 0, MAX_ROUTE_REFLECTORS).map(|i| i as u32))
     });
+    let route_reflector_nodes = d.optional(&f, "routeReflectorNodes", Vec::new(), |d, t, p| {
+        d.list(t, p, decode_node_name)
+    });
     let edge_routers = d.required(&f, "edgeRouters", |d, t, p| {
         let list = d.list(t, p, decode_edge_router)?;
         if list.is_empty() {
@@ -620,8 +627,32 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
         calico_block_size,
         calico_block_size_v6,
         route_reflectors,
+        route_reflector_nodes,
         edge_routers: edge_routers?,
     })
+}
+
+/// A Kubernetes node name: a DNS subdomain (RFC 1123), as the API server requires.
+fn decode_node_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> {
+    let name = d.string(tree, path)?;
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if name.len() <= 253 && name.split('.').all(label_ok) {
+        return Some(name);
+    }
+    d.invalid(
+        path,
+        format!(
+            "{name:?} is not a Kubernetes node name (lowercase letters, digits, '-' and '.', at most 253 characters)"
+        ),
+    );
+    None
 }
 
 fn decode_edge_router(d: &mut Decoder, tree: &Tree, path: &str) -> Option<EdgeRouter> {
