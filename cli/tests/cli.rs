@@ -152,6 +152,14 @@ fn out_writes_plan_json() {
     let written: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
     assert_eq!(written, stdout_json(&out));
+    // Each manifest is written under its file name, with the plan's exact text.
+    let manifests = written["manifests"].as_array().unwrap();
+    assert!(manifests.len() >= 5, "{manifests:?}");
+    for m in manifests {
+        let file = m["file"].as_str().unwrap();
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        assert_eq!(text, m["yaml"].as_str().unwrap(), "{file}");
+    }
 }
 
 #[test]

@@ -120,3 +120,39 @@ pub const PER_NODE_SUBNET_MAX_LEN_V4: u8 = 28;
 /// Cilium cluster-pool IPv6 per-node mask (`clusterPoolIPv6MaskSize` default 120 is the
 /// common choice; DOMAIN §3.2 notes 24 for IPv4).
 pub const PER_NODE_SUBNET_MAX_LEN_V6: u8 = 120;
+
+/// ACK registered clusters: every ECS node added through a node pool carries this label
+/// with the value `"true"`; Terway runs only there and the DC CNI must stay off those
+/// nodes (Alibaba Cloud "Deploy and configure the Terway plugin") [DOMAIN §1.5].
+pub const ECS_NODE_LABEL: &str = "alibabacloud.com/external";
+
+/// Terway skips nodes labelled with this set to `"true"` (terway `types/k8s.go`) [DOMAIN §1.5].
+pub const TERWAY_IGNORE_LABEL: &str = "k8s.aliyun.com/ignore-by-terway";
+
+/// Terway's own DaemonSet affinity excludes virtual-kubelet nodes (`type=virtual-kubelet`,
+/// terway chart `daemonset.yaml`) [DOMAIN §1.4].
+pub const VIRTUAL_KUBELET_LABEL: (&str, &str) = ("type", "virtual-kubelet");
+
+/// Terway exclusive-ENI mode is chosen per node pool with this node label, on new nodes
+/// only (terway `docs/exclusive-eni-node-pool.md`) [DOMAIN §1.6].
+pub const TERWAY_EXCLUSIVE_ENI_LABEL: (&str, &str) =
+    ("k8s.aliyun.com/exclusive-mode-eni-type", "eniOnly");
+
+/// Terway's shared-ENI DaemonSet and its ConfigMap (terway chart) [DOMAIN §1.1, §1.4].
+pub const TERWAY_DAEMONSET: &str = "terway-eniip";
+pub const TERWAY_CONFIGMAP: &str = "eni-config";
+
+/// Calico route reflectors: the cluster-ID annotation on a core Node (Kubernetes
+/// datastore) and the IPv4-formatted ID the Calico docs use (tigera/docs bgp.mdx)
+/// [DOMAIN §2.5].
+pub const CALICO_RR_CLUSTER_ID_ANNOTATION: &str = "projectcalico.org/RouteReflectorClusterID";
+pub const CALICO_RR_CLUSTER_ID: &str = "244.0.0.1";
+
+/// Flannel VXLAN defaults: VNI 1 and the kernel's port 8472 (flannel backends.md)
+/// [DOMAIN §3.4].
+pub const FLANNEL_VXLAN_VNI: u32 = 1;
+pub const FLANNEL_VXLAN_PORT: u32 = 8472;
+
+/// Cilium BGP peer timers and graceful restart, the documented defaults
+/// (cilium `bgp_peer_types.go`) [DOMAIN §3.3].
+pub const CILIUM_BGP_RESTART_SECONDS: u32 = 120;

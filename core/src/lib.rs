@@ -126,12 +126,17 @@ pub fn plan(spec: &HybridCluster) -> Plan {
         routing,
     } = analyse(spec);
     let connectivity = routing::connectivity(spec, mode.selected, &routing);
+    let manifests = if diagnostics.iter().any(Diagnostic::is_error) {
+        Vec::new()
+    } else {
+        manifests::build(spec, &mode, &addressing)
+    };
     Plan {
         diagnostics,
         mode,
         addressing,
         routing,
-        manifests: Vec::new(),
+        manifests,
         connectivity,
     }
 }

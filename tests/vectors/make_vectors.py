@@ -197,6 +197,16 @@ vector("scenario-cilium-vxlan", "Cilium VXLAN requested for a small DC",
        with_(CLEAN, mode="cilium-vxlan"), [], "cilium-vxlan", 0)
 vector("scenario-high-performance", "performance high picks a routed mode even for 60 nodes",
        with_(CLEAN, performance="high"), [], RR, 0)
+vector("scenario-dual-stack-routed", "dual stack in route-reflector mode with named route "
+       "reflectors and exclusive-ENI Terway, no diagnostic",
+       with_(dual_stack(), name="idc-dual-rr", performance="high", onPrem__nodes=150,
+             onPrem__maxNodes=200,
+             onPrem__routeReflectorNodes=["dc-rr-1", "dc-rr-2", "dc-rr-3"],
+             cloud__terway={"mode": "exclusive-eni", "enisPerNode": 8}),
+       [], RR, 0)
+vector("scenario-dual-stack-cilium-bgp", "dual stack with Cilium BGP, no diagnostic",
+       with_(dual_stack(), name="idc-dual-cilium", mode="cilium-bgp", onPrem__maxNodes=150),
+       [], "cilium-bgp", 0)
 vector("scenario-yaml-text", "a spec given as YAML text, lists in the single-value forms",
        "name: idc-text\nonPrem:\n  nodeCidr: 192.168.0.0/24\n  podCidr: 172.20.0.0/16\n"
        "  serviceCidr: 172.21.0.0/20\n  nodes: 10\n  edgeRouters: [{ip: 192.168.0.1, asNumber: 65001}]\n"

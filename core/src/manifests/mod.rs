@@ -1,14 +1,245 @@
-//! Manifests: the Kubernetes and Calico/Cilium resources an operator applies.
+//! Manifests: the Kubernetes, Calico and Cilium resources an operator applies for the
+//! selected mode, as numbered files in the order to apply them.
+//!
+//! Objects are built as JSON values and written by a YAML library with every string
+//! quoted, so an address can never be read as anything else. The output is stable: maps
+//! are ordered by key, lists follow the spec.
 
+mod calico;
+mod cilium;
+mod flannel;
+mod terway;
+
+use crate::addressing::Addressing;
+use crate::cidr::{Cidr, Family};
+use crate::facts;
+use crate::mode::ModeDecision;
+use crate::spec::{HybridCluster, NetworkMode, SpecCidr};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
-/// One file to apply: multi-document YAML for `kubectl apply -f` or `calicoctl apply -f`.
+/// One file to apply: multi-document YAML for `kubectl` or `calicoctl`, or a Helm values
+/// file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Manifest {
     /// `calico`, `terway`, `flannel` or `cilium`.
     pub component: String,
-    /// File name to write it under (`--out DIR`).
+    /// File name to write it under (`--out DIR`); the number gives the order to apply.
     pub file: String,
     pub yaml: String,
+}
+
+/// The manifests of a plan whose spec has no errors.
+pub fn build(spec: &HybridCluster, mode: &ModeDecision, addressing: &Addressing) -> Vec<Manifest> {
+    let ctx = Context {
+        spec,
+        mode,
+        addressing,
+    };
+    let mut files = Vec::new();
+    match mode.selected {
+        NetworkMode::CalicoRouteReflector | NetworkMode::CalicoIpip => {
+            calico::files(&ctx, &mut files)
+        }
+        NetworkMode::FlannelVxlan => flannel::files(&ctx, &mut files),
+        NetworkMode::CiliumVxlan | NetworkMode::CiliumBgp => cilium::files(&ctx, &mut files),
+    }
+    terway::files(&ctx, &mut files);
+    let total = files.len();
+    files
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| f.render(&ctx, i + 1, total))
+        .collect()
+}
+
+/// What the builders read.
+struct Context<'a> {
+    spec: &'a HybridCluster,
+    mode: &'a ModeDecision,
+    addressing: &'a Addressing,
+}
+
+impl Context<'_> {
+    fn name(&self) -> &str {
+        &self.spec.name
+    }
+
+    /// The labels every object carries: made by hybridplan, from this spec.
+    fn labels(&self) -> Value {
+        json!({
+            "app.kubernetes.io/managed-by": "hybridplan",
+            "hybridplan.io/spec": self.name(),
+        })
+    }
+
+    /// `metadata` with the common labels plus `extra` labels.
+    fn metadata(&self, name: &str, namespace: Option<&str>, extra: &[(&str, &str)]) -> Value {
+        let mut labels = self.labels();
+        for (k, v) in extra {
+            labels[*k] = json!(v);
+        }
+        let mut meta = json!({ "name": name, "labels": labels });
+        if let Some(ns) = namespace {
+            meta["namespace"] = json!(ns);
+        }
+        meta
+    }
+
+    /// The prefixes of `family` in a spec list.
+    fn of(list: &[SpecCidr], family: Family) -> Vec<Cidr> {
+        list.iter()
+            .map(|c| c.cidr)
+            .filter(|c| c.family() == family)
+            .collect()
+    }
+
+    fn families(&self) -> Vec<Family> {
+        match self.spec.ip_family {
+            crate::spec::IpFamily::Ipv4 => vec![Family::V4],
+            crate::spec::IpFamily::Dual => vec![Family::V4, Family::V6],
+        }
+    }
+
+    /// The per-node subnet length the address budget chose for `family`.
+    fn node_subnet_len(&self, family: Family) -> Option<u8> {
+        self.addressing
+            .dc_pods
+            .iter()
+            .find(|b| b.family == family)
+            .map(|b| b.unit_prefix_length)
+    }
+}
+
+/// How a file is applied.
+#[derive(Clone, Copy)]
+enum Apply {
+    /// `calicoctl apply -f` (or `kubectl apply -f` with the Calico API server).
+    Calicoctl,
+    /// `kubectl apply -f`.
+    Kubectl,
+    /// A partial object: `kubectl apply --server-side` merges it into the live object.
+    Patch,
+    /// A Helm values file: `helm upgrade --install` with these arguments before `-f`.
+    HelmValues(&'static str),
+}
+
+/// A file before it is numbered and written.
+struct File {
+    component: &'static str,
+    /// Name without the order number.
+    name: String,
+    /// What the file does, one or more comment lines.
+    about: Vec<String>,
+    apply: Apply,
+    docs: Vec<Value>,
+}
+
+impl File {
+    fn new(component: &'static str, name: &str, apply: Apply, about: &[&str]) -> Self {
+        File {
+            component,
+            name: name.to_owned(),
+            about: about.iter().map(|s| (*s).to_owned()).collect(),
+            apply,
+            docs: Vec::new(),
+        }
+    }
+
+    fn render(self, ctx: &Context, step: usize, total: usize) -> Manifest {
+        let file = format!("{step:02}-{}", self.name);
+        let mut text = format!(
+            "# Generated by hybridplan from spec \"{}\" (mode {}). Change the spec and plan again\n# rather than editing this file.\n",
+            ctx.name(),
+            ctx.mode.selected
+        );
+        let how = match self.apply {
+            Apply::Calicoctl => format!("calicoctl apply -f {file}"),
+            Apply::Kubectl => format!("kubectl apply -f {file}"),
+            Apply::Patch => format!(
+                "kubectl apply --server-side --field-manager=hybridplan --force-conflicts -f {file}"
+            ),
+            Apply::HelmValues(release) => format!("helm upgrade --install {release} -f {file}"),
+        };
+        text.push_str(&format!("# Step {step} of {total}. Apply with: {how}\n"));
+        for line in &self.about {
+            text.push_str(&format!("# {line}\n"));
+        }
+        if matches!(self.apply, Apply::Patch) {
+            // Read by ../shared/validate: judge these as partial objects.
+            text.push_str("# validate-manifests: partial\n");
+        }
+        for doc in &self.docs {
+            text.push_str("---\n");
+            text.push_str(&to_yaml(doc));
+        }
+        Manifest {
+            component: self.component.to_owned(),
+            file,
+            yaml: text,
+        }
+    }
+}
+
+/// YAML with every string quoted.
+fn to_yaml(value: &Value) -> String {
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.quote_all = true;
+    // A `Value` built here always serialises; an empty document would fail validation loudly.
+    serde_saphyr::to_string_with_options(value, options).unwrap_or_default()
+}
+
+/// Compact JSON for a file embedded in a ConfigMap.
+fn json_text(value: &Value) -> String {
+    value.to_string()
+}
+
+/// A required node-affinity term list: every `(key, operator, values)` must hold.
+fn node_affinity(terms: &[(&str, &str, &[&str])]) -> Value {
+    let expressions: Vec<Value> = terms
+        .iter()
+        .map(|(key, op, values)| json!({ "key": key, "operator": op, "values": values }))
+        .collect();
+    json!({
+        "nodeAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+                "nodeSelectorTerms": [{ "matchExpressions": expressions }]
+            }
+        }
+    })
+}
+
+/// The affinity that keeps a DC CNI DaemonSet off ECS nodes (NotIn also matches nodes
+/// without the label).
+fn dc_only_affinity() -> Value {
+    node_affinity(&[
+        (facts::ECS_NODE_LABEL, "NotIn", &["true"]),
+        ("kubernetes.io/os", "In", &["linux"]),
+    ])
+}
+
+/// A partial DaemonSet that sets the pod template's affinity (and optionally a container's
+/// environment).
+fn daemonset_patch(
+    ctx: &Context,
+    name: &str,
+    namespace: &str,
+    affinity: Value,
+    container: Option<Value>,
+) -> Value {
+    let mut pod = json!({ "affinity": affinity });
+    if let Some(c) = container {
+        pod["containers"] = json!([c]);
+    }
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": "DaemonSet",
+        "metadata": ctx.metadata(name, Some(namespace), &[]),
+        "spec": { "template": { "spec": pod } },
+    })
+}
+
+fn strings(cidrs: &[Cidr]) -> Vec<String> {
+    cidrs.iter().map(ToString::to_string).collect()
 }

@@ -1,0 +1,86 @@
+//! Flannel (`flannel-vxlan`): `kube-flannel-cfg` and the DaemonSet patch that keeps Flannel
+//! off ECS nodes.
+
+use super::{Apply, Context, File, daemonset_patch, dc_only_affinity, json_text};
+use crate::cidr::Family;
+use crate::facts;
+use serde_json::json;
+
+/// Namespace of the current kube-flannel.yml (DOMAIN.md §3.4).
+const NAMESPACE: &str = "kube-flannel";
+
+pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
+    out.push(daemonset(ctx));
+    out.push(config(ctx));
+}
+
+fn daemonset(ctx: &Context) -> File {
+    let mut file = File::new(
+        "flannel",
+        "flannel-patch.yaml",
+        Apply::Patch,
+        &["Keeps Flannel off ECS nodes (alibabacloud.com/external=true: Terway's side)."],
+    );
+    file.docs.push(daemonset_patch(
+        ctx,
+        "kube-flannel-ds",
+        NAMESPACE,
+        dc_only_affinity(),
+        None,
+    ));
+    file
+}
+
+/// `net-conf.json` with the DC pod range and the per-node subnet the address budget chose
+/// from maxPodsPerNode; `cni-conf.json` as kube-flannel.yml ships it, because applying the
+/// ConfigMap without it would delete it.
+fn config(ctx: &Context) -> File {
+    let op = &ctx.spec.on_prem;
+    let v4 = Context::of(&op.pod_cidrs, Family::V4);
+    let mut net = json!({
+        "Backend": {
+            "Type": "vxlan",
+            "VNI": facts::FLANNEL_VXLAN_VNI,
+            "Port": facts::FLANNEL_VXLAN_PORT,
+        },
+    });
+    if let Some(network) = v4.first() {
+        net["Network"] = json!(network.to_string());
+        if let Some(len) = ctx.node_subnet_len(Family::V4) {
+            net["SubnetLen"] = json!(len);
+        }
+    }
+    if let Some(network) = Context::of(&op.pod_cidrs, Family::V6).first() {
+        net["EnableIPv6"] = json!(true);
+        net["IPv6Network"] = json!(network.to_string());
+        if let Some(len) = ctx.node_subnet_len(Family::V6) {
+            net["IPv6SubnetLen"] = json!(len);
+        }
+    }
+    let cni = json!({
+        "name": "cbr0",
+        "cniVersion": "0.3.1",
+        "plugins": [
+            { "type": "flannel", "delegate": { "hairpinMode": true, "isDefaultGateway": true } },
+            { "type": "portmap", "capabilities": { "portMappings": true } },
+        ],
+    });
+    let mut file = File::new(
+        "flannel",
+        "flannel-config.yaml",
+        Apply::Kubectl,
+        &[
+            "Flannel's network: the DC pod range, one subnet per node, VXLAN. Restart the kube-flannel-ds pods after changing it.",
+        ],
+    );
+    file.docs.push(json!({
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": ctx.metadata("kube-flannel-cfg", Some(NAMESPACE), &[("app", "flannel"), ("tier", "node")]),
+        "data": {
+            "cni-conf.json": json_text(&cni),
+            "net-conf.json": json_text(&net),
+        },
+    }));
+    file
+}
