@@ -48,6 +48,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write a device's configuration from the plan (FRR for the DC edge routers).
+    Render {
+        /// What to render.
+        #[arg(value_enum)]
+        target: RenderTarget,
+        /// The spec (JSON or YAML); `-` reads standard input, `reference` or nothing the
+        /// built-in reference scenario.
+        spec: Option<PathBuf>,
+        /// The device: `dc-edge` (peers with the VBR), `dc-edge-2`, … for further edge routers.
+        #[arg(long, default_value = "dc-edge")]
+        device: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RenderTarget {
+    /// FRR `frr.conf` (bgpd, zebra, staticd).
+    Frr,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -70,7 +88,50 @@ fn main() -> ExitCode {
             dst,
             format,
         } => trace(&spec, &src, &dst, format),
+        Command::Render {
+            target: RenderTarget::Frr,
+            spec,
+            device,
+        } => render_frr(spec.as_deref(), &device),
     }
+}
+
+/// Prints the configuration; a spec with errors still renders (to show what would be
+/// advertised), with its errors on standard error and exit code 1.
+fn render_frr(spec: Option<&Path>, device: &str) -> ExitCode {
+    let spec = spec.filter(|p| *p != Path::new("reference"));
+    let text = match read_spec(spec) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("hybridplan: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let cluster = match hybridplan::HybridCluster::from_text(&text) {
+        Ok(c) => c,
+        Err(SpecError::Syntax(d)) => {
+            eprintln!("hybridplan: {}", d.message);
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(SpecError::Invalid(list)) => {
+            eprint!("{}", render_diagnostics(&list, Format::Text));
+            return ExitCode::from(EXIT_ERRORS);
+        }
+    };
+    let plan = hybridplan::plan(&cluster);
+    match hybridplan::render::frr(&cluster, &plan, device) {
+        Ok(config) => emit(&config),
+        Err(e) => {
+            eprintln!("hybridplan: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    if plan.has_errors() {
+        let errors: Vec<Diagnostic> = plan.errors().cloned().collect();
+        eprint!("{}", render_diagnostics(&errors, Format::Text));
+        return ExitCode::from(EXIT_ERRORS);
+    }
+    ExitCode::SUCCESS
 }
 
 fn trace(spec: &Path, src: &str, dst: &str, format: Format) -> ExitCode {

@@ -22,6 +22,7 @@ pub mod facts;
 pub mod lpm;
 pub mod manifests;
 pub mod mode;
+pub mod render;
 pub mod report;
 pub mod routing;
 mod rules;

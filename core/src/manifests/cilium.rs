@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 
 /// Label that ties the peer config's families to the advertisement.
 const ADVERTISE_LABEL: &str = "hybridplan.io/advertise";
+/// A service selector that matches every service (Cilium's documented idiom: NotIn a value
+/// no service uses).
+const ADVERTISE_ALL_KEY: &str = "hybridplan.io/never-advertise";
 
 pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
     out.push(values(ctx));
@@ -94,7 +97,7 @@ fn bgp(ctx: &Context) -> File {
     let op = &ctx.spec.on_prem;
     let name = ctx.name();
     let peer_config = format!("{name}-dc-edge");
-    let advert = format!("{name}-pod-cidrs");
+    let advert = format!("{name}-dc-routes");
     let peers: Vec<Value> = op
         .edge_routers
         .iter()
@@ -119,12 +122,21 @@ fn bgp(ctx: &Context) -> File {
             })
         })
         .collect();
+    let mut service = json!({ "addresses": ["ClusterIP"] });
+    for (family, key) in [
+        (Family::V4, "aggregationLengthIPv4"),
+        (Family::V6, "aggregationLengthIPv6"),
+    ] {
+        if let Some(range) = Context::of(&op.service_cidrs, family).first() {
+            service[key] = json!(range.len());
+        }
+    }
     let mut file = File::new(
         "cilium",
         "cilium-bgp.yaml",
         Apply::Kubectl,
         &[
-            "BGP control plane: every DC node peers with the DC edge routers and advertises its PodCIDR.",
+            "BGP control plane: every DC node peers with the DC edge routers and advertises its PodCIDR and the service range.",
         ],
     );
     file.docs.push(object(
@@ -154,7 +166,18 @@ fn bgp(ctx: &Context) -> File {
         "CiliumBGPAdvertisement",
         &advert,
         &[(ADVERTISE_LABEL, &advert)],
-        json!({ "advertisements": [{ "advertisementType": "PodCIDR" }] }),
+        json!({ "advertisements": [
+            { "advertisementType": "PodCIDR" },
+            {
+                // Every service's cluster IP, aggregated to the service range (as Calico's
+                // serviceClusterIPs does), so the DC edge holds one route per range.
+                "advertisementType": "Service",
+                "service": service,
+                "selector": { "matchExpressions": [
+                    { "key": ADVERTISE_ALL_KEY, "operator": "NotIn", "values": ["never-used-value"] },
+                ] },
+            },
+        ] }),
     ));
     file
 }

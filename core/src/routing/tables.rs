@@ -673,13 +673,15 @@ fn sessions(
         (NetworkMode::CiliumBgp, _) => {
             for (i, edge) in op.edge_routers.iter().enumerate() {
                 let device = edge_device(i);
+                let mut adv = p.dc_pods.clone();
+                adv.extend(&p.services);
                 out.push(BgpSession {
                     local: speaker(
                         DC_NODE,
                         node_range.clone(),
                         dc_asn,
-                        p.dc_pods.clone(),
-                        Some("each node's PodCIDR inside these pools"),
+                        adv,
+                        Some("each node's PodCIDR inside the pod ranges, and the service range"),
                     ),
                     peer: speaker(
                         &device,

@@ -1,0 +1,628 @@
+#!/usr/bin/env python3
+"""End-to-end proof of a routing plan on real routers.
+
+For a spec, builds the hybrid network out of Linux network namespaces and veth pairs (DC
+pod, DC node, route-reflector stand-in, DC edge, VBR, CEN transit router, VPC router, ECS
+node, cloud pod) with the plan's addresses, runs Debian's FRR (zebra, staticd, bgpd as the
+`frr` user, sockets in a temporary folder) on the routers, configures the DC edge with
+`hybridplan render frr` and the stand-ins from the plan's tables and sessions, waits for
+the BGP sessions, then checks:
+
+* the BGP routes each router learned equal the plan's `bgp` entries for that device;
+* every connectivity check of the plan holds as real traffic (ping and a TCP connect), and
+  `traceroute` shows the hops `trace` predicted;
+* a spec that triggers `vbr-route-limit` really overflows a VBR that accepts 110 prefixes,
+  and the summary the plan suggests converges.
+
+usage: frr_e2e.py HYBRIDPLAN_BINARY [SCENARIO ...]   (scenarios: reference, cilium-bgp,
+       overflow; default all). Needs root; without it, says so and exits 77 (skipped).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import pathlib
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+FRR = pathlib.Path("/usr/lib/frr")
+SKIP = 77
+
+# Stand-in links between the VBR, the transit router and the VPC router: RFC 2544
+# benchmarking space, which no plan uses.
+VBR_CEN = ("198.18.0.1/30", "198.18.0.2/30")
+CEN_VPC = ("198.18.0.5/30", "198.18.0.6/30")
+# The gateway a Calico or Terway pod routes through, answered by proxy ARP on the host side.
+POD_GATEWAY = "169.254.1.1"
+
+
+def sh(*args: str, check: bool = True, timeout: float = 30) -> subprocess.CompletedProcess:
+    return subprocess.run(args, capture_output=True, text=True, check=check, timeout=timeout)
+
+
+class Failure(Exception):
+    pass
+
+
+class Lab:
+    """Namespaces, links and daemons of one run; `close` removes all of them."""
+
+    def __init__(self) -> None:
+        self.tag = "hp" + secrets.token_hex(3)
+        self.namespaces: list[str] = []
+        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix=f"{self.tag}-"))
+        shutil.chown(self.tmp, "frr", "frr")
+        self.links = 0
+        self.addresses: dict[str, str] = {}  # address -> device
+        self.daemons: list[pathlib.Path] = []
+        self.listeners: list[subprocess.Popen] = []
+
+    def ns(self, device: str) -> str:
+        return f"{self.tag}-{device}"
+
+    def add(self, device: str) -> None:
+        ns = self.ns(device)
+        sh("ip", "netns", "add", ns)
+        self.namespaces.append(ns)
+        self.run(device, "ip", "link", "set", "lo", "up")
+        for key in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"):
+            self.run(device, "sysctl", "-qw", key)
+
+    def run(self, device: str, *args: str, check: bool = True, timeout: float = 30):
+        return sh("ip", "netns", "exec", self.ns(device), *args, check=check, timeout=timeout)
+
+    def link(self, a: str, b: str) -> tuple[str, str]:
+        """A veth pair between two devices; returns the interface names (a side, b side)."""
+        self.links += 1
+        ia, ib = f"{self.tag}{self.links}a", f"{self.tag}{self.links}b"
+        sh("ip", "link", "add", ia, "type", "veth", "peer", "name", ib)
+        sh("ip", "link", "set", ia, "netns", self.ns(a))
+        sh("ip", "link", "set", ib, "netns", self.ns(b))
+        self.run(a, "ip", "link", "set", ia, "up")
+        self.run(b, "ip", "link", "set", ib, "up")
+        return ia, ib
+
+    def stub(self, device: str, interface: str) -> None:
+        """An interface that is up with nothing behind it (a veth pair kept in one
+        namespace: kernels without the dummy module have veth)."""
+        self.run(device, "ip", "link", "add", interface, "type", "veth", "peer", "name", f"{interface}-x")
+        self.run(device, "ip", "link", "set", interface, "up")
+        self.run(device, "ip", "link", "set", f"{interface}-x", "up")
+
+    def address(self, device: str, interface: str, cidr: str) -> None:
+        nodad = ["nodad"] if ":" in cidr else []
+        self.run(device, "ip", "addr", "replace", cidr, "dev", interface, *nodad)
+        self.addresses[cidr.split("/")[0]] = device
+
+    def route(self, device: str, *spec: str) -> None:
+        family = "-6" if ":" in spec[0] else "-4"
+        self.run(device, "ip", family, "route", "replace", *spec)
+
+    def frr(self, device: str) -> pathlib.Path:
+        """Starts zebra, staticd and bgpd in the device's namespace; returns the socket folder."""
+        folder = self.tmp / device
+        folder.mkdir()
+        shutil.chown(folder, "frr", "frr")
+        for daemon in ("zebra", "staticd", "bgpd"):
+            self.run(
+                device, str(FRR / daemon), "-d", "-u", "frr", "-g", "frr",
+                "-z", str(folder / "zserv.api"), "-i", str(folder / f"{daemon}.pid"),
+                "--vty_socket", str(folder),
+            )
+            self.daemons.append(folder / f"{daemon}.pid")
+            if daemon == "zebra":
+                wait(lambda: (folder / "zserv.api").exists(), 10, f"zebra of {device}")
+        wait(lambda: (folder / "bgpd.vty").exists(), 10, f"bgpd of {device}")
+        return folder
+
+    def vtysh(self, device: str, *commands: str, config: str | None = None) -> str:
+        folder = self.tmp / device
+        args = ["vtysh", "--vty_socket", str(folder)]
+        if config is not None:
+            path = folder / "frr.conf"
+            path.write_text(config)
+            args += ["-f", str(path)]
+        for c in commands:
+            args += ["-c", c]
+        r = self.run(device, *args, check=False)
+        errors = [l for l in (r.stdout + r.stderr).splitlines() if "%" in l or l.startswith("line ")]
+        if r.returncode != 0 or (config is not None and errors):
+            raise Failure(f"vtysh on {device} refused:\n" + "\n".join(errors or [r.stderr]))
+        return r.stdout
+
+    def bgp_json(self, device: str, what: str) -> dict:
+        return json.loads(self.vtysh(device, what) or "{}")
+
+    def listen(self, device: str, address: str, port: int) -> None:
+        code = (
+            "import socket,sys\n"
+            f"s=socket.socket(socket.AF_INET6 if ':' in {address!r} else socket.AF_INET)\n"
+            "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+            f"s.bind(({address!r},{port}));s.listen(16)\n"
+            "while True:\n c,_=s.accept();c.close()\n"
+        )
+        p = subprocess.Popen(["ip", "netns", "exec", self.ns(device), sys.executable, "-c", code])
+        self.listeners.append(p)
+
+    def close(self) -> None:
+        if os.environ.get("HYBRIDPLAN_E2E_KEEP"):
+            print(f"frr_e2e: kept namespaces {self.tag}-* and {self.tmp} for inspection")
+            return
+        for p in self.listeners:
+            p.kill()
+        for pid_file in self.daemons:
+            try:
+                os.kill(int(pid_file.read_text().strip()), 15)
+            except (OSError, ValueError):
+                pass
+        time.sleep(0.3)
+        for ns in self.namespaces:
+            sh("ip", "netns", "pids", ns, check=False)
+            for pid in sh("ip", "netns", "pids", ns, check=False).stdout.split():
+                try:
+                    os.kill(int(pid), 9)
+                except OSError:
+                    pass
+            sh("ip", "netns", "del", ns, check=False)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def wait(ready, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        time.sleep(0.2)
+    raise Failure(f"timed out waiting for {what}")
+
+
+def hybridplan(binary: str, *args: str, spec: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([binary, *args], input=spec, capture_output=True, text=True, timeout=60)
+
+
+def host(cidr: str, index: int) -> str:
+    net = ipaddress.ip_network(cidr)
+    return str(net.network_address + index)
+
+
+def with_len(address: str, cidr: str) -> str:
+    return f"{address}/{ipaddress.ip_network(cidr).prefixlen}"
+
+
+def inside(address: str, cidrs) -> str | None:
+    a = ipaddress.ip_address(address)
+    for c in cidrs:
+        if a.version == ipaddress.ip_network(c).version and a in ipaddress.ip_network(c):
+            return c
+    return None
+
+
+class Scenario:
+    """One spec built as a network: which namespace holds which address, and the FRR setup."""
+
+    def __init__(self, binary: str, name: str, spec_text: str) -> None:
+        self.binary, self.name, self.spec_text = binary, name, spec_text
+        self.spec = json.loads(spec_text)
+        run = hybridplan(binary, "plan", "-", "--format", "json", spec=spec_text)
+        self.plan = json.loads(run.stdout)
+        self.tables = {t["device"]: t["entries"] for t in self.plan["routing"]["tables"]}
+        self.mode = self.plan["mode"]["selected"]
+
+    # --- the network -------------------------------------------------------------------
+    def build(self, lab: Lab) -> None:
+        op, cloud, vbr = self.spec["onPrem"], self.spec["cloud"], self.spec["interconnect"]["vbr"]
+        checks = self.plan["connectivity"]
+        first = lambda frm: next(c for c in checks if c["from"] == frm)  # noqa: E731
+        dc_node_ip, ecs_ip = first("DC node")["src"], first("ECS node")["src"]
+        dc_pod_ip, cloud_pod_ip = first("DC pod")["src"], first("cloud pod")["src"]
+        node_cidrs = op.get("nodeCidrs") or [op["nodeCidr"]]
+        lan = inside(dc_node_ip, node_cidrs)
+        edge_ip = op["edgeRouters"][0]["ip"]
+        self.route_reflector = self.plan["mode"]["bgpTopology"] == "route-reflectors"
+        devices = ["dc-pod", "dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node", "cloud-pod"]
+        if self.route_reflector:
+            devices.append("rr")
+        for d in devices:
+            lab.add(d)
+
+        # DC LAN: a bridge on the edge, the DC node and the route reflector on it.
+        lab.run("dc-edge", "ip", "link", "add", "lan", "type", "bridge")
+        lab.run("dc-edge", "ip", "link", "set", "lan", "up")
+        lab.address("dc-edge", "lan", with_len(edge_ip, lan))
+        self.node_ips = {"dc-node": dc_node_ip}
+        lan_members = ["dc-node"] + (["rr"] if self.route_reflector else [])
+        for i, d in enumerate(lan_members):
+            a, b = lab.link(d, "dc-edge")
+            lab.run("dc-edge", "ip", "link", "set", b, "master", "lan")
+            ip = dc_node_ip if d == "dc-node" else host(lan, 200 + i)
+            self.node_ips[d] = ip
+            lab.address(d, a, with_len(ip, lan))
+            lab.route(d, "default", "via", edge_ip)
+        # Other DC ranges the edge holds as connected networks.
+        lab.stub("dc-edge", "dcnets")
+        for c in node_cidrs:
+            if c != lan:
+                lab.address("dc-edge", "dcnets", with_len(host(c, 1), c))
+
+        # DC pod on the DC node, routed the Calico way (/32 + proxy ARP).
+        pod_if, host_if = lab.link("dc-pod", "dc-node")
+        self.pod(lab, "dc-pod", pod_if, "dc-node", host_if, dc_pod_ip)
+
+        # Edge <-> VBR (VLAN link), VBR <-> CEN <-> VPC.
+        e_if, v_if = lab.link("dc-edge", "vbr")
+        lab.address("dc-edge", e_if, with_len(vbr["peerGatewayIp"], vbr["peeringSubnet"]))
+        lab.address("vbr", v_if, with_len(vbr["localGatewayIp"], vbr["peeringSubnet"]))
+        a, b = lab.link("vbr", "cen-tr")
+        lab.address("vbr", a, VBR_CEN[0])
+        lab.address("cen-tr", b, VBR_CEN[1])
+        a, b = lab.link("cen-tr", "vpc")
+        lab.address("cen-tr", a, CEN_VPC[0])
+        lab.address("vpc", b, CEN_VPC[1])
+        self.gateway = {
+            ("dc-node", "dc-edge"): edge_ip,
+            ("rr", "dc-edge"): edge_ip,
+            ("dc-edge", "vbr"): vbr["localGatewayIp"],
+            ("vbr", "dc-edge"): vbr["peerGatewayIp"],
+            ("vbr", "cen-tr"): VBR_CEN[1].split("/")[0],
+            ("cen-tr", "vbr"): VBR_CEN[0].split("/")[0],
+            ("cen-tr", "vpc"): CEN_VPC[1].split("/")[0],
+            ("vpc", "cen-tr"): CEN_VPC[0].split("/")[0],
+            ("vpc", "ecs-node"): ecs_ip,
+        }
+
+        # VPC router = the vSwitch gateway; the ECS node on the node vSwitch; the cloud pod on it.
+        zone = cloud["zones"][0]
+        node_vsw = inside(ecs_ip, [v["cidr"] for z in cloud["zones"] for v in z["nodeVSwitches"]])
+        a, b = lab.link("vpc", "ecs-node")
+        vsw_gateway = host(node_vsw, 1)
+        lab.address("vpc", a, with_len(vsw_gateway, node_vsw))
+        lab.address("ecs-node", b, with_len(ecs_ip, node_vsw))
+        lab.route("ecs-node", "default", "via", vsw_gateway)
+        pod_if, host_if = lab.link("cloud-pod", "ecs-node")
+        self.pod(lab, "cloud-pod", pod_if, "ecs-node", host_if, cloud_pod_ip)
+        del zone
+
+        # Services answered on each node (kube-proxy); OSS VIPs at the VPC (the service side).
+        for c in checks:
+            dst = c["dst"]
+            if c["to"].startswith("service"):
+                for d in ("dc-node", "ecs-node"):
+                    # Host scope: the node answers for it, but never sends from it.
+                    lab.run(d, "ip", "addr", "replace", f"{dst}/32", "dev", "lo", "scope", "host")
+            elif c["to"].startswith("OSS"):
+                lab.address("vpc", "lo", f"{dst}/32")
+
+        # Static and propagated routes of the stand-ins, from the plan's tables.
+        for device in ("dc-node", "cen-tr", "vpc", "vbr"):
+            for e in self.tables.get(device, []):
+                nxt = e.get("nextDevice")
+                if e["origin"] in ("bgp", "connected") or not nxt:
+                    continue
+                via = self.gateway.get((device, nxt))
+                # A destination that holds its own gateway is the connected link itself.
+                if via and ipaddress.ip_network(e["destination"]).version == 4 \
+                        and not inside(via, [e["destination"]]):
+                    lab.route(device, e["destination"], "via", via)
+        if self.route_reflector:
+            lab.route("rr", "default", "via", edge_ip)
+
+    def pod(self, lab: Lab, pod: str, pod_if: str, node: str, host_if: str, ip: str) -> None:
+        lab.address(pod, pod_if, f"{ip}/32")
+        lab.route(pod, POD_GATEWAY, "dev", pod_if, "scope", "link")
+        lab.route(pod, "default", "via", POD_GATEWAY, "dev", pod_if)
+        lab.run(node, "sysctl", "-qw", f"net.ipv4.conf.{host_if}.proxy_arp=1")
+        lab.route(node, f"{ip}/32", "dev", host_if)
+
+    # --- BGP ---------------------------------------------------------------------------
+    def configure_bgp(self, lab: Lab) -> None:
+        op, vbr = self.spec["onPrem"], self.spec["interconnect"]["vbr"]
+        dc_as, edge_ip = op.get("asNumber", 64512), op["edgeRouters"][0]["ip"]
+        edge_as = op["edgeRouters"][0]["asNumber"]
+        vbr_as = vbr.get("asNumber", 45104)
+        speakers = ["dc-node"] + (["rr"] if self.route_reflector else [])
+        for d in ["dc-edge", "vbr", *speakers]:
+            lab.frr(d)
+        sessions = self.plan["routing"]["bgpSessions"]
+        edge_session = next(s for s in sessions if s["local"]["device"] == "dc-edge")
+
+        # VBR: AS and limit of Alibaba's VBR; originates the vSwitch routes the CEN gives it.
+        vsw = [c for c in edge_session["peer"]["advertises"] if ":" not in c]
+        lines = ["router bgp %d" % vbr_as, " bgp router-id %s" % vbr["localGatewayIp"],
+                 " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast",
+                 f" neighbor {vbr['peerGatewayIp']} remote-as {edge_as}",
+                 f" neighbor {vbr['peerGatewayIp']} timers connect 2",
+                 f" neighbor {vbr['peerGatewayIp']} advertisement-interval 0",
+                 " address-family ipv4 unicast"]
+        lines += [f"  network {c}" for c in vsw]
+        lines += [f"  neighbor {vbr['peerGatewayIp']} activate",
+                  f"  neighbor {vbr['peerGatewayIp']} maximum-prefix 110",
+                  " exit-address-family", "exit"]
+        lab.vtysh("vbr", config="\n".join(lines) + "\n")
+
+        # The DC node: its pod block (Calico) or PodCIDR (Cilium) and the service range.
+        pods = self.plan["addressing"]["dcPods"][0]
+        dc_pod_ip = next(c for c in self.plan["connectivity"] if c["from"] == "DC pod")["src"]
+        block = str(ipaddress.ip_network(f"{dc_pod_ip}/{pods['unitPrefixLength']}", strict=False))
+        self.block = block
+        origin = [block]
+        # Calico (serviceClusterIPs) and Cilium (a ClusterIP advertisement) both announce
+        # the service range in routed modes.
+        origin += [c for c in op.get("serviceCidrs", [op.get("serviceCidr")]) if c and ":" not in c]
+        node_lines = [f"ip route {c} blackhole" for c in origin]
+        node_lines += [f"router bgp {dc_as}", f" bgp router-id {self.node_ips['dc-node']}",
+                       " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast"]
+        peer = self.node_ips["rr"] if self.route_reflector else edge_ip
+        peer_as = dc_as if self.route_reflector else edge_as
+        node_lines += [f" neighbor {peer} remote-as {peer_as}", f" neighbor {peer} timers connect 2",
+                       f" neighbor {peer} advertisement-interval 0", " address-family ipv4 unicast"]
+        node_lines += [f"  network {c}" for c in origin]
+        node_lines += [f"  neighbor {peer} activate", " exit-address-family", "exit"]
+        lab.vtysh("dc-node", config="\n".join(node_lines) + "\n")
+
+        if self.route_reflector:
+            rr = self.node_ips["rr"]
+            rr_lines = [f"router bgp {dc_as}", f" bgp router-id {rr}", " no bgp ebgp-requires-policy",
+                        " no bgp default ipv4-unicast",
+                        f" neighbor {self.node_ips['dc-node']} remote-as {dc_as}",
+                        f" neighbor {edge_ip} remote-as {edge_as}",
+                        f" neighbor {edge_ip} timers connect 2",
+                        f" neighbor {edge_ip} advertisement-interval 0",
+                        " address-family ipv4 unicast",
+                        f"  neighbor {self.node_ips['dc-node']} activate",
+                        f"  neighbor {self.node_ips['dc-node']} route-reflector-client",
+                        f"  neighbor {edge_ip} activate",
+                        " exit-address-family", "exit"]
+            lab.vtysh("rr", config="\n".join(rr_lines) + "\n")
+
+        # The DC edge: exactly what `hybridplan render frr` writes.
+        run = hybridplan(self.binary, "render", "frr", "-", "--device", "dc-edge", spec=self.spec_text)
+        if run.returncode not in (0, 1):
+            raise Failure(f"render frr failed: {run.stderr}")
+        lab.vtysh("dc-edge", config=run.stdout)
+        # Test timing only: no 30 s wait between updates to the VBR.
+        lab.vtysh("dc-edge", "configure terminal", "router bgp %d" % edge_as,
+                  f"neighbor {vbr['localGatewayIp']} advertisement-interval 0")
+        self.edge_as, self.vbr_peer = edge_as, vbr["peerGatewayIp"]
+
+    def established(self, lab: Lab, device: str) -> dict:
+        summary = lab.bgp_json(device, "show bgp ipv4 unicast summary json")
+        return summary.get("peers", {})
+
+    def wait_converged(self, lab: Lab) -> None:
+        def up(device: str, count: int) -> bool:
+            peers = self.established(lab, device)
+            return sum(1 for p in peers.values() if p.get("state") == "Established") >= count
+        wait(lambda: up("vbr", 1) and up("dc-edge", 2), 60, "BGP sessions to come up")
+        expected = set(self.plan["routing"]["vbrAdvertisement"]["prefixes"])
+        expected = {p for p in expected if ":" not in p}
+        wait(lambda: set(self.learned(lab, "vbr")) == expected, 60, "the VBR to learn the DC summary")
+        # Then give the rest of the updates a moment to settle before comparing tables.
+        try:
+            wait(lambda: not self.check_routes(lab), 15, "the learned routes to match the plan")
+        except Failure:
+            pass  # check_routes reports the difference
+
+    def learned(self, lab: Lab, device: str) -> list[str]:
+        """Prefixes the device learned from a BGP neighbour (not originated by itself)."""
+        table = lab.bgp_json(device, "show bgp ipv4 unicast json").get("routes", {})
+        out = []
+        for prefix, paths in table.items():
+            if any(p.get("peerId") not in (None, "(unspec)", "0.0.0.0") for p in paths):
+                out.append(prefix)
+        return sorted(out)
+
+    def check_routes(self, lab: Lab) -> list[str]:
+        problems = []
+        pods = [c for c in self.plan["addressing"]["dcPods"][0]["cidrs"]]
+        for device in ("dc-edge", "vbr"):
+            planned = {e["destination"] for e in self.tables[device]
+                       if e["origin"] == "bgp" and ":" not in e["destination"]}
+            learned = set(self.learned(lab, device))
+            # Per-block (or per-node) routes stand for the DC pod range they fall in.
+            seen = {inside(p.split("/")[0], pods) if inside(p.split("/")[0], pods) and p not in planned else p
+                    for p in learned}
+            if seen != planned:
+                problems.append(f"{device}: learned {sorted(learned)}, plan says {sorted(planned)}")
+        return problems
+
+    # --- traffic -----------------------------------------------------------------------
+    def device_of(self, address: str, lab: Lab) -> str | None:
+        return lab.addresses.get(address)
+
+    def check_traffic(self, lab: Lab) -> list[str]:
+        problems = []
+        owner = {}
+        for c in self.plan["connectivity"]:
+            owner[c["src"]] = c["from"]
+        where = {"DC node": "dc-node", "DC pod": "dc-pod", "ECS node": "ecs-node", "cloud pod": "cloud-pod"}
+        port = {"DC node": 10250, "ECS node": 10250, "DC pod": 8080, "cloud pod": 8080,
+                "service": 443, "OSS": 443}
+        started = set()
+        for c in self.plan["connectivity"]:
+            if ":" in c["dst"]:
+                continue
+            src_ns = where[c["from"]]
+            dst_kind = c["to"]
+            dst_ns = where.get(dst_kind) or ("vpc" if dst_kind.startswith("OSS") else {"dc-pod": "dc-node", "cloud-pod": "ecs-node"}.get(src_ns, src_ns))
+            tcp = port.get(dst_kind, 443)
+            if (dst_ns, c["dst"], tcp) not in started:
+                lab.listen(dst_ns, c["dst"], tcp)
+                started.add((dst_ns, c["dst"], tcp))
+            trace = json.loads(hybridplan(self.binary, "trace", "-", c["src"], c["dst"], "--format", "json",
+                                          spec=self.spec_text).stdout)
+            expect_ok = trace["outcome"] == "delivered"
+            time.sleep(0.2)
+            connect = lab.run(src_ns, sys.executable, "-c",
+                              "import socket,sys;s=socket.create_connection((sys.argv[1],int(sys.argv[2])),2,(sys.argv[3],0))",
+                              c["dst"], str(tcp), c["src"], check=False)
+            # Neighbour discovery along six hops can cost the first echo: send three.
+            ping = lab.run(src_ns, "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", c["src"], c["dst"], check=False)
+            ok = ping.returncode == 0 and connect.returncode == 0
+            label = f"{c['from']} -> {c['to']} ({c['src']} -> {c['dst']})"
+            if ok != expect_ok:
+                problems.append(f"{label}: plan expects {'delivery' if expect_ok else 'no delivery'}, "
+                                f"ping rc {ping.returncode}, tcp rc {connect.returncode} {connect.stderr.strip()[-120:]}")
+                continue
+            if not expect_ok or len(c["path"]) < 2:
+                continue
+            hops = self.traceroute(lab, src_ns, c["src"], c["dst"])
+            predicted = [h["device"] for h in trace["hops"]]
+            if src_ns == predicted[0]:
+                predicted = predicted[1:]
+            if hops != predicted:
+                problems.append(f"{label}: traceroute went {hops}, trace predicted {predicted}")
+        return problems
+
+    def traceroute(self, lab: Lab, ns: str, src: str, dst: str) -> list[str | None]:
+        r = lab.run(ns, "traceroute", "-n", "-q", "1", "-w", "1", "-m", "12", "-s", src, dst, check=False)
+        hops = []
+        for line in r.stdout.splitlines()[1:]:
+            m = re.match(r"\s*\d+\s+(\S+)", line)
+            if not m:
+                continue
+            addr = m.group(1)
+            if addr == dst:
+                # The destination answered: a node is a hop of the path, a pod is not.
+                owner = lab.addresses.get(dst)
+                if owner and not owner.endswith("-pod"):
+                    hops.append(owner)
+                break
+            hops.append(lab.addresses.get(addr, addr))
+        return [self.rename(h) for h in hops]
+
+    @staticmethod
+    def rename(device: str | None) -> str | None:
+        return device
+
+
+def spec_of(vector: str) -> str:
+    v = json.loads((ROOT / "tests" / "vectors" / f"{vector}.json").read_text())
+    return json.dumps(v["spec"])
+
+
+def run_scenario(binary: str, name: str, vector: str) -> list[str]:
+    scenario = Scenario(binary, name, spec_of(vector))
+    lab = Lab()
+    try:
+        scenario.build(lab)
+        scenario.configure_bgp(lab)
+        scenario.wait_converged(lab)
+        problems = scenario.check_routes(lab) + scenario.check_traffic(lab)
+        return [f"{name}: {p}" for p in problems]
+    except (Failure, subprocess.SubprocessError) as e:
+        return [f"{name}: {e}"]
+    finally:
+        lab.close()
+
+
+def overflow(binary: str) -> list[str]:
+    """The spec of the `vbr-route-limit` vector overflows a 110-prefix VBR; renumbered into
+    the summary block its hint names, it converges."""
+    spec = json.loads(spec_of("code-vbr-route-limit"))
+    plan = json.loads(hybridplan(binary, "plan", "-", spec=json.dumps(spec)).stdout)
+    diag = next(d for d in plan["diagnostics"] if d["code"] == "vbr-route-limit")
+    block = re.search(r"e\.g\. (\S+?),", diag["hint"]).group(1)
+    problems = []
+    for label, nodes, want_up in (("overflow", None, False), ("summarised", [block], True)):
+        s = json.loads(json.dumps(spec))
+        if nodes:
+            s["onPrem"]["nodeCidrs"] = nodes
+        text = json.dumps(s)
+        lab = Lab()
+        try:
+            edge_session_up = edge_vbr_only(binary, lab, s, text)
+            if edge_session_up != want_up:
+                problems.append(f"{label}: VBR session {'up' if edge_session_up else 'down'}, expected "
+                                f"{'up' if want_up else 'dropped at 110 prefixes'}")
+        except (Failure, subprocess.SubprocessError) as e:
+            problems.append(f"{label}: {e}")
+        finally:
+            lab.close()
+    return problems
+
+
+def edge_vbr_only(binary: str, lab: Lab, spec: dict, text: str) -> bool:
+    """Edge and VBR only; True when the session stays up with every prefix, False when the
+    VBR tears it down for exceeding its prefix limit."""
+    vbr = spec["interconnect"]["vbr"]
+    op = spec["onPrem"]
+    edge_as = op["edgeRouters"][0]["asNumber"]
+    for d in ("dc-edge", "vbr"):
+        lab.add(d)
+    lab.stub("dc-edge", "dcnets")
+    for c in op.get("nodeCidrs") or [op["nodeCidr"]]:
+        lab.address("dc-edge", "dcnets", with_len(host(c, 1), c))
+    a, b = lab.link("dc-edge", "vbr")
+    lab.address("dc-edge", a, with_len(vbr["peerGatewayIp"], vbr["peeringSubnet"]))
+    lab.address("vbr", b, with_len(vbr["localGatewayIp"], vbr["peeringSubnet"]))
+    for d in ("dc-edge", "vbr"):
+        lab.frr(d)
+    peer = vbr["peerGatewayIp"]
+    lab.vtysh("vbr", config="\n".join([
+        f"router bgp {vbr.get('asNumber', 45104)}", " no bgp ebgp-requires-policy",
+        " no bgp default ipv4-unicast", f" neighbor {peer} remote-as {edge_as}",
+        f" neighbor {peer} timers connect 2", " address-family ipv4 unicast",
+        f"  neighbor {peer} activate", f"  neighbor {peer} maximum-prefix 110",
+        " exit-address-family", "exit"]) + "\n")
+    run = hybridplan(binary, "render", "frr", "-", spec=text)
+    lab.vtysh("dc-edge", config=run.stdout)
+    lab.vtysh("dc-edge", "configure terminal", f"router bgp {edge_as}",
+              f"neighbor {vbr['localGatewayIp']} advertisement-interval 0")
+    expected = len(plan_prefixes(binary, text))
+    # The session comes up, then either the VBR accepts every prefix and stays up, or it
+    # counts past 110 and tears the session down (state "Idle (PfxCt)").
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        peer_state = lab.bgp_json("vbr", "show bgp ipv4 unicast summary json").get("peers", {}).get(peer, {})
+        if peer_state.get("peerState") == "PfxCt":
+            return False
+        if peer_state.get("state") == "Established" and peer_state.get("pfxRcd") == expected:
+            time.sleep(2)  # still up a moment later, nothing more arriving
+            again = lab.bgp_json("vbr", "show bgp ipv4 unicast summary json")["peers"][peer]
+            return again.get("state") == "Established"
+        time.sleep(0.3)
+    raise Failure(f"VBR session neither converged on {expected} prefixes nor overflowed in 30 s")
+
+
+def plan_prefixes(binary: str, text: str) -> list[str]:
+    plan = json.loads(hybridplan(binary, "plan", "-", spec=text).stdout)
+    return [p for p in plan["routing"]["vbrAdvertisement"]["prefixes"] if ":" not in p]
+
+
+SCENARIOS = {
+    "reference": "scenario-reference",
+    "cilium-bgp": "scenario-cilium-bgp",
+}
+
+
+def main() -> int:
+    if os.geteuid() != 0:
+        print("frr_e2e: SKIPPED: needs root (network namespaces, FRR daemons)")
+        return SKIP
+    if not (FRR / "bgpd").exists() or not shutil.which("traceroute"):
+        print("frr_e2e: FRR or traceroute missing: apt-get install frr traceroute", file=sys.stderr)
+        return 1
+    binary = sys.argv[1]
+    wanted = sys.argv[2:] or [*SCENARIOS, "overflow"]
+    problems = []
+    for name in wanted:
+        start = time.monotonic()
+        found = overflow(binary) if name == "overflow" else run_scenario(binary, name, SCENARIOS[name])
+        status = "ok" if not found else f"{len(found)} problem(s)"
+        print(f"frr_e2e: {name}: {status} ({time.monotonic() - start:.1f} s)")
+        problems += found
+    for p in problems:
+        print(f"  {p}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
