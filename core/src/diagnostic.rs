@@ -54,6 +54,9 @@ pub enum Code {
     VpcRouteLimit,
     /// No OSS VIP ranges are known for the region; 100.64.0.0/10 is routed instead.
     OssRegionUnknown,
+    /// A dual-stack DC without an IPv6 node range or an edge router without an IPv6
+    /// address: IPv6 pod routes have no path between the DC and the cloud.
+    DcIpv6Missing,
     /// AS number out of range, reserved, or equal across an eBGP session.
     AsnInvalid,
     /// VBR gateway IPs or VLAN invalid.
@@ -68,7 +71,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 28] = [
+    pub const ALL: [Code; 29] = [
         Code::CidrSyntax,
         Code::CidrHostBits,
         Code::CidrNormalized,
@@ -92,6 +95,7 @@ impl Code {
         Code::VbrRouteLimit,
         Code::VpcRouteLimit,
         Code::OssRegionUnknown,
+        Code::DcIpv6Missing,
         Code::AsnInvalid,
         Code::VbrGateway,
         Code::ModeMismatch,
@@ -111,6 +115,7 @@ impl Code {
             | Code::RouteReflectorRedundancy
             | Code::VpcRouteLimit
             | Code::OssRegionUnknown
+            | Code::DcIpv6Missing
             | Code::ModeMismatch => Severity::Warning,
             _ => Severity::Error,
         }
@@ -142,6 +147,7 @@ impl Code {
             Code::VbrRouteLimit => "vbr-route-limit",
             Code::VpcRouteLimit => "vpc-route-limit",
             Code::OssRegionUnknown => "oss-region-unknown",
+            Code::DcIpv6Missing => "dc-ipv6-missing",
             Code::AsnInvalid => "asn-invalid",
             Code::VbrGateway => "vbr-gateway",
             Code::ModeMismatch => "mode-mismatch",

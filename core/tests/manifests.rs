@@ -323,7 +323,12 @@ fn check_cilium(
             .on_prem
             .edge_routers
             .iter()
-            .map(|e| (e.ip.to_string(), u64::from(e.as_number)))
+            .flat_map(|e| {
+                let asn = u64::from(e.as_number);
+                std::iter::once(e.ip)
+                    .chain(e.ipv6)
+                    .map(move |ip| (ip.to_string(), asn))
+            })
             .collect();
         assert_eq!(peers, edges, "{name}");
     } else {

@@ -40,6 +40,9 @@ SKIP = 77
 # benchmarking space, which no plan uses.
 VBR_CEN = ("198.18.0.1/30", "198.18.0.2/30")
 CEN_VPC = ("198.18.0.5/30", "198.18.0.6/30")
+# The same for IPv6: RFC 5180 benchmarking space.
+VBR_CEN6 = ("2001:2::1/64", "2001:2::2/64")
+CEN_VPC6 = ("2001:2:0:1::1/64", "2001:2:0:1::2/64")
 # The gateway a Calico or Terway pod routes through, answered by proxy ARP on the host side.
 POD_GATEWAY = "169.254.1.1"
 
@@ -205,8 +208,17 @@ def inside(address: str, cidrs) -> str | None:
     return None
 
 
+def v6(address: str) -> bool:
+    return ":" in address
+
+
+def host_prefix(address: str) -> str:
+    return f"{address}/128" if v6(address) else f"{address}/32"
+
+
 class Scenario:
-    """One spec built as a network: which namespace holds which address, and the FRR setup."""
+    """One spec built as a network: which namespace holds which address, and the FRR setup.
+    Both families where the spec is dual-stack."""
 
     def __init__(self, binary: str, name: str, spec_text: str) -> None:
         self.binary, self.name, self.spec_text = binary, name, spec_text
@@ -215,172 +227,216 @@ class Scenario:
         self.plan = json.loads(run.stdout)
         self.tables = {t["device"]: t["entries"] for t in self.plan["routing"]["tables"]}
         self.mode = self.plan["mode"]["selected"]
+        self.families = [4, 6] if self.spec.get("ipFamily") == "dual" else [4]
+
+    def check_src(self, frm: str, family: int) -> str | None:
+        """The source address the plan's checks use for `frm` in `family`."""
+        for c in self.plan["connectivity"]:
+            if c["from"].split(" (")[0] == frm and ipaddress.ip_address(c["src"]).version == family:
+                return c["src"]
+        return None
 
     # --- the network -------------------------------------------------------------------
     def build(self, lab: Lab) -> None:
         op, cloud, vbr = self.spec["onPrem"], self.spec["cloud"], self.spec["interconnect"]["vbr"]
-        checks = self.plan["connectivity"]
-        first = lambda frm: next(c for c in checks if c["from"] == frm)  # noqa: E731
-        dc_node_ip, ecs_ip = first("DC node")["src"], first("ECS node")["src"]
-        dc_pod_ip, cloud_pod_ip = first("DC pod")["src"], first("cloud pod")["src"]
+        edge = op["edgeRouters"][0]
         node_cidrs = op.get("nodeCidrs") or [op["nodeCidr"]]
-        lan = inside(dc_node_ip, node_cidrs)
-        edge_ip = op["edgeRouters"][0]["ip"]
+        dc_node_ip = self.check_src("DC node", 4)
+        lan = {4: inside(dc_node_ip, node_cidrs)}
+        v6_nodes = [c for c in node_cidrs if v6(c)]
+        if 6 in self.families and v6_nodes and edge.get("ipv6"):
+            lan[6] = v6_nodes[0]
         self.route_reflector = self.plan["mode"]["bgpTopology"] == "route-reflectors"
         devices = ["dc-pod", "dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node", "cloud-pod"]
         if self.route_reflector:
             devices.append("rr")
         for d in devices:
             lab.add(d)
+        edge_ip = {4: edge["ip"], 6: edge.get("ipv6")}
 
         # DC LAN: a bridge on the edge, the DC node and the route reflector on it.
         lab.run("dc-edge", "ip", "link", "add", "lan", "type", "bridge")
         lab.run("dc-edge", "ip", "link", "set", "lan", "up")
-        lab.address("dc-edge", "lan", with_len(edge_ip, lan))
-        self.node_ips = {"dc-node": dc_node_ip}
+        for f, net in lan.items():
+            lab.address("dc-edge", "lan", with_len(edge_ip[f], net))
+        self.node_ips: dict[str, dict[int, str]] = {}
         lan_members = ["dc-node"] + (["rr"] if self.route_reflector else [])
         for i, d in enumerate(lan_members):
             a, b = lab.link(d, "dc-edge")
             lab.run("dc-edge", "ip", "link", "set", b, "master", "lan")
-            ip = dc_node_ip if d == "dc-node" else host(lan, 200 + i)
-            self.node_ips[d] = ip
-            lab.address(d, a, with_len(ip, lan))
-            lab.route(d, "default", "via", edge_ip)
+            self.node_ips[d] = {}
+            for f, net in lan.items():
+                planned = self.check_src("DC node", f) if d == "dc-node" else None
+                ip = planned or host(net, 0x10 if d == "dc-node" else 200 + i)
+                self.node_ips[d][f] = ip
+                lab.address(d, a, with_len(ip, net))
+            if d == "rr":
+                for f in lan:
+                    lab.route(d, "::/0" if f == 6 else "default", "via", edge_ip[f])
         # Other DC ranges the edge holds as connected networks.
         lab.stub("dc-edge", "dcnets")
         for c in node_cidrs:
-            if c != lan:
+            if c not in lan.values():
                 lab.address("dc-edge", "dcnets", with_len(host(c, 1), c))
-
-        # DC pod on the DC node, routed the Calico way (/32 + proxy ARP).
-        pod_if, host_if = lab.link("dc-pod", "dc-node")
-        self.pod(lab, "dc-pod", pod_if, "dc-node", host_if, dc_pod_ip)
 
         # Edge <-> VBR (VLAN link), VBR <-> CEN <-> VPC.
         e_if, v_if = lab.link("dc-edge", "vbr")
         lab.address("dc-edge", e_if, with_len(vbr["peerGatewayIp"], vbr["peeringSubnet"]))
         lab.address("vbr", v_if, with_len(vbr["localGatewayIp"], vbr["peeringSubnet"]))
-        a, b = lab.link("vbr", "cen-tr")
-        lab.address("vbr", a, VBR_CEN[0])
-        lab.address("cen-tr", b, VBR_CEN[1])
-        a, b = lab.link("cen-tr", "vpc")
-        lab.address("cen-tr", a, CEN_VPC[0])
-        lab.address("vpc", b, CEN_VPC[1])
-        self.gateway = {
-            ("dc-node", "dc-edge"): edge_ip,
-            ("rr", "dc-edge"): edge_ip,
-            ("dc-edge", "vbr"): vbr["localGatewayIp"],
-            ("vbr", "dc-edge"): vbr["peerGatewayIp"],
-            ("vbr", "cen-tr"): VBR_CEN[1].split("/")[0],
-            ("cen-tr", "vbr"): VBR_CEN[0].split("/")[0],
-            ("cen-tr", "vpc"): CEN_VPC[1].split("/")[0],
-            ("vpc", "cen-tr"): CEN_VPC[0].split("/")[0],
-            ("vpc", "ecs-node"): ecs_ip,
-        }
+        vbr_v6 = 6 in self.families and "peerGatewayIpv6" in vbr
+        if vbr_v6:
+            lab.address("dc-edge", e_if, with_len(vbr["peerGatewayIpv6"], vbr["peeringSubnetIpv6"]))
+            lab.address("vbr", v_if, with_len(vbr["localGatewayIpv6"], vbr["peeringSubnetIpv6"]))
+        links = {}
+        for (x, y), pair in ((("vbr", "cen-tr"), (VBR_CEN, VBR_CEN6)), (("cen-tr", "vpc"), (CEN_VPC, CEN_VPC6))):
+            a, b = lab.link(x, y)
+            for f, (ax, bx) in zip((4, 6), pair):
+                if f in self.families:
+                    lab.address(x, a, ax)
+                    lab.address(y, b, bx)
+            links[(x, y)] = {f: pair[i][1].split("/")[0] for i, f in enumerate((4, 6))}
+            links[(y, x)] = {f: pair[i][0].split("/")[0] for i, f in enumerate((4, 6))}
 
         # VPC router = the vSwitch gateway; the ECS node on the node vSwitch; the cloud pod on it.
-        zone = cloud["zones"][0]
-        node_vsw = inside(ecs_ip, [v["cidr"] for z in cloud["zones"] for v in z["nodeVSwitches"]])
+        ecs_ip = {4: self.check_src("ECS node", 4)}
+        node_vsw = next(v for z in cloud["zones"] for v in z["nodeVSwitches"] if inside(ecs_ip[4], [v["cidr"]]))
         a, b = lab.link("vpc", "ecs-node")
-        vsw_gateway = host(node_vsw, 1)
-        lab.address("vpc", a, with_len(vsw_gateway, node_vsw))
-        lab.address("ecs-node", b, with_len(ecs_ip, node_vsw))
-        lab.route("ecs-node", "default", "via", vsw_gateway)
+        vsw = {4: node_vsw["cidr"]}
+        if 6 in self.families and node_vsw.get("ipv6Cidr"):
+            vsw[6] = node_vsw["ipv6Cidr"]
+            ecs_ip[6] = self.check_src("ECS node", 6) or host(vsw[6], 0x10)
+        for f, net in vsw.items():
+            lab.address("vpc", a, with_len(host(net, 1), net))
+            lab.address("ecs-node", b, with_len(ecs_ip[f], net))
+            lab.route("ecs-node", "::/0" if f == 6 else "default", "via", host(net, 1))
+
+        # Pods, routed the Calico and Terway way: a host route on the node, the node as gateway.
+        pod_if, host_if = lab.link("dc-pod", "dc-node")
+        self.pod(lab, "dc-pod", pod_if, "dc-node", host_if, "DC pod")
         pod_if, host_if = lab.link("cloud-pod", "ecs-node")
-        self.pod(lab, "cloud-pod", pod_if, "ecs-node", host_if, cloud_pod_ip)
-        del zone
+        self.pod(lab, "cloud-pod", pod_if, "ecs-node", host_if, "cloud pod")
 
         # Services answered on each node (kube-proxy); OSS VIPs at the VPC (the service side).
-        for c in checks:
+        for c in self.plan["connectivity"]:
             dst = c["dst"]
             if c["to"].startswith("service"):
                 for d in ("dc-node", "ecs-node"):
                     # Host scope: the node answers for it, but never sends from it.
-                    lab.run(d, "ip", "addr", "replace", f"{dst}/32", "dev", "lo", "scope", "host")
+                    # (IPv6 ignores the scope when choosing a source: deprecate it instead.)
+                    lab.run(d, "ip", "addr", "replace", host_prefix(dst), "dev", "lo", "scope", "host",
+                            *(["preferred_lft", "0"] if v6(dst) else []))
             elif c["to"].startswith("OSS"):
-                lab.address("vpc", "lo", f"{dst}/32")
+                lab.address("vpc", "lo", host_prefix(dst))
 
-        # Static and propagated routes of the stand-ins, from the plan's tables.
+        self.gateway = {
+            ("dc-node", "dc-edge"): edge_ip,
+            ("dc-edge", "vbr"): {4: vbr["localGatewayIp"], 6: vbr.get("localGatewayIpv6")},
+            ("vbr", "dc-edge"): {4: vbr["peerGatewayIp"], 6: vbr.get("peerGatewayIpv6")},
+            ("vpc", "ecs-node"): ecs_ip,
+            **links,
+        }
+        # Static, propagated and system routes of the stand-ins, from the plan's tables.
         for device in ("dc-node", "cen-tr", "vpc", "vbr"):
             for e in self.tables.get(device, []):
                 nxt = e.get("nextDevice")
                 if e["origin"] in ("bgp", "connected") or not nxt:
                     continue
-                via = self.gateway.get((device, nxt))
+                family = ipaddress.ip_network(e["destination"]).version
+                via = self.gateway.get((device, nxt), {}).get(family)
                 # A destination that holds its own gateway is the connected link itself.
-                if via and ipaddress.ip_network(e["destination"]).version == 4 \
-                        and not inside(via, [e["destination"]]):
+                link = ipaddress.ip_network(e["destination"]).prefixlen > 0 and inside(via or "", [e["destination"]])
+                if via and family in self.families and not link:
                     lab.route(device, e["destination"], "via", via)
-        if self.route_reflector:
-            lab.route("rr", "default", "via", edge_ip)
 
-    def pod(self, lab: Lab, pod: str, pod_if: str, node: str, host_if: str, ip: str) -> None:
-        lab.address(pod, pod_if, f"{ip}/32")
+    def pod(self, lab: Lab, pod: str, pod_if: str, node: str, host_if: str, kind: str) -> None:
         lab.route(pod, POD_GATEWAY, "dev", pod_if, "scope", "link")
-        lab.route(pod, "default", "via", POD_GATEWAY, "dev", pod_if)
         lab.run(node, "sysctl", "-qw", f"net.ipv4.conf.{host_if}.proxy_arp=1")
-        lab.route(node, f"{ip}/32", "dev", host_if)
+        lab.address(node, host_if, "fe80::1/64")
+        for f in self.families:
+            ip = self.check_src(kind, f)
+            if not ip:
+                continue
+            lab.address(pod, pod_if, host_prefix(ip))
+            if f == 4:
+                lab.route(pod, "default", "via", POD_GATEWAY, "dev", pod_if)
+            else:
+                lab.route(pod, "::/0", "via", "fe80::1", "dev", pod_if)
+            lab.route(node, host_prefix(ip), "dev", host_if)
 
     # --- BGP ---------------------------------------------------------------------------
     def configure_bgp(self, lab: Lab) -> None:
         op, vbr = self.spec["onPrem"], self.spec["interconnect"]["vbr"]
-        dc_as, edge_ip = op.get("asNumber", 64512), op["edgeRouters"][0]["ip"]
-        edge_as = op["edgeRouters"][0]["asNumber"]
+        edge = op["edgeRouters"][0]
+        dc_as, edge_as = op.get("asNumber", 64512), edge["asNumber"]
+        edge_ip = {4: edge["ip"], 6: edge.get("ipv6")}
         vbr_as = vbr.get("asNumber", 45104)
         speakers = ["dc-node"] + (["rr"] if self.route_reflector else [])
         for d in ["dc-edge", "vbr", *speakers]:
             lab.frr(d)
         sessions = self.plan["routing"]["bgpSessions"]
         edge_session = next(s for s in sessions if s["local"]["device"] == "dc-edge")
+        self.families_up = [f for f in self.families if f == 4 or "peerGatewayIpv6" in vbr]
 
         # VBR: AS and limit of Alibaba's VBR; originates the vSwitch routes the CEN gives it.
-        vsw = [c for c in edge_session["peer"]["advertises"] if ":" not in c]
-        lines = ["router bgp %d" % vbr_as, " bgp router-id %s" % vbr["localGatewayIp"],
-                 " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast",
-                 f" neighbor {vbr['peerGatewayIp']} remote-as {edge_as}",
-                 f" neighbor {vbr['peerGatewayIp']} timers connect 2",
-                 f" neighbor {vbr['peerGatewayIp']} advertisement-interval 0",
-                 " address-family ipv4 unicast"]
-        lines += [f"  network {c}" for c in vsw]
-        lines += [f"  neighbor {vbr['peerGatewayIp']} activate",
-                  f"  neighbor {vbr['peerGatewayIp']} maximum-prefix 110",
-                  " exit-address-family", "exit"]
-        lab.vtysh("vbr", config="\n".join(lines) + "\n")
+        peers = {4: vbr["peerGatewayIp"], 6: vbr.get("peerGatewayIpv6")}
+        lines = [f"router bgp {vbr_as}", f" bgp router-id {vbr['localGatewayIp']}",
+                 " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast"]
+        for f in self.families_up:
+            lines += [f" neighbor {peers[f]} remote-as {edge_as}", f" neighbor {peers[f]} timers connect 2",
+                      f" neighbor {peers[f]} advertisement-interval 0"]
+        for f in self.families_up:
+            lines.append(f" address-family {afi(f)} unicast")
+            lines += [f"  network {c}" for c in edge_session["peer"]["advertises"] if family(c) == f]
+            lines += [f"  neighbor {peers[f]} activate", f"  neighbor {peers[f]} maximum-prefix 110",
+                      " exit-address-family"]
+        lab.vtysh("vbr", config="\n".join(lines + ["exit"]) + "\n")
 
-        # The DC node: its pod block (Calico) or PodCIDR (Cilium) and the service range.
-        pods = self.plan["addressing"]["dcPods"][0]
-        dc_pod_ip = next(c for c in self.plan["connectivity"] if c["from"] == "DC pod")["src"]
-        block = str(ipaddress.ip_network(f"{dc_pod_ip}/{pods['unitPrefixLength']}", strict=False))
-        self.block = block
-        origin = [block]
-        # Calico (serviceClusterIPs) and Cilium (a ClusterIP advertisement) both announce
-        # the service range in routed modes.
-        origin += [c for c in op.get("serviceCidrs", [op.get("serviceCidr")]) if c and ":" not in c]
-        node_lines = [f"ip route {c} blackhole" for c in origin]
-        node_lines += [f"router bgp {dc_as}", f" bgp router-id {self.node_ips['dc-node']}",
+        # The DC node: its pod block (Calico) or PodCIDR (Cilium) and the service range,
+        # which Calico (serviceClusterIPs) and Cilium (a ClusterIP advertisement) announce.
+        origin: dict[int, list[str]] = {}
+        for budget in self.plan["addressing"]["dcPods"]:
+            f = 6 if budget["family"] == "ipv6" else 4
+            pod_ip = self.check_src("DC pod", f)
+            if f in self.families and pod_ip:
+                block = str(ipaddress.ip_network(f"{pod_ip}/{budget['unitPrefixLength']}", strict=False))
+                origin[f] = [block]
+        for c in op.get("serviceCidrs", [op.get("serviceCidr")]):
+            if c and family(c) in origin:
+                origin[family(c)].append(c)
+        uplink = "rr" if self.route_reflector else None
+        node_lines = [f"{'ipv6' if f == 6 else 'ip'} route {c} blackhole" for f in origin for c in origin[f]]
+        node_lines += [f"router bgp {dc_as}", f" bgp router-id {self.node_ips['dc-node'][4]}",
                        " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast"]
-        peer = self.node_ips["rr"] if self.route_reflector else edge_ip
-        peer_as = dc_as if self.route_reflector else edge_as
-        node_lines += [f" neighbor {peer} remote-as {peer_as}", f" neighbor {peer} timers connect 2",
-                       f" neighbor {peer} advertisement-interval 0", " address-family ipv4 unicast"]
-        node_lines += [f"  network {c}" for c in origin]
-        node_lines += [f"  neighbor {peer} activate", " exit-address-family", "exit"]
-        lab.vtysh("dc-node", config="\n".join(node_lines) + "\n")
+        peer_as = dc_as if uplink else edge_as
+        node_peer = {f: (self.node_ips["rr"][f] if uplink else edge_ip[f]) for f in origin if f in self.node_ips["dc-node"]}
+        for f, peer in node_peer.items():
+            node_lines += [f" neighbor {peer} remote-as {peer_as}", f" neighbor {peer} timers connect 2",
+                           f" neighbor {peer} advertisement-interval 0"]
+        for f, peer in node_peer.items():
+            node_lines.append(f" address-family {afi(f)} unicast")
+            node_lines += [f"  network {c}" for c in origin[f]]
+            node_lines += [f"  neighbor {peer} activate", " exit-address-family"]
+        lab.vtysh("dc-node", config="\n".join(node_lines + ["exit"]) + "\n")
 
-        if self.route_reflector:
+        if uplink:
             rr = self.node_ips["rr"]
-            rr_lines = [f"router bgp {dc_as}", f" bgp router-id {rr}", " no bgp ebgp-requires-policy",
-                        " no bgp default ipv4-unicast",
-                        f" neighbor {self.node_ips['dc-node']} remote-as {dc_as}",
-                        f" neighbor {edge_ip} remote-as {edge_as}",
-                        f" neighbor {edge_ip} timers connect 2",
-                        f" neighbor {edge_ip} advertisement-interval 0",
-                        " address-family ipv4 unicast",
-                        f"  neighbor {self.node_ips['dc-node']} activate",
-                        f"  neighbor {self.node_ips['dc-node']} route-reflector-client",
-                        f"  neighbor {edge_ip} activate",
-                        " exit-address-family", "exit"]
-            lab.vtysh("rr", config="\n".join(rr_lines) + "\n")
+            client = self.node_ips["dc-node"]
+            rr_lines = [f"router bgp {dc_as}", f" bgp router-id {rr[4]}", " no bgp ebgp-requires-policy",
+                        " no bgp default ipv4-unicast"]
+            for f in rr:
+                rr_lines += [f" neighbor {client[f]} remote-as {dc_as}",
+                             f" neighbor {edge_ip[f]} remote-as {edge_as}",
+                             f" neighbor {edge_ip[f]} timers connect 2",
+                             f" neighbor {edge_ip[f]} advertisement-interval 0"]
+            for f in rr:
+                rr_lines += [f" address-family {afi(f)} unicast",
+                             f"  neighbor {client[f]} activate",
+                             f"  neighbor {client[f]} route-reflector-client",
+                             f"  neighbor {edge_ip[f]} activate",
+                             # Calico's nextHopMode: Keep: the edge routes to the node owning the block.
+                             f"  neighbor {edge_ip[f]} attribute-unchanged next-hop",
+                             " exit-address-family"]
+            lab.vtysh("rr", config="\n".join(rr_lines + ["exit"]) + "\n")
 
         # The DC edge: exactly what `hybridplan render frr` writes.
         run = hybridplan(self.binary, "render", "frr", "-", "--device", "dc-edge", spec=self.spec_text)
@@ -388,21 +444,19 @@ class Scenario:
             raise Failure(f"render frr failed: {run.stderr}")
         lab.vtysh("dc-edge", config=run.stdout)
         # Test timing only: no 30 s wait between updates to the VBR.
-        lab.vtysh("dc-edge", "configure terminal", "router bgp %d" % edge_as,
-                  f"neighbor {vbr['localGatewayIp']} advertisement-interval 0")
-        self.edge_as, self.vbr_peer = edge_as, vbr["peerGatewayIp"]
+        vbr_side = {4: vbr["localGatewayIp"], 6: vbr.get("localGatewayIpv6")}
+        lab.vtysh("dc-edge", "configure terminal", f"router bgp {edge_as}",
+                  *[f"neighbor {vbr_side[f]} advertisement-interval 0" for f in self.families_up])
 
-    def established(self, lab: Lab, device: str) -> dict:
-        summary = lab.bgp_json(device, "show bgp ipv4 unicast summary json")
-        return summary.get("peers", {})
+    def peers_up(self, lab: Lab, device: str, f: int) -> int:
+        summary = lab.bgp_json(device, f"show bgp {afi(f)} unicast summary json")
+        return sum(1 for p in summary.get("peers", {}).values() if p.get("state") == "Established")
 
     def wait_converged(self, lab: Lab) -> None:
-        def up(device: str, count: int) -> bool:
-            peers = self.established(lab, device)
-            return sum(1 for p in peers.values() if p.get("state") == "Established") >= count
-        wait(lambda: up("vbr", 1) and up("dc-edge", 2), 60, "BGP sessions to come up")
+        wait(lambda: all(self.peers_up(lab, "vbr", f) >= 1 and self.peers_up(lab, "dc-edge", f) >= 2
+                         for f in self.families_up), 60, "BGP sessions to come up")
         expected = set(self.plan["routing"]["vbrAdvertisement"]["prefixes"])
-        expected = {p for p in expected if ":" not in p}
+        expected = {p for p in expected if family(p) in self.families_up}
         wait(lambda: set(self.learned(lab, "vbr")) == expected, 60, "the VBR to learn the DC summary")
         # Then give the rest of the updates a moment to settle before comparing tables.
         try:
@@ -412,47 +466,40 @@ class Scenario:
 
     def learned(self, lab: Lab, device: str) -> list[str]:
         """Prefixes the device learned from a BGP neighbour (not originated by itself)."""
-        table = lab.bgp_json(device, "show bgp ipv4 unicast json").get("routes", {})
         out = []
-        for prefix, paths in table.items():
-            if any(p.get("peerId") not in (None, "(unspec)", "0.0.0.0") for p in paths):
-                out.append(prefix)
+        for f in self.families_up:
+            table = lab.bgp_json(device, f"show bgp {afi(f)} unicast json").get("routes", {})
+            for prefix, paths in table.items():
+                if any(p.get("peerId") not in (None, "(unspec)", "0.0.0.0", "::") for p in paths):
+                    out.append(prefix)
         return sorted(out)
 
     def check_routes(self, lab: Lab) -> list[str]:
         problems = []
-        pods = [c for c in self.plan["addressing"]["dcPods"][0]["cidrs"]]
+        pods = [c for b in self.plan["addressing"]["dcPods"] for c in b["cidrs"]]
         for device in ("dc-edge", "vbr"):
             planned = {e["destination"] for e in self.tables[device]
-                       if e["origin"] == "bgp" and ":" not in e["destination"]}
+                       if e["origin"] == "bgp" and family(e["destination"]) in self.families_up}
             learned = set(self.learned(lab, device))
             # Per-block (or per-node) routes stand for the DC pod range they fall in.
-            seen = {inside(p.split("/")[0], pods) if inside(p.split("/")[0], pods) and p not in planned else p
-                    for p in learned}
+            seen = {(inside(p.split("/")[0], pods) or p) if p not in planned else p for p in learned}
             if seen != planned:
                 problems.append(f"{device}: learned {sorted(learned)}, plan says {sorted(planned)}")
         return problems
 
     # --- traffic -----------------------------------------------------------------------
-    def device_of(self, address: str, lab: Lab) -> str | None:
-        return lab.addresses.get(address)
-
     def check_traffic(self, lab: Lab) -> list[str]:
         problems = []
-        owner = {}
-        for c in self.plan["connectivity"]:
-            owner[c["src"]] = c["from"]
         where = {"DC node": "dc-node", "DC pod": "dc-pod", "ECS node": "ecs-node", "cloud pod": "cloud-pod"}
-        port = {"DC node": 10250, "ECS node": 10250, "DC pod": 8080, "cloud pod": 8080,
-                "service": 443, "OSS": 443}
+        port = {"DC node": 10250, "ECS node": 10250, "DC pod": 8080, "cloud pod": 8080, "service": 443, "OSS": 443}
         started = set()
         for c in self.plan["connectivity"]:
-            if ":" in c["dst"]:
+            frm, to = c["from"].split(" (")[0], c["to"].split(" (")[0]
+            if family(c["dst"]) not in self.families_up:
                 continue
-            src_ns = where[c["from"]]
-            dst_kind = c["to"]
-            dst_ns = where.get(dst_kind) or ("vpc" if dst_kind.startswith("OSS") else {"dc-pod": "dc-node", "cloud-pod": "ecs-node"}.get(src_ns, src_ns))
-            tcp = port.get(dst_kind, 443)
+            src_ns = where[frm]
+            dst_ns = where.get(to) or ("vpc" if to == "OSS" else {"dc-pod": "dc-node", "cloud-pod": "ecs-node"}[src_ns])
+            tcp = port[to]
             if (dst_ns, c["dst"], tcp) not in started:
                 lab.listen(dst_ns, c["dst"], tcp)
                 started.add((dst_ns, c["dst"], tcp))
@@ -469,7 +516,8 @@ class Scenario:
             label = f"{c['from']} -> {c['to']} ({c['src']} -> {c['dst']})"
             if ok != expect_ok:
                 problems.append(f"{label}: plan expects {'delivery' if expect_ok else 'no delivery'}, "
-                                f"ping rc {ping.returncode}, tcp rc {connect.returncode} {connect.stderr.strip()[-120:]}")
+                                f"ping rc {ping.returncode}, tcp rc {connect.returncode} "
+                                f"{connect.stderr.strip()[-120:]}")
                 continue
             if not expect_ok or len(c["path"]) < 2:
                 continue
@@ -481,8 +529,9 @@ class Scenario:
                 problems.append(f"{label}: traceroute went {hops}, trace predicted {predicted}")
         return problems
 
-    def traceroute(self, lab: Lab, ns: str, src: str, dst: str) -> list[str | None]:
-        r = lab.run(ns, "traceroute", "-n", "-q", "1", "-w", "1", "-m", "12", "-s", src, dst, check=False)
+    def traceroute(self, lab: Lab, ns: str, src: str, dst: str) -> list[str]:
+        six = ["-6"] if v6(dst) else []
+        r = lab.run(ns, "traceroute", *six, "-n", "-q", "1", "-w", "1", "-m", "12", "-s", src, dst, check=False)
         hops = []
         for line in r.stdout.splitlines()[1:]:
             m = re.match(r"\s*\d+\s+(\S+)", line)
@@ -496,11 +545,15 @@ class Scenario:
                     hops.append(owner)
                 break
             hops.append(lab.addresses.get(addr, addr))
-        return [self.rename(h) for h in hops]
+        return hops
 
-    @staticmethod
-    def rename(device: str | None) -> str | None:
-        return device
+
+def family(prefix: str) -> int:
+    return 6 if v6(prefix) else 4
+
+
+def afi(f: int) -> str:
+    return "ipv6" if f == 6 else "ipv4"
 
 
 def spec_of(vector: str) -> str:
@@ -600,6 +653,7 @@ def plan_prefixes(binary: str, text: str) -> list[str]:
 SCENARIOS = {
     "reference": "scenario-reference",
     "cilium-bgp": "scenario-cilium-bgp",
+    "dual-stack": "scenario-dual-stack-routed",
 }
 
 

@@ -96,6 +96,9 @@ def dual_stack():
     del op["podCidr"], op["serviceCidr"]
     op["podCidrs"] = ["172.20.0.0/16", "fd00:20::/56"]
     op["serviceCidrs"] = ["172.21.0.0/20", "fd00:21::/108"]
+    # IPv6 on the DC node network too, so IPv6 pods have a next hop (dc-ipv6-missing).
+    op["nodeCidrs"] = ["192.168.0.0/24", "fd00:10::/64"]
+    op["edgeRouters"][0]["ipv6"] = "fd00:10::1"
     c = s["cloud"]
     del c["vpcCidr"]
     c["vpcCidrs"] = ["10.0.0.0/8", "2408:4005:300::/56"]
@@ -295,6 +298,15 @@ vector("code-vbr-route-limit-summarised", "256 adjacent DC node /24s summarise i
 vector("code-oss-region-unknown", "a region whose OSS VIP ranges are not recorded",
        with_(CLEAN, cloud__region="eu-central-1"), ["oss-region-unknown"], IPIP, 0,
        [("oss-region-unknown", "/cloud/region")])
+vector("code-dc-ipv6-missing", "dual stack without an IPv6 DC node range or edge address",
+       with_(dual_stack(), onPrem__nodeCidrs=["192.168.0.0/24"],
+             onPrem__edgeRouters=[{"ip": "192.168.0.1", "asNumber": 65001}]),
+       ["dc-ipv6-missing"], IPIP, 0,
+       [("dc-ipv6-missing", "/onPrem/nodeCidrs/0"), ("dc-ipv6-missing", "/onPrem/edgeRouters/0")])
+vector("code-spec-invalid-edge-ipv6", "an edge router's `ipv6` given an IPv4 address",
+       with_(dual_stack(), onPrem__edgeRouters=[{"ip": "192.168.0.1", "ipv6": "192.168.0.2",
+                                                  "asNumber": 65001}]),
+       ["spec-invalid"], None, 1, [("spec-invalid", "/onPrem/edgeRouters/0/ipv6")])
 vector("code-asn-invalid", "DC AS equals the VBR's AS 45104",
        with_(CLEAN, onPrem__asNumber=45104), ["asn-invalid"], IPIP, 1,
        [("asn-invalid", "/onPrem/asNumber")])

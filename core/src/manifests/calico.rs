@@ -42,6 +42,10 @@ fn node_patch(ctx: &Context) -> File {
     ] {
         let cidrs = Context::of(&op.node_cidrs, family);
         if !cidrs.is_empty() {
+            if family == Family::V6 {
+                // calico-node takes an IPv6 address only when asked to.
+                env.push(json!({ "name": "IP6", "value": "autodetect" }));
+            }
             env.push(
                 json!({ "name": var, "value": format!("cidr={}", strings(&cidrs).join(",")) }),
             );
@@ -241,18 +245,29 @@ fn peers(ctx: &Context) -> File {
             dc_nodes_selector()
         };
         for (i, edge) in op.edge_routers.iter().enumerate() {
-            file.docs.push(bgp_peer(
-                ctx,
-                format!("{}-dc-edge-{i}", ctx.name()),
-                json!({
-                    "nodeSelector": speakers,
-                    "peerIP": edge.ip.to_string(),
-                    "asNumber": edge.as_number,
-                }),
-            ));
+            // IPv6 routes travel on a session between IPv6 addresses (BIRD's IPv6 side).
+            for (ip, suffix) in [(Some(edge.ip), ""), (edge.ipv6, "-ipv6")] {
+                if let Some(ip) = ip {
+                    file.docs.push(bgp_peer(
+                        ctx,
+                        format!("{}-dc-edge-{i}{suffix}", ctx.name()),
+                        peer_spec(&speakers, ip, edge.as_number, rr),
+                    ));
+                }
+            }
         }
     }
     file
+}
+
+/// A BGP peer to a DC edge router. Route reflectors pass on each block's route with the
+/// owning node as next hop (`nextHopMode: Keep`), so the edge forwards straight to it.
+fn peer_spec(speakers: &str, ip: std::net::IpAddr, asn: u32, reflectors: bool) -> Value {
+    let mut spec = json!({ "nodeSelector": speakers, "peerIP": ip.to_string(), "asNumber": asn });
+    if reflectors {
+        spec["nextHopMode"] = json!("Keep");
+    }
+    spec
 }
 
 /// The global BGP settings: the DC AS, the mesh on or off, and the service ranges the DC

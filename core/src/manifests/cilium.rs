@@ -98,19 +98,19 @@ fn bgp(ctx: &Context) -> File {
     let name = ctx.name();
     let peer_config = format!("{name}-dc-edge");
     let advert = format!("{name}-dc-routes");
-    let peers: Vec<Value> = op
-        .edge_routers
-        .iter()
-        .enumerate()
-        .map(|(i, edge)| {
-            json!({
-                "name": format!("dc-edge-{i}"),
-                "peerAddress": edge.ip.to_string(),
-                "peerASN": edge.as_number,
-                "peerConfigRef": { "name": peer_config },
-            })
-        })
-        .collect();
+    let mut peers: Vec<Value> = Vec::new();
+    for (i, edge) in op.edge_routers.iter().enumerate() {
+        for (ip, suffix) in [(Some(edge.ip), ""), (edge.ipv6, "-ipv6")] {
+            if let Some(ip) = ip {
+                peers.push(json!({
+                    "name": format!("dc-edge-{i}{suffix}"),
+                    "peerAddress": ip.to_string(),
+                    "peerASN": edge.as_number,
+                    "peerConfigRef": { "name": peer_config },
+                }));
+            }
+        }
+    }
     let families: Vec<Value> = ctx
         .families()
         .into_iter()

@@ -4,7 +4,7 @@
 //! | plan | FRR |
 //! |---|---|
 //! | edge ↔ VBR session | `neighbor <VBR gateway> remote-as <VBR AS>` (IPv6 over the IPv6 peering) |
-//! | route reflectors / Calico or Cilium nodes ↔ edge | peer group `DC`, `bgp listen range <DC node range>` |
+//! | route reflectors / Calico or Cilium nodes ↔ edge | peer groups `DC` (IPv4) and `DC6` (IPv6), `bgp listen range <DC node range>` |
 //! | `vbrAdvertisement` | `aggregate-address … summary-only` (or `network` for a range the edge holds whole), prefix list `TO-VBR` out |
 //! | the VBR's vSwitch routes | prefix list `FROM-VBR` in |
 //! | DC pod blocks and service ranges | prefix list `FROM-DC` in (`le` the block or node-subnet length) |
@@ -124,11 +124,13 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
     }
     c.line("!");
     if peers_vbr {
-        c.route_map("TO-VBR", &advertised);
-        c.route_map("FROM-VBR", &from_vbr);
+        c.route_map_with("TO-VBR", &advertised, None);
+        c.route_map_with("FROM-VBR", &from_vbr, None);
     }
     if !dc_sessions.is_empty() {
-        c.route_map("FROM-DC", &from_dc);
+        // IPv6 updates also carry the sender's link-local next hop, which FRR prefers: keep
+        // the global one, the node owning the block, as the route reflectors pass it on.
+        c.route_map_with("FROM-DC", &from_dc, Some("set ipv6 next-hop prefer-global"));
         c.line("route-map TO-DC deny 10");
         c.line("!");
     }
@@ -164,15 +166,27 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
             neighbors.push((v6.local_gateway_ip.to_string(), Family::V6));
         }
     }
+    // One peer group per family: an IPv6 session carries the IPv6 routes, with IPv6 next
+    // hops, as Calico's and Cilium's IPv6 sessions do.
+    let node_cidrs: Vec<Cidr> = spec.on_prem.node_cidrs.iter().map(|c| c.cidr).collect();
     if !dc_sessions.is_empty() {
-        c.line(" neighbor DC peer-group");
-        c.line(&format!(" neighbor DC remote-as {dc_as}"));
-        c.line(" neighbor DC description DC BGP speakers (route reflectors or nodes)");
-        for n in &spec.on_prem.node_cidrs {
-            c.line(&format!(" bgp listen range {} peer-group DC", n.cidr));
+        for family in [Family::V4, Family::V6] {
+            let ranges: Vec<&Cidr> = node_cidrs.iter().filter(|n| n.family() == family).collect();
+            if ranges.is_empty() {
+                continue;
+            }
+            let group = dc_group(family);
+            c.line(&format!(" neighbor {group} peer-group"));
+            c.line(&format!(" neighbor {group} remote-as {dc_as}"));
+            c.line(&format!(
+                " neighbor {group} description DC BGP speakers (route reflectors or nodes), {}",
+                family_name(family)
+            ));
+            for n in ranges {
+                c.line(&format!(" bgp listen range {n} peer-group {group}"));
+            }
         }
     }
-    let node_cidrs: Vec<Cidr> = spec.on_prem.node_cidrs.iter().map(|c| c.cidr).collect();
     for family in [Family::V4, Family::V6] {
         let afi = match family {
             Family::V4 => "ipv4",
@@ -180,7 +194,9 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
         };
         let mine: Vec<&Cidr> = advertised.iter().filter(|p| p.family() == family).collect();
         let vbr_here: Vec<&(String, Family)> = neighbors.iter().filter(|n| n.1 == family).collect();
-        let dc_here = !dc_sessions.is_empty() && from_dc.iter().any(|p| p.family() == family);
+        let dc_here = !dc_sessions.is_empty()
+            && from_dc.iter().any(|p| p.family() == family)
+            && node_cidrs.iter().any(|n| n.family() == family);
         if vbr_here.is_empty() && !dc_here {
             continue;
         }
@@ -202,9 +218,10 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
             c.line(&format!("  neighbor {n} route-map TO-VBR out"));
         }
         if dc_here {
-            c.line("  neighbor DC activate");
-            c.line("  neighbor DC route-map FROM-DC in");
-            c.line("  neighbor DC route-map TO-DC out");
+            let group = dc_group(family);
+            c.line(&format!("  neighbor {group} activate"));
+            c.line(&format!("  neighbor {group} route-map FROM-DC in"));
+            c.line(&format!("  neighbor {group} route-map TO-DC out"));
         }
         c.line(" exit-address-family");
     }
@@ -212,6 +229,20 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
     c.line("!");
     c.line("end");
     Ok(c.text)
+}
+
+fn dc_group(family: Family) -> &'static str {
+    match family {
+        Family::V4 => "DC",
+        Family::V6 => "DC6",
+    }
+}
+
+fn family_name(family: Family) -> &'static str {
+    match family {
+        Family::V4 => "IPv4",
+        Family::V6 => "IPv6",
+    }
 }
 
 fn edge_name(i: usize) -> String {
@@ -289,8 +320,9 @@ impl Config {
         }
     }
 
-    /// A route map that lets through what its prefix lists of the same name permit.
-    fn route_map(&mut self, name: &str, prefixes: &[Cidr]) {
+    /// A route map that lets through what its prefix lists of the same name permit, with
+    /// `v6_set` applied to the IPv6 routes.
+    fn route_map_with(&mut self, name: &str, prefixes: &[Cidr], v6_set: Option<&str>) {
         let mut seq = 0;
         for family in [Family::V4, Family::V6] {
             let cmd = prefix_list_cmd(family);
@@ -306,6 +338,9 @@ impl Config {
             };
             self.line(&format!("route-map {name} permit {seq}"));
             self.line(&format!(" match {matcher} address prefix-list {name}"));
+            if let (Family::V6, Some(set)) = (family, v6_set) {
+                self.line(&format!(" {set}"));
+            }
             self.line("exit");
         }
         if seq == 0 {

@@ -148,6 +148,14 @@ fn prefixes(spec: &HybridCluster, out: &mut Vec<Diagnostic>) -> Prefixes {
     }
 }
 
+/// A speaker's addresses: IPv4, and IPv6 where it has one.
+fn both(v4: std::net::IpAddr, v6: Option<std::net::IpAddr>) -> String {
+    match v6 {
+        Some(v6) => format!("{v4}, {v6}"),
+        None => v4.to_string(),
+    }
+}
+
 fn default_routes(families: &[Family]) -> Vec<Cidr> {
     families
         .iter()
@@ -229,12 +237,17 @@ pub(crate) fn build(
         RouteOrigin::System,
         None,
     );
-    dc_node.add_all(
-        &default_routes(&families),
-        &edge_ip,
-        RouteOrigin::Static,
-        Some(DC_EDGE),
-    );
+    // The default route of each family points at the edge's address of that family; a
+    // dual-stack DC whose edge has no IPv6 address has no IPv6 default (dc-ipv6-missing).
+    for default in default_routes(&families) {
+        let via = match default.family() {
+            Family::V4 => Some(edge_ip.clone()),
+            Family::V6 => edges.first().and_then(|e| e.ipv6).map(|a| a.to_string()),
+        };
+        if let Some(via) = via {
+            dc_node.add(default, via, RouteOrigin::Static, Some(DC_EDGE));
+        }
+    }
 
     // DC edge routers.
     let mut tables = vec![dc_node.finish()];
@@ -566,14 +579,20 @@ fn sessions(
         out.push(BgpSession {
             local: speaker(
                 DC_EDGE,
-                vbr.peer_gateway_ip.to_string(),
+                both(
+                    vbr.peer_gateway_ip,
+                    vbr.ipv6.as_ref().map(|v| v.peer_gateway_ip),
+                ),
                 edge.as_number,
                 advertised.to_vec(),
                 Some("exact summary of the DC prefixes"),
             ),
             peer: speaker(
                 VBR,
-                vbr.local_gateway_ip.to_string(),
+                both(
+                    vbr.local_gateway_ip,
+                    vbr.ipv6.as_ref().map(|v| v.local_gateway_ip),
+                ),
                 vbr.as_number,
                 vswitches.to_vec(),
                 Some("VPC vSwitch CIDRs published by the transit router"),
@@ -618,7 +637,7 @@ fn sessions(
                     ),
                     peer: speaker(
                         &device,
-                        edge.ip.to_string(),
+                        both(edge.ip, edge.ipv6),
                         edge.as_number,
                         Vec::new(),
                         Some("nothing: DC nodes reach the cloud through their default route"),
@@ -659,7 +678,7 @@ fn sessions(
                         ),
                         peer: speaker(
                             DC_EDGE,
-                            edge.ip.to_string(),
+                            both(edge.ip, edge.ipv6),
                             edge.as_number,
                             Vec::new(),
                             None,
@@ -685,7 +704,7 @@ fn sessions(
                     ),
                     peer: speaker(
                         &device,
-                        edge.ip.to_string(),
+                        both(edge.ip, edge.ipv6),
                         edge.as_number,
                         Vec::new(),
                         None,

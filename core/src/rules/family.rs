@@ -72,6 +72,50 @@ pub(crate) fn check(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
     }
     vswitch_families(spec, out);
     vbr_families(spec, out);
+    dc_ipv6(spec, out);
+}
+
+/// IPv6 pods of a dual-stack DC are routed like the IPv4 ones: the DC nodes need IPv6
+/// addresses and the edge routers an IPv6 next hop, or IPv6 has no path to the cloud.
+fn dc_ipv6(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
+    let op = &spec.on_prem;
+    for (i, er) in op.edge_routers.iter().enumerate() {
+        if let (IpFamily::Ipv4, Some(v6)) = (spec.ip_family, er.ipv6) {
+            out.push(ipv4_only(
+                &format!("/onPrem/edgeRouters/{i}/ipv6"),
+                &v6.to_string(),
+            ));
+        }
+    }
+    if spec.ip_family != IpFamily::Dual {
+        return;
+    }
+    let node_v6 = op.node_cidrs.iter().any(|c| c.cidr.family() == Family::V6);
+    if !node_v6 && let Some(first) = op.node_cidrs.first() {
+        out.push(
+            Diagnostic::new(
+                Code::DcIpv6Missing,
+                &first.path,
+                "ipFamily is dual, but the DC nodes have no IPv6 range: IPv6 pod routes have no next hop in the DC",
+            )
+            .hint("add the DC nodes' IPv6 prefix to nodeCidrs"),
+        );
+    }
+    for (i, er) in op.edge_routers.iter().enumerate() {
+        if er.ipv6.is_none() {
+            out.push(
+                Diagnostic::new(
+                    Code::DcIpv6Missing,
+                    format!("/onPrem/edgeRouters/{i}"),
+                    format!(
+                        "ipFamily is dual, but edge router {} has no IPv6 address: DC nodes have no IPv6 default route and no IPv6 BGP session to it",
+                        er.ip
+                    ),
+                )
+                .hint("give the router's address on the DC node network as `ipv6`"),
+            );
+        }
+    }
 }
 
 fn ipv4_only(path: &str, what: &str) -> Diagnostic {

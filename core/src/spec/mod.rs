@@ -146,6 +146,9 @@ pub struct OnPrem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EdgeRouter {
     pub ip: IpAddr,
+    /// The router's IPv6 address on the DC node network (`ipv6`, an addition to SPEC.md
+    /// §2): the next hop of DC nodes' IPv6 default route and of their IPv6 BGP sessions.
+    pub ipv6: Option<IpAddr>,
     pub as_number: u32,
 }
 
@@ -656,11 +659,23 @@ fn decode_node_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> 
 }
 
 fn decode_edge_router(d: &mut Decoder, tree: &Tree, path: &str) -> Option<EdgeRouter> {
-    let f = d.object(tree, path, &["ip", "asNumber"])?;
+    let f = d.object(tree, path, &["ip", "ipv6", "asNumber"])?;
     let ip = d.required(&f, "ip", Decoder::addr);
+    let ipv6 = d.optional(&f, "ipv6", None, |d, t, p| {
+        let addr = d.addr(t, p)?;
+        if addr.is_ipv4() {
+            d.invalid(
+                p,
+                format!("{addr} is IPv4; `ipv6` takes the router's IPv6 address"),
+            );
+            return None;
+        }
+        Some(Some(addr))
+    });
     let as_number = d.required(&f, "asNumber", Decoder::asn);
     Some(EdgeRouter {
         ip: ip?,
+        ipv6,
         as_number: as_number?,
     })
 }
