@@ -49,6 +49,7 @@ pub fn reference() -> HybridCluster {
 
 /// The plan for one spec. All keys are always present.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     /// Every problem found, errors first.

@@ -16,6 +16,7 @@ use crate::{Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Addressing {
     /// Every range of the spec with its size.
@@ -29,6 +30,7 @@ pub struct Addressing {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RangeBudget {
     pub role: Role,
@@ -43,6 +45,7 @@ pub struct RangeBudget {
 
 /// How a DC pod range is handed to nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum UnitKind {
     /// Calico IPAM blocks; a node takes as many as its pods need.
@@ -52,6 +55,7 @@ pub enum UnitKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PodRangeBudget {
     pub family: Family,
@@ -71,6 +75,7 @@ pub struct PodRangeBudget {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CloudPodBudget {
     pub terway_mode: TerwayMode,
@@ -84,6 +89,7 @@ pub struct CloudPodBudget {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ZoneBudget {
     pub zone: String,
@@ -96,6 +102,7 @@ pub struct ZoneBudget {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Suggestion {
     /// The field the suggestion replaces or adds to.

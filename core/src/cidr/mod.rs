@@ -14,6 +14,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Address family. `V4` sorts before `V6`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
     #[serde(rename = "ipv4")]
@@ -75,6 +76,7 @@ pub fn addr_from_bits(family: Family, bits: u128) -> IpAddr {
 /// A canonical IP prefix: the host bits are always zero, so equal prefixes compare equal
 /// and print the same (RFC 5952 for IPv6). Orders by family, then address, then length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Cidr {
     family: Family,
     bits: u128,

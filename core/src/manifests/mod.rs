@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 /// One file to apply: multi-document YAML for `kubectl` or `calicoctl`, or a Helm values
 /// file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Manifest {
     /// `calico`, `terway`, `flannel` or `cilium`.

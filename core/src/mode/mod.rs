@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The mode chosen for the DC side, why, and every candidate ranked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ModeDecision {
     pub selected: NetworkMode,
@@ -26,6 +27,7 @@ pub struct ModeDecision {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum BgpTopology {
     /// No BGP among DC nodes (VXLAN overlays, Cilium's BGP control plane peering out).
@@ -35,6 +37,7 @@ pub enum BgpTopology {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Candidate {
     pub mode: NetworkMode,

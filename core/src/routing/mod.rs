@@ -31,6 +31,7 @@ pub mod device {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Routing {
     /// One table per hop.
@@ -44,6 +45,7 @@ pub struct Routing {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HopTable {
     /// Short name used as `nextDevice` (`dc-edge`, `vbr`, …).
@@ -54,6 +56,7 @@ pub struct HopTable {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RouteEntry {
     pub destination: Cidr,
@@ -66,6 +69,7 @@ pub struct RouteEntry {
 
 /// Where a route comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum RouteOrigin {
     Connected,
@@ -90,6 +94,7 @@ impl RouteOrigin {
 /// One BGP session, or a group of like sessions (`count` > 1: every client node with
 /// every route reflector, say).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgpSession {
     pub local: BgpSpeaker,
@@ -101,6 +106,7 @@ pub struct BgpSession {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgpSpeaker {
     pub device: String,
@@ -114,6 +120,7 @@ pub struct BgpSpeaker {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct VbrAdvertisement {
     pub prefixes: Vec<Cidr>,
@@ -122,6 +129,7 @@ pub struct VbrAdvertisement {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Aggregation {
     /// Who exports the routes (`calico-blocks`, `cilium-node-cidrs`).
@@ -136,6 +144,7 @@ pub struct Aggregation {
 
 /// A check to run after rollout: a probe from one place to another and what must happen.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     pub from: String,

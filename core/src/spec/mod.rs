@@ -3,6 +3,8 @@
 //! [`HybridCluster::from_yaml`] or [`HybridCluster::from_text`].
 
 mod decode;
+#[cfg(feature = "typescript")]
+pub mod input;
 mod tree;
 
 pub use tree::Format;
@@ -17,6 +19,7 @@ use tree::Tree;
 
 /// The IP families the cluster runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum IpFamily {
     Ipv4,
@@ -24,6 +27,7 @@ pub enum IpFamily {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Performance {
     Standard,
@@ -32,6 +36,7 @@ pub enum Performance {
 
 /// A network mode for the DC side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum NetworkMode {
     FlannelVxlan,
@@ -180,6 +185,7 @@ pub struct VSwitch {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum TerwayMode {
     SharedEni,
@@ -371,6 +377,7 @@ impl HybridCluster {
 
 /// What a range of the spec is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     DcNodes,
@@ -450,6 +457,20 @@ pub const MAX_PODS_PER_NODE: i128 = 1_000_000;
 pub const MAX_ENIS_PER_NODE: i128 = 1_000;
 pub const MAX_IPS_PER_ENI: i128 = 1_000;
 pub const MAX_ROUTE_REFLECTORS: i128 = 1_000;
+
+const EDGE_ROUTER_KEYS: &[&str] = &["ip", "ipv6", "asNumber"];
+const ZONE_KEYS: &[&str] = &["zone", "nodeVSwitches", "podVSwitches"];
+const VSWITCH_KEYS: &[&str] = &["id", "cidr", "ipv6Cidr"];
+const TERWAY_KEYS: &[&str] = &["mode", "enisPerNode", "ipsPerEni"];
+const INTERCONNECT_KEYS: &[&str] = &["vbr", "cen"];
+const CEN_KEYS: &[&str] = &["id"];
+const CLOUD_SERVICES_KEYS: &[&str] = &[
+    "containerRegistry",
+    "prometheus",
+    "oss",
+    "extraCidr",
+    "extraCidrs",
+];
 
 const TOP_KEYS: &[&str] = &[
     "name",
@@ -659,7 +680,7 @@ fn decode_node_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> 
 }
 
 fn decode_edge_router(d: &mut Decoder, tree: &Tree, path: &str) -> Option<EdgeRouter> {
-    let f = d.object(tree, path, &["ip", "ipv6", "asNumber"])?;
+    let f = d.object(tree, path, EDGE_ROUTER_KEYS)?;
     let ip = d.required(&f, "ip", Decoder::addr);
     let ipv6 = d.optional(&f, "ipv6", None, |d, t, p| {
         let addr = d.addr(t, p)?;
@@ -733,7 +754,7 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
 }
 
 fn decode_zone(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Zone> {
-    let f = d.object(tree, path, &["zone", "nodeVSwitches", "podVSwitches"])?;
+    let f = d.object(tree, path, ZONE_KEYS)?;
     let zone = d.required(&f, "zone", Decoder::string);
     let node_vswitches = d.required(&f, "nodeVSwitches", |d, t, p| d.list(t, p, decode_vswitch));
     let pod_vswitches = d.required(&f, "podVSwitches", |d, t, p| d.list(t, p, decode_vswitch));
@@ -745,7 +766,7 @@ fn decode_zone(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Zone> {
 }
 
 fn decode_vswitch(d: &mut Decoder, tree: &Tree, path: &str) -> Option<VSwitch> {
-    let f = d.object(tree, path, &["id", "cidr", "ipv6Cidr"])?;
+    let f = d.object(tree, path, VSWITCH_KEYS)?;
     let id = d.required(&f, "id", Decoder::string);
     let cidr = d.required(&f, "cidr", Decoder::cidr);
     let ipv6_cidr = d.optional(&f, "ipv6Cidr", None, |d, t, p| Some(d.cidr(t, p)));
@@ -757,7 +778,7 @@ fn decode_vswitch(d: &mut Decoder, tree: &Tree, path: &str) -> Option<VSwitch> {
 }
 
 fn decode_terway(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Terway> {
-    let f = d.object(tree, path, &["mode", "enisPerNode", "ipsPerEni"])?;
+    let f = d.object(tree, path, TERWAY_KEYS)?;
     let mode = d.optional(&f, "mode", TerwayMode::SharedEni, |d, t, p| {
         d.word(
             t,
@@ -791,10 +812,10 @@ fn decode_terway(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Terway> {
 }
 
 fn decode_interconnect(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Interconnect> {
-    let f = d.object(tree, path, &["vbr", "cen"])?;
+    let f = d.object(tree, path, INTERCONNECT_KEYS)?;
     let vbr = d.required(&f, "vbr", decode_vbr);
     let cen_id = d.required(&f, "cen", |d, t, p| {
-        let f = d.object(t, p, &["id"])?;
+        let f = d.object(t, p, CEN_KEYS)?;
         d.required(&f, "id", Decoder::string)
     });
     Some(Interconnect {
@@ -855,17 +876,7 @@ fn decode_vbr_ipv6(d: &mut Decoder, f: &Fields) -> Option<Option<VbrIpv6>> {
 }
 
 fn decode_cloud_services(d: &mut Decoder, tree: &Tree, path: &str) -> Option<CloudServices> {
-    let f = d.object(
-        tree,
-        path,
-        &[
-            "containerRegistry",
-            "prometheus",
-            "oss",
-            "extraCidr",
-            "extraCidrs",
-        ],
-    )?;
+    let f = d.object(tree, path, CLOUD_SERVICES_KEYS)?;
     let flag = |d: &mut Decoder, key: &str| d.optional(&f, key, true, Decoder::boolean);
     let container_registry = flag(d, "containerRegistry");
     let prometheus = flag(d, "prometheus");

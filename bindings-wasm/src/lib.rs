@@ -1,0 +1,215 @@
+//! WebAssembly glue for the npm package `hybridplan` (SPEC.md §5): `plan`, `validate`,
+//! `trace` and `RouteTable`. No logic lives here: values cross the boundary as JSON text
+//! parsed by the engine on the JS side, so every rule (unknown keys, strict addresses) is
+//! the core's, and numbers beyond 2^53 stay the strings the core writes.
+
+use hybridplan::{Cidr, HybridCluster, Plan, SpecError, lpm};
+use js_sys::{Error, JSON, Reflect, Uint32Array};
+use wasm_bindgen::prelude::*;
+
+/// A spec given as an object or as JSON/YAML text, read by the core.
+fn read_spec(spec: &JsValue) -> Result<HybridCluster, JsValue> {
+    let parsed = match spec.as_string() {
+        Some(text) => HybridCluster::from_text(&text),
+        None => HybridCluster::from_json(&stringify(spec)?),
+    };
+    parsed.map_err(spec_error)
+}
+
+fn stringify(value: &JsValue) -> Result<String, JsValue> {
+    let text = JSON::stringify(value).map_err(|_| {
+        error(
+            "spec-invalid",
+            "",
+            "the value cannot be written as JSON",
+            None,
+        )
+    })?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| error("internal", "", &format!("cannot serialise: {e}"), None))?;
+    JSON::parse(&text)
+}
+
+/// A JS `Error` named `SpecError` with `code`, `path`, `hint` and, for spec errors, every
+/// `diagnostics` entry.
+fn error(code: &str, path: &str, message: &str, hint: Option<&str>) -> JsValue {
+    let e = Error::new(message);
+    e.set_name("SpecError");
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&e, &JsValue::from_str(k), &v);
+    };
+    set("code", JsValue::from_str(code));
+    set("path", JsValue::from_str(path));
+    set("hint", hint.map_or(JsValue::NULL, JsValue::from_str));
+    e.into()
+}
+
+fn spec_error(err: SpecError) -> JsValue {
+    let e = error(
+        err.code().as_str(),
+        err.path(),
+        &err.to_string(),
+        err.hint(),
+    );
+    if let Ok(list) = to_js(&err.diagnostics()) {
+        let _ = Reflect::set(&e, &JsValue::from_str("diagnostics"), &list);
+    }
+    e
+}
+
+/// The plan of a spec (object, or JSON/YAML text). Throws `SpecError` when the spec cannot
+/// be read; problems of a readable spec are the plan's diagnostics.
+#[wasm_bindgen]
+pub fn plan(spec: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&hybridplan::plan(&read_spec(&spec)?))
+}
+
+/// Every diagnostic of a spec, errors first.
+#[wasm_bindgen]
+pub fn validate(spec: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&hybridplan::validate(&read_spec(&spec)?))
+}
+
+/// Follows a packet from `src` to `dst` through a plan's route tables.
+#[wasm_bindgen]
+pub fn trace(plan: JsValue, src: &str, dst: &str) -> Result<JsValue, JsValue> {
+    let plan: Plan = serde_json::from_str(&stringify(&plan)?)
+        .map_err(|e| error("spec-invalid", "", &format!("not a plan: {e}"), None))?;
+    let addr = |text: &str, path: &str| {
+        hybridplan::cidr::parse_addr(text).map_err(|e| {
+            error(
+                e.code().as_str(),
+                path,
+                &format!("{text:?}: {e}"),
+                e.hint().as_deref(),
+            )
+        })
+    };
+    to_js(&hybridplan::trace(
+        &plan,
+        addr(src, "src")?,
+        addr(dst, "dst")?,
+    ))
+}
+
+/// Longest-prefix match over IPv4 and IPv6 prefixes with a number (0..=2^32-1) per prefix.
+#[wasm_bindgen]
+pub struct RouteTable {
+    table: lpm::RouteTable<u32>,
+}
+
+fn prefix(text: &str) -> Result<Cidr, JsValue> {
+    text.parse::<Cidr>().map_err(|e| {
+        error(
+            e.code().as_str(),
+            "prefix",
+            &format!("{text:?}: {e}"),
+            e.hint().as_deref(),
+        )
+    })
+}
+
+#[wasm_bindgen]
+impl RouteTable {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> RouteTable {
+        RouteTable {
+            table: lpm::RouteTable::new(),
+        }
+    }
+
+    /// Number of prefixes.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Adds `prefix` (canonical text, e.g. `10.0.0.0/8`) with `value`; returns the value it
+    /// replaced.
+    pub fn insert(&mut self, prefix_text: &str, value: u32) -> Result<Option<u32>, JsValue> {
+        Ok(self.table.insert(prefix(prefix_text)?, value))
+    }
+
+    /// Adds many prefixes at once (`prefixes[i]` gets `values[i]`), building the lookup
+    /// structure once: much faster than `insert` in a loop for whole routing tables.
+    #[wasm_bindgen(js_name = insertMany)]
+    pub fn insert_many(&mut self, prefixes: Vec<String>, values: &[u32]) -> Result<(), JsValue> {
+        if prefixes.len() != values.len() {
+            return Err(error(
+                "spec-invalid",
+                "values",
+                &format!("{} prefixes but {} values", prefixes.len(), values.len()),
+                None,
+            ));
+        }
+        let routes: Vec<(Cidr, u32)> = prefixes
+            .iter()
+            .zip(values)
+            .map(|(p, &v)| Ok((prefix(p)?, v)))
+            .collect::<Result<_, JsValue>>()?;
+        self.table.extend(routes);
+        Ok(())
+    }
+
+    /// Removes a prefix; returns its value.
+    pub fn remove(&mut self, prefix_text: &str) -> Result<Option<u32>, JsValue> {
+        Ok(self.table.remove(&prefix(prefix_text)?))
+    }
+
+    /// The longest prefix containing `ip`: `{ prefix, value }`, or `undefined`.
+    pub fn lookup(&self, ip: &str) -> Result<JsValue, JsValue> {
+        let addr = hybridplan::cidr::parse_addr(ip).map_err(|e| {
+            error(
+                e.code().as_str(),
+                "ip",
+                &format!("{ip:?}: {e}"),
+                e.hint().as_deref(),
+            )
+        })?;
+        Ok(match self.table.lookup(addr) {
+            Some((p, v)) => to_js(&serde_json::json!({ "prefix": p.to_string(), "value": v }))?,
+            None => JsValue::UNDEFINED,
+        })
+    }
+
+    /// The value of the longest match of each IPv4 address (as a 32-bit number), `miss`
+    /// (default 0xFFFFFFFF) where none matches.
+    #[wasm_bindgen(js_name = lookupMany)]
+    pub fn lookup_many(&self, addrs: &[u32], miss: Option<u32>) -> Uint32Array {
+        let miss = miss.unwrap_or(u32::MAX);
+        let values: Vec<u32> = self
+            .table
+            .lookup_many_v4(addrs)
+            .into_iter()
+            .map(|v| v.copied().unwrap_or(miss))
+            .collect();
+        Uint32Array::from(&values[..])
+    }
+
+    /// `lookupMany` for IPv6: four 32-bit words per address, most significant first.
+    #[wasm_bindgen(js_name = lookupManyV6)]
+    pub fn lookup_many_v6(&self, words: &[u32], miss: Option<u32>) -> Uint32Array {
+        let miss = miss.unwrap_or(u32::MAX);
+        let addrs: Vec<u128> = words
+            .chunks_exact(4)
+            .map(|w| w.iter().fold(0u128, |a, &x| (a << 32) | u128::from(x)))
+            .collect();
+        let values: Vec<u32> = self
+            .table
+            .lookup_many_v6(&addrs)
+            .into_iter()
+            .map(|v| v.copied().unwrap_or(miss))
+            .collect();
+        Uint32Array::from(&values[..])
+    }
+}
+
+impl Default for RouteTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}

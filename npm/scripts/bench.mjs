@@ -1,0 +1,56 @@
+// Size and speed of the npm package, measured (not asserted): the .wasm raw and gzipped,
+// `plan` on the reference scenario (median of 1,000 calls), and `lookupMany` over 1 million
+// addresses on the real IPv4 table of ../shared/data/bgp (RouteViews 2015, 606,138 prefixes).
+import { readFileSync, statSync } from "node:fs";
+import { gzipSync, gunzipSync } from "node:zlib";
+import { plan, RouteTable } from "../dist/node/index.mjs";
+
+const here = (p) => new URL(p, import.meta.url);
+const wasm = readFileSync(here("../dist/web/hybridplan_wasm_bg.wasm"));
+console.log(`wasm: ${(wasm.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
+
+const reference = readFileSync(here("../../core/data/reference.yaml"), "utf8");
+const times = [];
+for (let i = 0; i < 1000; i++) {
+  const t = process.hrtime.bigint();
+  plan(reference);
+  times.push(Number(process.hrtime.bigint() - t) / 1e6);
+}
+times.sort((a, b) => a - b);
+console.log(`plan(reference): median ${times[500].toFixed(3)} ms over 1,000 calls`);
+
+const data = process.env.HYBRIDPLAN_BGP_DATA ?? new URL("../../../shared/data/bgp/", import.meta.url).pathname;
+const rows = gunzipSync(readFileSync(`${data}/ipv4-2015.tsv.gz`)).toString("utf8").split("\n")
+  .filter((l) => l && !l.startsWith(";")).map((l) => l.split("\t"));
+const table = new RouteTable();
+let t0 = process.hrtime.bigint();
+table.insertMany(rows.map((r) => r[0]), Uint32Array.from(rows, (r) => Number(r[1])));
+console.log(`insertMany: ${rows.length} prefixes in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms`);
+
+// The benchmark's query mix: half uniform, half inside a random table prefix (xorshift64*).
+let s = 0x5eed1234abcd0001n;
+const next = () => {
+  s ^= s >> 12n; s ^= (s << 25n) & 0xffffffffffffffffn; s ^= s >> 27n;
+  return (s * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn;
+};
+const n = 1_000_000;
+const queries = new Uint32Array(n);
+for (let i = 0; i < n; i++) {
+  const r = Number(next() & 0xffffffffn);
+  if (i % 2 === 0) { queries[i] = r; continue; }
+  const [prefix] = rows[Number(next() % BigInt(rows.length))];
+  const [addr, len] = prefix.split("/");
+  const base = addr.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+  const host = len === "0" ? 0xffffffff : (2 ** (32 - Number(len))) - 1;
+  queries[i] = (base + (r & host)) >>> 0;
+}
+const rates = [];
+for (let round = 0; round < 7; round++) {
+  t0 = process.hrtime.bigint();
+  const out = table.lookupMany(queries);
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (out.length !== n) throw new Error("lookupMany lost answers");
+  rates.push(n / s / 1e6);
+}
+rates.sort((a, b) => a - b);
+console.log(`lookupMany: median ${rates[3].toFixed(1)} M lookups/s over ${n.toLocaleString()} addresses (7 rounds)`);

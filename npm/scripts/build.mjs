@@ -1,0 +1,56 @@
+// Builds the package: cargo (wasm32, profile `wasm`) -> wasm-bindgen for Node (CommonJS),
+// the browser (ES module, `init()` first) and bundlers -> wasm-opt -Oz. Installs the pinned
+// wasm-bindgen-cli when it is missing, and the wasm32 target.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const npm = dirname(dirname(fileURLToPath(import.meta.url)));
+const root = dirname(npm);
+const dist = join(npm, "dist");
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: "inherit", cwd: root, ...opts });
+
+// The CLI must be the version of the `wasm-bindgen` crate (bindings-wasm/Cargo.toml).
+const pinned = /wasm-bindgen = "=([^"]+)"/.exec(readFileSync(join(root, "bindings-wasm/Cargo.toml"), "utf8"))[1];
+let installed = "";
+try {
+  installed = execFileSync("wasm-bindgen", ["--version"], { encoding: "utf8" }).trim().split(" ")[1];
+} catch {}
+if (installed !== pinned) {
+  run("cargo", ["install", "wasm-bindgen-cli", "--version", `=${pinned}`]);
+}
+run("rustup", ["target", "add", "wasm32-unknown-unknown"]);
+run("cargo", ["build", "--locked", "-p", "hybridplan-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm"]);
+const wasm = join(root, "target/wasm32-unknown-unknown/wasm/hybridplan_wasm.wasm");
+
+rmSync(dist, { recursive: true, force: true });
+const wasmOpt = join(npm, "node_modules/.bin/wasm-opt");
+for (const [target, dir] of [["nodejs", "node"], ["web", "web"], ["bundler", "bundler"]]) {
+  const out = join(dist, dir);
+  run("wasm-bindgen", ["--target", target, "--out-dir", out, wasm]);
+  const file = join(out, "hybridplan_wasm_bg.wasm");
+  run(wasmOpt, ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+    "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", file, "-o", file]);
+}
+// Node: the CommonJS module under a .cjs name (the package is "type": "module"), and an
+// ES module that re-exports it.
+renameSync(join(dist, "node/hybridplan_wasm.js"), join(dist, "node/hybridplan_wasm.cjs"));
+writeFileSync(join(dist, "node/index.mjs"),
+  'import { createRequire } from "node:module";\n' +
+  'const wasm = createRequire(import.meta.url)("./hybridplan_wasm.cjs");\n' +
+  "export const { plan, validate, trace, RouteTable } = wasm;\nexport default wasm;\n");
+// Browser: instantiate once, then the same functions as in Node.
+writeFileSync(join(dist, "web/index.js"),
+  'import init, { plan, validate, trace, RouteTable } from "./hybridplan_wasm.js";\n' +
+  "export { init, plan, validate, trace, RouteTable };\nexport default init;\n");
+// Types: the spec, plan and trace declarations generated from the Rust types, and the API.
+const types = join(dist, "types");
+mkdirSync(types, { recursive: true });
+run("cargo", ["test", "--locked", "-q", "-p", "hybridplan", "--features", "typescript", "--test", "typescript"],
+  { env: { ...process.env, HYBRIDPLAN_TS_OUT: types } });
+for (const f of readdirSync(types)) {
+  if (f.endsWith(".ts") && !f.endsWith(".d.ts")) renameSync(join(types, f), join(types, f.replace(/\.ts$/, ".d.ts")));
+}
+copyFileSync(join(npm, "types/index.d.ts"), join(types, "index.d.ts"));
+console.log("built", dist);

@@ -1,0 +1,52 @@
+// The API beyond the vectors: errors, trace, RouteTable in both families.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { plan, validate, trace, RouteTable } from "../dist/node/index.mjs";
+
+test("a YAML string and an object plan alike", () => {
+  const text = "name: x\nonPrem: {nodeCidrs: [192.168.0.0/24], podCidr: 172.20.0.0/16, serviceCidr: 172.21.0.0/20, nodes: 10, edgeRouters: [{ip: 192.168.0.1, asNumber: 65001}]}\ncloud: {region: cn-hangzhou, vpcCidr: 10.0.0.0/8, zones: [{zone: cn-hangzhou-h, nodeVSwitches: [{id: a, cidr: 10.10.24.0/24}], podVSwitches: [{id: b, cidr: 10.10.32.0/19}]}], nodes: 2, securityGroups: [sg]}\ninterconnect: {vbr: {id: v, vlanId: 100, localGatewayIp: 192.168.255.1, peerGatewayIp: 192.168.255.2, peeringSubnet: 192.168.255.0/30}, cen: {id: c}}\n";
+  const fromText = plan(text);
+  assert.equal(fromText.mode.selected, "calico-ipip");
+  assert.ok(Array.isArray(validate(text)));
+});
+
+test("unknown keys throw SpecError with code, path and hint", () => {
+  assert.throws(() => plan({ name: "x", onPrem: { podCIRD: "10.0.0.0/8" } }), (e) => {
+    assert.equal(e.name, "SpecError");
+    assert.equal(e.code, "spec-invalid");
+    assert.ok(e.diagnostics.some((d) => d.path === "/onPrem/podCIRD"), JSON.stringify(e.diagnostics));
+    return true;
+  });
+  assert.throws(() => plan("{ not json: ["), (e) => e.code === "spec-syntax");
+});
+
+test("trace follows the reference plan from a DC pod to a cloud pod", () => {
+  const p = plan(REFERENCE);
+  const t = trace(p, "10.100.1.1", "10.10.25.10");
+  assert.equal(t.outcome, "delivered");
+  assert.deepEqual(t.hops.map((h) => h.device), ["dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node"]);
+  assert.throws(() => trace(p, "10.100.1.01", "10.10.25.10"), (e) => e.code === "cidr-syntax" && e.path === "src");
+});
+
+test("RouteTable: insert, lookup, lookupMany in both families, remove", () => {
+  const t = new RouteTable();
+  assert.equal(t.insert("10.0.0.0/8", 1), undefined);
+  assert.equal(t.insert("10.100.0.0/16", 2), undefined);
+  assert.equal(t.insert("10.100.0.0/16", 3), 2);
+  t.insert("2001:db8::/32", 6);
+  assert.equal(t.size, 3);
+  assert.deepEqual(t.lookup("10.100.1.1"), { prefix: "10.100.0.0/16", value: 3 });
+  assert.equal(t.lookup("192.0.2.1"), undefined);
+  const ip = (s) => s.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+  const out = t.lookupMany(new Uint32Array([ip("10.100.1.1"), ip("10.1.1.1"), ip("192.0.2.1")]));
+  assert.ok(out instanceof Uint32Array);
+  assert.deepEqual([...out], [3, 1, 0xffffffff]);
+  assert.deepEqual([...t.lookupMany(new Uint32Array([ip("192.0.2.1")]), 7)], [7]);
+  const v6 = t.lookupManyV6(new Uint32Array([0x20010db8, 0, 0, 1, 0x20010db9, 0, 0, 1]));
+  assert.deepEqual([...v6], [6, 0xffffffff]);
+  assert.equal(t.remove("10.100.0.0/16"), 3);
+  assert.equal(t.lookup("10.100.1.1").value, 1);
+  assert.throws(() => t.insert("10.1.2.3/16", 1), (e) => e.code === "cidr-host-bits");
+});
+
+const REFERENCE = "name: reference\nperformance: high\nonPrem:\n  nodeCidrs: [192.168.0.0/24]\n  podCidr: 10.100.0.0/16\n  serviceCidr: 172.21.0.0/20\n  nodes: 120\n  maxNodes: 200\n  edgeRouters:\n    - { ip: 192.168.0.1, asNumber: 65001 }\ncloud:\n  region: cn-hangzhou\n  vpcCidr: 10.0.0.0/8\n  zones:\n    - zone: cn-hangzhou-h\n      nodeVSwitches: [{ id: vsw-node-h, cidr: 10.10.24.0/24 }]\n      podVSwitches: [{ id: vsw-pod-h, cidr: 10.10.25.0/24 }]\n  nodes: 2\n  maxPodsPerNode: 110\n  securityGroups: [sg-hybrid]\ninterconnect:\n  vbr:\n    id: vbr-hz-1\n    vlanId: 100\n    localGatewayIp: 192.168.255.1\n    peerGatewayIp: 192.168.255.2\n    peeringSubnet: 192.168.255.0/30\n  cen: { id: cen-hybrid }\n";

@@ -1,0 +1,48 @@
+// The conformance vectors of tests/vectors through the npm package: the same codes,
+// mode, exit status and (code, path) pairs as the Rust API and the CLI.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { plan } from "../dist/node/index.mjs";
+
+const dir = new URL("../../tests/vectors/", import.meta.url);
+const vectors = readdirSync(dir)
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => JSON.parse(readFileSync(new URL(f, dir), "utf8")));
+
+function answer(spec) {
+  try {
+    const p = plan(spec);
+    const exit = p.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
+    return { diagnostics: p.diagnostics, mode: p.mode.selected, exit };
+  } catch (e) {
+    assert.equal(e.name, "SpecError");
+    assert.ok(e instanceof Error);
+    assert.equal(typeof e.code, "string");
+    assert.equal(typeof e.path, "string");
+    return { diagnostics: e.diagnostics, mode: null, exit: e.code === "spec-syntax" ? 2 : 1 };
+  }
+}
+
+test("at least 80 vectors", () => assert.ok(vectors.length >= 80, `${vectors.length}`));
+
+for (const v of vectors) {
+  test(v.name, () => {
+    const got = answer(v.spec);
+    const codes = [...new Set(got.diagnostics.map((d) => d.code))].sort();
+    assert.deepEqual(codes, [...new Set(v.expect.codes)].sort(), v.description);
+    assert.equal(got.mode, v.expect.mode);
+    assert.equal(got.exit, v.expect.exit);
+    const pairs = new Set(got.diagnostics.map((d) => `${d.code} ${d.path}`));
+    for (const [code, path] of v.expect.paths ?? []) {
+      assert.ok(pairs.has(`${code} ${path}`), `${code} at ${path}; got ${[...pairs].join(", ")}`);
+    }
+  });
+}
+
+test("CommonJS require gives the same module", () => {
+  const cjs = createRequire(import.meta.url)("../dist/node/hybridplan_wasm.cjs");
+  const clean = vectors.find((v) => v.expect.exit === 0);
+  assert.deepEqual(cjs.plan(clean.spec), plan(clean.spec));
+});

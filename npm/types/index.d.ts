@@ -1,0 +1,51 @@
+// The API of the package (wasm-bindgen glue, SPEC.md §5). The spec, plan and trace types
+// beside this file are generated from the Rust types at build time.
+import type { HybridClusterSpec } from "./HybridClusterSpec.js";
+import type { Plan } from "./Plan.js";
+import type { Trace } from "./Trace.js";
+import type { Diagnostic } from "./Diagnostic.js";
+import type { Code } from "./Code.js";
+
+export type * from "./HybridClusterSpec.js";
+export type * from "./Plan.js";
+export type * from "./Trace.js";
+export type * from "./Diagnostic.js";
+
+/** Thrown when a spec cannot be read (syntax, schema) or an address is malformed. */
+export interface SpecError extends Error {
+  name: "SpecError";
+  code: Code | "internal";
+  /** JSON Pointer of the field, e.g. `/onPrem/podCidr`. */
+  path: string;
+  hint: string | null;
+  /** Every problem, for a spec that breaks the schema. */
+  diagnostics?: Diagnostic[];
+}
+
+/** The plan of a spec given as an object or as JSON/YAML text. */
+export function plan(spec: HybridClusterSpec | string): Plan;
+/** Every diagnostic of a spec, errors first. */
+export function validate(spec: HybridClusterSpec | string): Diagnostic[];
+/** Follows a packet from `src` to `dst` through a plan's route tables. */
+export function trace(plan: Plan, src: string, dst: string): Trace;
+
+/** Longest-prefix match over IPv4 and IPv6 prefixes, one 32-bit number per prefix. */
+export class RouteTable {
+  constructor();
+  readonly size: number;
+  /** Adds a prefix (`10.0.0.0/8`); returns the value it replaced. */
+  insert(prefix: string, value: number): number | undefined;
+  /** Adds many prefixes, building the lookup structure once. */
+  insertMany(prefixes: string[], values: Uint32Array): void;
+  remove(prefix: string): number | undefined;
+  lookup(ip: string): { prefix: string; value: number } | undefined;
+  /** IPv4 addresses as 32-bit numbers; `miss` (default 0xFFFFFFFF) where nothing matches. */
+  lookupMany(addrs: Uint32Array, miss?: number): Uint32Array;
+  /** IPv6: four 32-bit words per address, most significant first. */
+  lookupManyV6(words: Uint32Array, miss?: number): Uint32Array;
+  free(): void;
+}
+
+/** Browser entry only (`hybridplan/web`): loads the WebAssembly; call once before the rest. */
+export default function init(input?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module): Promise<unknown>;
+export { init };
