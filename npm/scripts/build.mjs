@@ -53,4 +53,6 @@ for (const f of readdirSync(types)) {
   if (f.endsWith(".ts") && !f.endsWith(".d.ts")) renameSync(join(types, f), join(types, f.replace(/\.ts$/, ".d.ts")));
 }
 copyFileSync(join(npm, "types/index.d.ts"), join(types, "index.d.ts"));
+// The console page's starting spec.
+copyFileSync(join(root, "core/data/reference.yaml"), join(dist, "reference.yaml"));
 console.log("built", dist);

@@ -1,0 +1,64 @@
+// The console page in a real browser (Debian chromium driven by playwright-core): the
+// reference plan renders, an overlap typed into the spec shows `cidr-overlap`, a trace
+// runs, and a screenshot is saved under npm/test-output/.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { chromium } from "playwright-core";
+
+const npm = new URL("..", import.meta.url).pathname;
+const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+const freePort = () => new Promise((resolve) => {
+  const s = createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+test("the console plans, flags an overlap as you type, and traces", async (t) => {
+  const port = await freePort();
+  // The one-line static server of the README.
+  const server = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", npm], { stdio: "ignore" });
+  t.after(() => server.kill());
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  for (let i = 0; ; i++) {
+    try { await page.goto(`http://127.0.0.1:${port}/demo/index.html`); break; } catch (e) {
+      if (i > 50) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await page.waitForSelector("body[data-ready=true]", { timeout: 15000 });
+
+  assert.equal(await page.textContent("#mode"), "calico-route-reflector");
+  assert.ok(await page.locator("#topology svg").count() === 1, "topology drawn");
+  assert.ok((await page.textContent("#routes")).includes("cen-tr"));
+  assert.ok((await page.locator("#manifests details").count()) >= 5, "manifests listed");
+
+  // Make the pod range overlap the DC node range, as someone typing would.
+  const spec = await page.inputValue("#spec");
+  await page.fill("#spec", spec.replace("podCidr: 10.100.0.0/16", "podCidr: 192.168.0.0/16"));
+  await page.locator('#diagnostics li[data-code="cidr-overlap"]').first().waitFor({ timeout: 5000 });
+  assert.ok((await page.locator("#backdrop mark.error").count()) >= 1, "the offending line is highlighted");
+  assert.equal(await page.locator("#manifests details").count(), 0, "no manifests while errors stand");
+
+  // Back to the reference, then trace a DC pod to a cloud pod.
+  await page.fill("#spec", spec);
+  await page.locator('#diagnostics li[data-code="cidr-overlap"]').first().waitFor({ state: "detached", timeout: 5000 });
+  await page.click("#trace-run");
+  await page.locator("#trace-hops li").first().waitFor({ timeout: 5000 });
+  const hops = await page.locator("#trace-hops li").evaluateAll((els) => els.map((e) => e.dataset.device));
+  assert.deepEqual(hops, ["dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node"]);
+  assert.ok((await page.textContent("#trace-outcome")).includes("delivered"));
+
+  mkdirSync(new URL("../test-output/", import.meta.url), { recursive: true });
+  await page.screenshot({ path: new URL("../test-output/console.png", import.meta.url).pathname, fullPage: true });
+  assert.deepEqual(errors, [], "no errors in the page");
+});

@@ -1,0 +1,142 @@
+// The planning console: the spec on the left, checked on every keystroke; the plan on the
+// right. All the work is the WebAssembly module's; this file only draws.
+import init, { plan, trace } from "../dist/web/index.js";
+
+const $ = (id) => document.getElementById(id);
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+let current = null;
+
+/** The line of the spec text a JSON Pointer points at (YAML block style or JSON), or -1. */
+function lineOf(text, pointer) {
+  const lines = text.split("\n");
+  const keys = pointer.split("/").slice(1).filter((k) => !/^\d+$/.test(k));
+  let at = 0;
+  let found = -1;
+  for (const key of keys) {
+    const re = new RegExp(`(^|[\\s{,"])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"?\\s*:`);
+    const i = lines.findIndex((l, n) => n >= at && re.test(l));
+    if (i < 0) break;
+    found = i;
+    at = i;
+  }
+  return found;
+}
+
+function highlight(text, diagnostics) {
+  const marks = new Map();
+  for (const d of diagnostics) {
+    const line = lineOf(text, d.path);
+    if (line >= 0 && marks.get(line) !== "error") marks.set(line, d.severity);
+  }
+  $("backdrop").innerHTML = text.split("\n")
+    .map((l, i) => (marks.has(i) ? `<mark class="${marks.get(i)}">${esc(l) || " "}</mark>` : esc(l)))
+    .join("\n") + "\n";
+}
+
+function renderDiagnostics(list) {
+  $("diag-count").textContent = list.length ? `${list.length}` : "none";
+  $("diagnostics").innerHTML = list.map((d) =>
+    `<li class="${d.severity}" data-code="${esc(d.code)}"><code>${esc(d.code)}</code> ` +
+    `<span class="path">${esc(d.path)}</span><br>${esc(d.message)}` +
+    (d.hint ? `<br><span class="hint">${esc(d.hint)}</span>` : "") + "</li>").join("");
+}
+
+function table(head, rows) {
+  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join("")}</tr>` +
+    rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("") + "</table>";
+}
+
+/** DC, edge router, Express Connect, VBR, CEN, VPC and its vSwitches, left to right, with
+ *  their ranges: drawn from the plan alone (its ranges and the labels of its route tables). */
+function topology(p) {
+  const ranges = (role) => p.addressing.ranges.filter((r) => r.role === role);
+  const cidrs = (role) => ranges(role).map((r) => r.cidr).join(", ");
+  const label = (device) => p.routing.tables.find((t) => t.device === device)?.label ?? "";
+  const boxes = [
+    ["DC", [`nodes ${cidrs("dc-nodes")}`, `pods ${cidrs("dc-pods")}`, p.mode.selected]],
+    ["edge router", [label("dc-edge").replace(/^DC edge router /, "").replace(/, peers.*$/, "")]],
+    ["Express Connect", [`peering ${cidrs("vbr-peering")}`]],
+    ["VBR", [label("vbr").replace(/^VBR /, "")]],
+    ["CEN", [label("cen-tr").replace(/^CEN /, "")]],
+    ["VPC", [cidrs("vpc")]],
+  ];
+  const w = 170, gap = 22, h = 86;
+  let svg = "";
+  boxes.forEach(([title, lines], i) => {
+    const x = 10 + i * (w + gap);
+    svg += `<rect x="${x}" y="10" width="${w}" height="${h}" rx="6" fill="#eef3fb" stroke="#1d3557"/>` +
+      `<text x="${x + 8}" y="30" font-weight="600">${esc(title)}</text>` +
+      lines.flatMap((l) => l.match(/.{1,26}(\s|$)|.{1,26}/g) ?? [""]).slice(0, 3)
+        .map((l, j) => `<text x="${x + 8}" y="${50 + j * 15}" font-size="11">${esc(l.trim())}</text>`).join("");
+    if (i > 0) svg += `<line x1="${x - gap}" y1="${10 + h / 2}" x2="${x}" y2="${10 + h / 2}" stroke="#1d3557" stroke-width="2"/>`;
+  });
+  const vpcX = 10 + 5 * (w + gap);
+  const vsw = [...ranges("node-vswitch"), ...ranges("pod-vswitch")];
+  vsw.forEach((v, j) => {
+    const y = 120 + j * 40;
+    const kind = v.role === "pod-vswitch" ? "pod" : "node";
+    svg += `<line x1="${vpcX + w / 2}" y1="${10 + h}" x2="${vpcX + w / 2}" y2="${y}" stroke="#457b9d"/>` +
+      `<rect x="${vpcX - 60}" y="${y}" width="${w + 60}" height="32" rx="4" fill="#f3faf4" stroke="#2a6f3a"/>` +
+      `<text x="${vpcX - 52}" y="${y + 20}" font-size="11">${esc(`${kind} vSwitch ${v.id ?? ""} ${v.cidr}`)}</text>`;
+  });
+  return `<svg role="img" aria-label="topology" viewBox="0 0 ${vpcX + w + 20} ${130 + vsw.length * 40}">${svg}</svg>`;
+}
+
+function renderPlan(p) {
+  $("mode").textContent = p.mode.selected;
+  $("mode-reasons").innerHTML = p.mode.reasons.map((r) => `<li>${esc(r)}</li>`).join("");
+  $("topology").innerHTML = topology(p);
+  const a = p.addressing;
+  $("budget").innerHTML =
+    table(["DC pods", "unit", "per node", "nodes supported", "planned", "headroom"],
+      a.dcPods.map((b) => [b.cidrs.join(", "), `${b.unit} /${b.unitPrefixLength}`, b.unitsPerNode, b.nodesSupported, b.nodesPlanned, b.headroomNodes])) +
+    table(["zone", "pod vSwitch IPs", "cloud pods planned", "headroom"],
+      a.cloudPods.zones.map((z) => [z.zone, z.podVswitchAddresses, z.podsPlanned, z.headroom]));
+  $("routes").innerHTML = p.routing.tables.map((t) =>
+    `<details><summary>${esc(t.device)}: ${esc(t.label)} (${t.entries.length})</summary>` +
+    table(["destination", "next hop", "origin"], t.entries.map((e) => [e.destination, e.nextHop, e.origin])) + "</details>").join("");
+  $("manifests").innerHTML = p.manifests.length
+    ? p.manifests.map((m, i) => `<details><summary>${esc(m.file)} <button data-copy="${i}">copy</button></summary><pre>${esc(m.yaml)}</pre></details>`).join("")
+    : "<p>none while errors stand</p>";
+}
+
+function update() {
+  const text = $("spec").value;
+  try {
+    current = plan(text);
+    renderDiagnostics(current.diagnostics);
+    highlight(text, current.diagnostics);
+    renderPlan(current);
+  } catch (e) {
+    current = null;
+    const list = e.diagnostics ?? [{ code: e.code, severity: "error", path: e.path, message: e.message, hint: e.hint }];
+    renderDiagnostics(list);
+    highlight(text, list);
+  }
+}
+
+function runTrace(event) {
+  event.preventDefault();
+  if (!current) return;
+  try {
+    const t = trace(current, $("trace-src").value.trim(), $("trace-dst").value.trim());
+    $("trace-hops").innerHTML = t.hops.map((h) => `<li data-device="${esc(h.device)}">${esc(h.device)}: ${esc(h.matched)} → ${esc(h.nextHop)} (${esc(h.origin)})</li>`).join("");
+    $("trace-outcome").innerHTML = `<span class="${t.outcome === "delivered" ? "delivered" : "failed"}">${esc(t.outcome)}</span> ${esc(t.reason)}`;
+  } catch (e) {
+    $("trace-hops").innerHTML = "";
+    $("trace-outcome").innerHTML = `<span class="failed">${esc(e.code)}</span> ${esc(e.message)}`;
+  }
+}
+
+await init();
+$("spec").value = await (await fetch("../dist/reference.yaml")).text();
+let pending = 0;
+$("spec").addEventListener("input", () => { clearTimeout(pending); pending = setTimeout(update, 120); });
+$("spec").addEventListener("scroll", () => { $("backdrop").scrollTop = $("spec").scrollTop; $("backdrop").scrollLeft = $("spec").scrollLeft; });
+$("trace-form").addEventListener("submit", runTrace);
+$("manifests").addEventListener("click", (e) => {
+  const i = e.target?.dataset?.copy;
+  if (i !== undefined && current) { e.preventDefault(); navigator.clipboard?.writeText(current.manifests[i].yaml); e.target.textContent = "copied"; }
+});
+update();
+document.body.dataset.ready = "true";
