@@ -105,6 +105,13 @@ impl<V: Clone> RouteTable<V> {
         Some((Cidr::truncate(family, bits, len), value))
     }
 
+    /// The value of the longest match of an IPv4 address given as `u32`: the single-lookup
+    /// fast path for callers that hold addresses as numbers (bindings, packet code).
+    #[inline]
+    pub fn lookup_v4(&self, addr: u32) -> Option<&V> {
+        self.v4.lookup(addr).map(|(_, v)| v)
+    }
+
     /// `lookup` for each address, in order.
     pub fn lookup_many(&self, addrs: &[IpAddr]) -> Vec<Option<(Cidr, &V)>> {
         addrs.iter().map(|&a| self.lookup(a)).collect()

@@ -1,0 +1,90 @@
+"""RouteTable against pytricia (a C Patricia trie, the usual Python choice) on the real IPv4
+table of ../shared/data/bgp (RouteViews 2015, 606,138 prefixes), in the same run, both
+giving the same answers: `lookup_many` over 1 million addresses and single `lookup` calls.
+Also `plan()` on the reference scenario. Prints figures; asserts nothing about speed.
+
+usage: python bench.py [DATA_DIR]
+"""
+
+import array
+import gzip
+import os
+import pathlib
+import random
+import statistics
+import sys
+import time
+
+import pytricia
+
+import hybridplan
+
+HERE = pathlib.Path(__file__).resolve().parent
+DATA = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get(
+    "HYBRIDPLAN_BGP_DATA", HERE.parents[1] / "shared" / "data" / "bgp"))
+
+
+def rate(fn, n, rounds=5):
+    times = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return n / statistics.median(times) / 1e6
+
+
+def main():
+    rows = [line.split("\t") for line in gzip.open(DATA / "ipv4-2015.tsv.gz", "rt") if line and not line.startswith(";")]
+    prefixes = [(p, int(asn)) for p, asn in rows]
+
+    t0 = time.perf_counter()
+    ours = hybridplan.RouteTable()
+    for p, asn in prefixes:
+        ours.insert(p, asn)
+    ours_build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    theirs = pytricia.PyTricia(32)
+    for p, asn in prefixes:
+        theirs[p] = asn
+    theirs_build = time.perf_counter() - t0
+    print(f"build {len(prefixes)} prefixes: RouteTable {ours_build:.2f} s, pytricia {theirs_build:.2f} s")
+
+    rng = random.Random(0x5EED)
+    queries = []
+    for i in range(1_000_000):
+        if i % 2 == 0:
+            queries.append(rng.getrandbits(32))
+        else:
+            net, length = prefixes[rng.randrange(len(prefixes))][0].split("/")
+            a, b, c, d = (int(x) for x in net.split("."))
+            base = (a << 24) | (b << 16) | (c << 8) | d
+            queries.append(base | (rng.getrandbits(32) & ((1 << (32 - int(length))) - 1)))
+    buffer = array.array("I", queries)
+
+    got = ours.lookup_many(buffer)
+    want = [theirs.get(q) for q in queries]
+    assert got == want, "RouteTable and pytricia disagree"
+    print(f"{len(queries):,} queries, {sum(v is not None for v in got):,} hits, same answers")
+
+    many = rate(lambda: ours.lookup_many(buffer), len(queries))
+    get = theirs.get
+    loop_n = 200_000
+    sample = queries[:loop_n]
+    theirs_rate = rate(lambda: [get(q) for q in sample], loop_n)
+    lookup = ours.lookup
+    single = rate(lambda: [lookup(q) for q in sample], loop_n)
+    print(f"RouteTable.lookup_many: {many:.1f} M/s = {many / theirs_rate:.1f}x pytricia (target 20x)")
+    print(f"RouteTable.lookup (one call each): {single:.2f} M/s = {single / theirs_rate:.1f}x pytricia (target 5x)")
+    print(f"pytricia.get (one call each): {theirs_rate:.2f} M/s")
+
+    reference = (HERE.parent / "core" / "data" / "reference.yaml").read_text()
+    calls = []
+    for _ in range(200):
+        t = time.perf_counter()
+        hybridplan.plan(reference)
+        calls.append(time.perf_counter() - t)
+    print(f"plan(reference): median {statistics.median(calls) * 1e3:.3f} ms (target under 2 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,362 @@
+//! Python glue for the pip package `hybridplan` (SPEC.md §5): `plan`, `validate`, `trace`,
+//! `RouteTable` and `SpecError`. No logic lives here: specs and plans cross as JSON text so
+//! every rule is the core's, and results come back as plain dicts and lists.
+#![cfg(not(target_family = "wasm"))]
+
+use hybridplan::{Cidr, HybridCluster, Plan, SpecError as CoreSpecError, lpm};
+use pyo3::create_exception;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+
+create_exception!(
+    hybridplan,
+    SpecError,
+    PyValueError,
+    "A spec, prefix or address that cannot be read: `.code`, `.path` (a JSON Pointer), `.hint`, and for a spec `.diagnostics`."
+);
+
+fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+fn json_dumps(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    value
+        .py()
+        .import("json")?
+        .call_method1("dumps", (value,))?
+        .extract()
+}
+
+fn to_py<'py, T: serde::Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(value).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    json_loads(py, &text)
+}
+
+/// A `SpecError` with its attributes set.
+fn spec_error(
+    py: Python<'_>,
+    code: &str,
+    path: &str,
+    message: &str,
+    hint: Option<&str>,
+    diagnostics: Option<Bound<'_, PyAny>>,
+) -> PyErr {
+    let err = SpecError::new_err(message.to_owned());
+    let value = err.value(py);
+    let _ = value.setattr("code", code);
+    let _ = value.setattr("path", path);
+    let _ = value.setattr("hint", hint);
+    let _ = value.setattr(
+        "diagnostics",
+        diagnostics.unwrap_or_else(|| PyList::empty(py).into_any()),
+    );
+    err
+}
+
+fn from_core(py: Python<'_>, e: CoreSpecError) -> PyErr {
+    let list = to_py(py, &e.diagnostics()).ok();
+    spec_error(
+        py,
+        e.code().as_str(),
+        e.path(),
+        &e.to_string(),
+        e.hint(),
+        list,
+    )
+}
+
+/// A spec given as a dict or as JSON/YAML text.
+fn read_spec(spec: &Bound<'_, PyAny>) -> PyResult<HybridCluster> {
+    let py = spec.py();
+    let parsed = if let Ok(text) = spec.cast::<PyString>() {
+        HybridCluster::from_text(&text.to_cow()?)
+    } else if spec.is_instance_of::<PyDict>() {
+        HybridCluster::from_json(&json_dumps(spec)?)
+    } else {
+        return Err(spec_error(
+            py,
+            "spec-invalid",
+            "",
+            "a spec is a dict or JSON/YAML text",
+            None,
+            None,
+        ));
+    };
+    parsed.map_err(|e| from_core(py, e))
+}
+
+/// The plan of a spec (a dict, or JSON/YAML text) as a dict.
+#[pyfunction]
+fn plan<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let cluster = read_spec(spec)?;
+    let py = spec.py();
+    let planned = py.detach(|| hybridplan::plan(&cluster));
+    to_py(py, &planned)
+}
+
+/// Every diagnostic of a spec, errors first, as a list of dicts.
+#[pyfunction]
+fn validate<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let cluster = read_spec(spec)?;
+    to_py(spec.py(), &hybridplan::validate(&cluster))
+}
+
+fn address(py: Python<'_>, text: &str, path: &str) -> PyResult<std::net::IpAddr> {
+    hybridplan::cidr::parse_addr(text).map_err(|e| {
+        spec_error(
+            py,
+            e.code().as_str(),
+            path,
+            &format!("{text:?}: {e}"),
+            e.hint().as_deref(),
+            None,
+        )
+    })
+}
+
+/// Follows a packet from `src` to `dst` through a plan's route tables.
+#[pyfunction]
+fn trace<'py>(plan: &Bound<'py, PyAny>, src: &str, dst: &str) -> PyResult<Bound<'py, PyAny>> {
+    let py = plan.py();
+    let plan: Plan = serde_json::from_str(&json_dumps(plan)?).map_err(|e| {
+        spec_error(
+            py,
+            "spec-invalid",
+            "",
+            &format!("not a plan: {e}"),
+            None,
+            None,
+        )
+    })?;
+    let (src, dst) = (address(py, src, "src")?, address(py, dst, "dst")?);
+    to_py(py, &hybridplan::trace(&plan, src, dst))
+}
+
+fn prefix(py: Python<'_>, text: &str) -> PyResult<Cidr> {
+    text.parse::<Cidr>().map_err(|e| {
+        spec_error(
+            py,
+            e.code().as_str(),
+            "prefix",
+            &format!("{text:?}: {e}"),
+            e.hint().as_deref(),
+            None,
+        )
+    })
+}
+
+/// Longest-prefix match over IPv4 and IPv6 prefixes, any Python object per prefix.
+/// Lookups release the GIL; one table can be shared by threads.
+#[pyclass(module = "hybridplan")]
+struct RouteTable {
+    table: lpm::RouteTable<Stored>,
+    /// The objects of `Stored::Object` entries; `None` once removed.
+    objects: Vec<Option<Py<PyAny>>>,
+    free: Vec<u32>,
+}
+
+/// A value as the table keeps it: ints (the usual next hop, AS number or index) inline, so
+/// a lookup reads no Python object; anything else by index into `objects`.
+#[derive(Clone, Copy)]
+enum Stored {
+    Int(i64),
+    Object(u32),
+}
+
+impl RouteTable {
+    fn value(&self, py: Python<'_>, stored: Option<&Stored>) -> PyResult<Py<PyAny>> {
+        Ok(match stored {
+            None => py.None(),
+            Some(Stored::Int(i)) => i.into_pyobject(py)?.into_any().unbind(),
+            Some(Stored::Object(k)) => self.objects[*k as usize]
+                .as_ref()
+                .map_or_else(|| py.None(), |o| o.clone_ref(py)),
+        })
+    }
+
+    fn store(&mut self, value: &Bound<'_, PyAny>) -> Stored {
+        if value.is_exact_instance_of::<pyo3::types::PyInt>()
+            && let Ok(i) = value.extract::<i64>()
+        {
+            return Stored::Int(i);
+        }
+        let object = Some(value.clone().unbind());
+        match self.free.pop() {
+            Some(k) => {
+                self.objects[k as usize] = object;
+                Stored::Object(k)
+            }
+            None => {
+                self.objects.push(object);
+                Stored::Object((self.objects.len() - 1) as u32)
+            }
+        }
+    }
+
+    /// Gives back the value `stored` stands for, freeing its object slot.
+    fn release(&mut self, py: Python<'_>, stored: Stored) -> PyResult<Py<PyAny>> {
+        let value = self.value(py, Some(&stored))?;
+        if let Stored::Object(k) = stored {
+            self.objects[k as usize] = None;
+            self.free.push(k);
+        }
+        Ok(value)
+    }
+
+    /// The addresses of a buffer of native-endian uint32 (array('I'), bytes, numpy).
+    fn buffer_u32(addrs: &Bound<'_, PyAny>) -> PyResult<Vec<u32>> {
+        let py = addrs.py();
+        let view = py
+            .import("builtins")?
+            .getattr("memoryview")?
+            .call1((addrs,))?;
+        let itemsize: usize = view.getattr("itemsize")?.extract()?;
+        let format: String = view.getattr("format")?.extract()?;
+        let byte_like = itemsize == 1 && matches!(format.as_str(), "B" | "b" | "c");
+        let uint32 =
+            itemsize == 4 && matches!(format.trim_start_matches(['=', '<', '@']), "I" | "L");
+        if !(uint32 || byte_like) {
+            return Err(spec_error(
+                py,
+                "spec-invalid",
+                "addrs",
+                &format!("a buffer of uint32 is needed, not format {format:?} of {itemsize} bytes"),
+                None,
+                None,
+            ));
+        }
+        // abi3 below Python 3.11 has no buffer protocol: copy the bytes out (4 MB per million).
+        let raw = view.call_method0("tobytes")?;
+        let bytes = raw.cast::<PyBytes>()?.as_bytes();
+        if bytes.len() % 4 != 0 {
+            return Err(spec_error(
+                py,
+                "spec-invalid",
+                "addrs",
+                "the buffer is not a whole number of uint32",
+                None,
+                None,
+            ));
+        }
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+}
+
+#[pymethods]
+impl RouteTable {
+    #[new]
+    fn new() -> Self {
+        RouteTable {
+            table: lpm::RouteTable::new(),
+            objects: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    fn __len__(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Adds `prefix` (canonical text) with `value`; returns the value it replaced, or None.
+    /// Int values come back from lookups as equal ints; other objects as themselves.
+    fn insert(
+        &mut self,
+        py: Python<'_>,
+        prefix_text: &str,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        let p = prefix(py, prefix_text)?;
+        let stored = self.store(value);
+        match self.table.insert(p, stored) {
+            Some(old) => self.release(py, old),
+            None => Ok(py.None()),
+        }
+    }
+
+    /// Removes a prefix; returns its value, or None.
+    fn remove(&mut self, py: Python<'_>, prefix_text: &str) -> PyResult<Py<PyAny>> {
+        let p = prefix(py, prefix_text)?;
+        match self.table.remove(&p) {
+            Some(old) => self.release(py, old),
+            None => Ok(py.None()),
+        }
+    }
+
+    /// The value of the longest prefix containing `ip` (text, or an int for IPv4), or None:
+    /// like `dict.get`, and like pytricia's `get`.
+    fn lookup(&self, py: Python<'_>, ip: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let found = match ip.extract::<u32>() {
+            Ok(v4) => self.table.lookup_v4(v4),
+            Err(_) => {
+                let addr = address(py, &ip.extract::<std::borrow::Cow<'_, str>>()?, "ip")?;
+                self.table.lookup(addr).map(|(_, v)| v)
+            }
+        };
+        self.value(py, found)
+    }
+
+    /// The longest prefix containing `ip` and its value, `(prefix, value)`, or None.
+    fn lookup_prefix(
+        &self,
+        py: Python<'_>,
+        ip: &Bound<'_, PyAny>,
+    ) -> PyResult<Option<(String, Py<PyAny>)>> {
+        let addr = match ip.extract::<u32>() {
+            Ok(v4) => std::net::IpAddr::V4(v4.into()),
+            Err(_) => address(py, &ip.extract::<std::borrow::Cow<'_, str>>()?, "ip")?,
+        };
+        self.table
+            .lookup(addr)
+            .map(|(p, v)| Ok((p.to_string(), self.value(py, Some(v))?)))
+            .transpose()
+    }
+
+    /// The value of the longest match of each address, None where nothing matches: a
+    /// buffer of native-endian uint32 IPv4 addresses, or a list of address strings.
+    fn lookup_many<'py>(
+        &self,
+        py: Python<'py>,
+        addrs: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let found: Vec<Option<Stored>> = if let Ok(list) = addrs.cast::<PyList>() {
+            let parsed: Vec<std::net::IpAddr> = list
+                .iter()
+                .map(|a| address(py, &a.extract::<std::borrow::Cow<'_, str>>()?, "addrs"))
+                .collect::<PyResult<_>>()?;
+            py.detach(|| {
+                parsed
+                    .iter()
+                    .map(|&a| self.table.lookup(a).map(|(_, &v)| v))
+                    .collect()
+            })
+        } else {
+            let keys = Self::buffer_u32(addrs)?;
+            py.detach(|| {
+                self.table
+                    .lookup_many_v4(&keys)
+                    .into_iter()
+                    .map(|v| v.copied())
+                    .collect()
+            })
+        };
+        let values: Vec<Py<PyAny>> = found
+            .iter()
+            .map(|v| self.value(py, v.as_ref()))
+            .collect::<PyResult<_>>()?;
+        PyList::new(py, values)
+    }
+}
+
+#[pymodule]
+fn _hybridplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("SpecError", m.py().get_type::<SpecError>())?;
+    m.add_function(wrap_pyfunction!(plan, m)?)?;
+    m.add_function(wrap_pyfunction!(validate, m)?)?;
+    m.add_function(wrap_pyfunction!(trace, m)?)?;
+    m.add_class::<RouteTable>()?;
+    Ok(())
+}
