@@ -14,7 +14,7 @@
 use super::UnknownDevice;
 use crate::Plan;
 use crate::cidr::{Cidr, Family};
-use crate::routing::{RouteOrigin, device};
+use crate::routing::{RouteOrigin, device, edge_device};
 use crate::spec::HybridCluster;
 use std::fmt::Write;
 use std::net::IpAddr;
@@ -24,10 +24,10 @@ use std::net::IpAddr;
 pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, UnknownDevice> {
     let edges = &spec.on_prem.edge_routers;
     let index = (0..edges.len())
-        .find(|&i| edge_name(i) == device)
+        .find(|&i| edge_device(i) == device)
         .ok_or_else(|| UnknownDevice {
             device: device.to_owned(),
-            known: (0..edges.len()).map(edge_name).collect(),
+            known: (0..edges.len()).map(edge_device).collect(),
         })?;
     let edge = &edges[index];
     let table = plan.routing.tables.iter().find(|t| t.device == device);
@@ -188,10 +188,7 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
         }
     }
     for family in [Family::V4, Family::V6] {
-        let afi = match family {
-            Family::V4 => "ipv4",
-            Family::V6 => "ipv6",
-        };
+        let afi = by_family(family, ("ipv4", "ipv6"));
         let mine: Vec<&Cidr> = advertised.iter().filter(|p| p.family() == family).collect();
         let vbr_here: Vec<&(String, Family)> = neighbors.iter().filter(|n| n.1 == family).collect();
         let dc_here = !dc_sessions.is_empty()
@@ -231,26 +228,20 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
     Ok(c.text)
 }
 
-fn dc_group(family: Family) -> &'static str {
+/// The word FRR uses for `family`, given as (IPv4, IPv6).
+fn by_family(family: Family, words: (&'static str, &'static str)) -> &'static str {
     match family {
-        Family::V4 => "DC",
-        Family::V6 => "DC6",
+        Family::V4 => words.0,
+        Family::V6 => words.1,
     }
+}
+
+fn dc_group(family: Family) -> &'static str {
+    by_family(family, ("DC", "DC6"))
 }
 
 fn family_name(family: Family) -> &'static str {
-    match family {
-        Family::V4 => "IPv4",
-        Family::V6 => "IPv6",
-    }
-}
-
-fn edge_name(i: usize) -> String {
-    if i == 0 {
-        device::DC_EDGE.to_owned()
-    } else {
-        format!("{}-{}", device::DC_EDGE, i + 1)
-    }
+    by_family(family, ("IPv4", "IPv6"))
 }
 
 /// The VBR's gateway for routes of `family` (the Alibaba side of the peering).
@@ -272,17 +263,11 @@ fn router_id(ip: IpAddr, spec: &HybridCluster) -> IpAddr {
 }
 
 fn route_cmd(family: Family) -> &'static str {
-    match family {
-        Family::V4 => "ip route",
-        Family::V6 => "ipv6 route",
-    }
+    by_family(family, ("ip route", "ipv6 route"))
 }
 
 fn prefix_list_cmd(family: Family) -> &'static str {
-    match family {
-        Family::V4 => "ip prefix-list",
-        Family::V6 => "ipv6 prefix-list",
-    }
+    by_family(family, ("ip prefix-list", "ipv6 prefix-list"))
 }
 
 #[derive(Default)]
@@ -332,10 +317,7 @@ impl Config {
                 continue;
             }
             seq += 10;
-            let matcher = match family {
-                Family::V4 => "ip",
-                Family::V6 => "ipv6",
-            };
+            let matcher = by_family(family, ("ip", "ipv6"));
             self.line(&format!("route-map {name} permit {seq}"));
             self.line(&format!(" match {matcher} address prefix-list {name}"));
             if let (Family::V6, Some(set)) = (family, v6_set) {

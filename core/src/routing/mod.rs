@@ -10,7 +10,7 @@ mod trace;
 pub use oss::{regions as oss_regions, vip_ranges as oss_vip_ranges};
 pub use trace::{Hop, Outcome, Trace, trace};
 
-pub(crate) use tables::build;
+pub(crate) use tables::{build, edge_device};
 pub(crate) use trace::connectivity;
 
 use crate::addressing::Count;

@@ -14,7 +14,8 @@ use crate::{Code, Diagnostic, facts};
 use std::collections::HashSet;
 
 /// The device name of edge router `i`: the first one, which peers with the VBR, is `dc-edge`.
-fn edge_device(i: usize) -> String {
+/// The device name of the `i`-th edge router: `dc-edge`, then `dc-edge-2`, ….
+pub(crate) fn edge_device(i: usize) -> String {
     if i == 0 {
         DC_EDGE.to_owned()
     } else {
