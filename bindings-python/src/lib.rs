@@ -151,53 +151,61 @@ fn prefix(py: Python<'_>, text: &str) -> PyResult<Cidr> {
 #[pyclass(module = "hybridplan")]
 struct RouteTable {
     table: lpm::RouteTable<Stored>,
-    /// The objects of `Stored::Object` entries; `None` once removed.
+    /// The objects of non-int values (see `Stored`); `None` once removed.
     objects: Vec<Option<Py<PyAny>>>,
     free: Vec<u32>,
 }
 
-/// A value as the table keeps it: ints (the usual next hop, AS number or index) inline, so
-/// a lookup reads no Python object; anything else by index into `objects`.
+/// A value as the table keeps it, in 32 bits so the lookup structure's leaves stay small:
+/// a non-negative int below 2^31 (the usual next hop, AS number or index) inline, so a
+/// lookup reads no Python object; anything else as `OBJECT |` its index in `objects`.
 #[derive(Clone, Copy)]
-enum Stored {
-    Int(i64),
-    Object(u32),
-}
+struct Stored(u32);
+
+const OBJECT: u32 = 1 << 31;
 
 impl RouteTable {
     fn value(&self, py: Python<'_>, stored: Option<&Stored>) -> PyResult<Py<PyAny>> {
         Ok(match stored {
             None => py.None(),
-            Some(Stored::Int(i)) => i.into_pyobject(py)?.into_any().unbind(),
-            Some(Stored::Object(k)) => self.objects[*k as usize]
+            Some(Stored(v)) if v & OBJECT == 0 => v.into_pyobject(py)?.into_any().unbind(),
+            Some(Stored(v)) => self.objects[(v & !OBJECT) as usize]
                 .as_ref()
                 .map_or_else(|| py.None(), |o| o.clone_ref(py)),
         })
     }
 
-    fn store(&mut self, value: &Bound<'_, PyAny>) -> Stored {
+    fn store(&mut self, value: &Bound<'_, PyAny>) -> PyResult<Stored> {
         if value.is_exact_instance_of::<pyo3::types::PyInt>()
-            && let Ok(i) = value.extract::<i64>()
+            && let Ok(i) = value.extract::<u32>()
+            && i & OBJECT == 0
         {
-            return Stored::Int(i);
+            return Ok(Stored(i));
         }
         let object = Some(value.clone().unbind());
-        match self.free.pop() {
+        let k = match self.free.pop() {
             Some(k) => {
                 self.objects[k as usize] = object;
-                Stored::Object(k)
+                k
             }
             None => {
+                if self.objects.len() >= OBJECT as usize {
+                    return Err(PyValueError::new_err(
+                        "RouteTable holds at most 2^31 non-int values",
+                    ));
+                }
                 self.objects.push(object);
-                Stored::Object((self.objects.len() - 1) as u32)
+                (self.objects.len() - 1) as u32
             }
-        }
+        };
+        Ok(Stored(OBJECT | k))
     }
 
     /// Gives back the value `stored` stands for, freeing its object slot.
     fn release(&mut self, py: Python<'_>, stored: Stored) -> PyResult<Py<PyAny>> {
         let value = self.value(py, Some(&stored))?;
-        if let Stored::Object(k) = stored {
+        if stored.0 & OBJECT != 0 {
+            let k = stored.0 & !OBJECT;
             self.objects[k as usize] = None;
             self.free.push(k);
         }
@@ -270,7 +278,7 @@ impl RouteTable {
         value: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
         let p = prefix(py, prefix_text)?;
-        let stored = self.store(value);
+        let stored = self.store(value)?;
         match self.table.insert(p, stored) {
             Some(old) => self.release(py, old),
             None => Ok(py.None()),

@@ -96,6 +96,20 @@ def test_route_table_single_lookups():
     assert info.value.code == "cidr-host-bits"
 
 
+def test_values_of_every_kind_come_back():
+    t = hybridplan.RouteTable()
+    values = [0, 7, 2**31 - 1, 2**31, 4_200_000_000, -1, 2**80, True, None, "hop", ("a", 1), 1.5]
+    for i, v in enumerate(values):
+        t.insert(f"10.{i}.0.0/16", v)
+    for i, v in enumerate(values):
+        got = t.lookup(f"10.{i}.1.1")
+        assert got == v and type(got) is type(v)
+    replaced = t.insert("10.9.0.0/16", "new")  # the ("a", 1) slot
+    assert replaced == "hop"
+    assert t.remove("10.10.0.0/16") == ("a", 1)
+    assert t.lookup("10.10.1.1") is None
+
+
 @pytest.mark.parametrize("kind", ["array", "bytes", "bytearray", "memoryview", "numpy", "list-of-str"])
 def test_lookup_many_takes_any_uint32_buffer_or_strings(kind):
     t = table()
