@@ -142,28 +142,15 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
     c.line(" no bgp default ipv4-unicast");
     let mut neighbors: Vec<(String, Family)> = Vec::new();
     if peers_vbr {
-        c.line(&format!(
-            " neighbor {} remote-as {}",
-            vbr.local_gateway_ip, vbr.as_number
-        ));
-        c.line(&format!(
-            " neighbor {} description VBR {}",
-            vbr.local_gateway_ip, vbr.id
-        ));
-        neighbors.push((
-            vbr.local_gateway_ip.to_string(),
-            Family::of(vbr.local_gateway_ip),
-        ));
-        if let Some(v6) = &vbr.ipv6 {
+        let sessions = std::iter::once((vbr.local_gateway_ip, ""))
+            .chain(vbr.ipv6.as_ref().map(|v6| (v6.local_gateway_ip, " (IPv6)")));
+        for (gateway, note) in sessions {
+            c.line(&format!(" neighbor {gateway} remote-as {}", vbr.as_number));
             c.line(&format!(
-                " neighbor {} remote-as {}",
-                v6.local_gateway_ip, vbr.as_number
+                " neighbor {gateway} description VBR {}{note}",
+                vbr.id
             ));
-            c.line(&format!(
-                " neighbor {} description VBR {} (IPv6)",
-                v6.local_gateway_ip, vbr.id
-            ));
-            neighbors.push((v6.local_gateway_ip.to_string(), Family::V6));
+            neighbors.push((gateway.to_string(), Family::of(gateway)));
         }
     }
     // One peer group per family: an IPv6 session carries the IPv6 routes, with IPv6 next
