@@ -96,6 +96,16 @@ def test_route_table_single_lookups():
     assert info.value.code == "cidr-host-bits"
 
 
+def test_insert_many_loads_a_table_at_once():
+    t = hybridplan.RouteTable()
+    t.insert("10.0.0.0/8", "old")
+    t.insert_many([("10.0.0.0/8", "vpc"), ("10.100.0.0/16", "x"), ("10.100.0.0/16", "dc-pods"), ("::/0", 6)])
+    assert len(t) == 3
+    assert t.lookup("10.100.1.1") == "dc-pods" and t.lookup("10.1.1.1") == "vpc" and t.lookup("2001:db8::1") == 6
+    with pytest.raises(hybridplan.SpecError):
+        t.insert_many([("10.1.2.3/8", 1)])
+
+
 def test_values_of_every_kind_come_back():
     t = hybridplan.RouteTable()
     values = [0, 7, 2**31 - 1, 2**31, 4_200_000_000, -1, 2**80, True, None, "hop", ("a", 1), 1.5]
