@@ -156,11 +156,12 @@ struct RouteTable {
     free: Vec<u32>,
 }
 
-/// A value as the table keeps it, in 32 bits so the lookup structure's leaves stay small:
-/// a non-negative int below 2^31 (the usual next hop, AS number or index) inline, so a
-/// lookup reads no Python object; anything else as `OBJECT |` its index in `objects`.
+/// A value as the table keeps it, in 32 bits (never zero, so a leaf's `Option<Stored>`
+/// is 4 bytes too) so the lookup structure's leaves stay small: a non-negative int below
+/// 2^31 − 1 (the usual next hop, AS number or index) inline as itself + 1, so a lookup
+/// reads no Python object; anything else as `OBJECT |` its index in `objects`.
 #[derive(Clone, Copy)]
-struct Stored(u32);
+struct Stored(std::num::NonZeroU32);
 
 const OBJECT: u32 = 1 << 31;
 
@@ -168,8 +169,10 @@ impl RouteTable {
     fn value(&self, py: Python<'_>, stored: Option<&Stored>) -> PyResult<Py<PyAny>> {
         Ok(match stored {
             None => py.None(),
-            Some(Stored(v)) if v & OBJECT == 0 => v.into_pyobject(py)?.into_any().unbind(),
-            Some(Stored(v)) => self.objects[(v & !OBJECT) as usize]
+            Some(Stored(v)) if v.get() & OBJECT == 0 => {
+                (v.get() - 1).into_pyobject(py)?.into_any().unbind()
+            }
+            Some(Stored(v)) => self.objects[(v.get() & !OBJECT) as usize]
                 .as_ref()
                 .map_or_else(|| py.None(), |o| o.clone_ref(py)),
         })
@@ -178,9 +181,10 @@ impl RouteTable {
     fn store(&mut self, value: &Bound<'_, PyAny>) -> PyResult<Stored> {
         if value.is_exact_instance_of::<pyo3::types::PyInt>()
             && let Ok(i) = value.extract::<u32>()
-            && i & OBJECT == 0
+            && let Some(inline) = std::num::NonZeroU32::new(i.wrapping_add(1))
+            && inline.get() & OBJECT == 0
         {
-            return Ok(Stored(i));
+            return Ok(Stored(inline));
         }
         let object = Some(value.clone().unbind());
         let k = match self.free.pop() {
@@ -198,14 +202,17 @@ impl RouteTable {
                 (self.objects.len() - 1) as u32
             }
         };
-        Ok(Stored(OBJECT | k))
+        // Never zero: OBJECT is set.
+        std::num::NonZeroU32::new(OBJECT | k)
+            .map(Stored)
+            .ok_or_else(|| PyValueError::new_err("object index out of range"))
     }
 
     /// Gives back the value `stored` stands for, freeing its object slot.
     fn release(&mut self, py: Python<'_>, stored: Stored) -> PyResult<Py<PyAny>> {
         let value = self.value(py, Some(&stored))?;
-        if stored.0 & OBJECT != 0 {
-            let k = stored.0 & !OBJECT;
+        if stored.0.get() & OBJECT != 0 {
+            let k = stored.0.get() & !OBJECT;
             self.objects[k as usize] = None;
             self.free.push(k);
         }
