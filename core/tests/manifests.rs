@@ -386,3 +386,43 @@ fn snapshots() {
         insta::assert_snapshot!(name, text);
     }
 }
+
+#[test]
+fn spec_strings_cannot_add_documents_or_keys_to_manifests() {
+    // Identifiers the spec passes through to Terway's configuration, written to break out
+    // of YAML: a document separator, a key, a comment, quotes, a NUL and RTL marks.
+    let hostile = "vsw-a\n---\nkind: Secret\n# x: 'y\" \u{0}\u{202e}";
+    let text = hybridplan::REFERENCE_SPEC
+        .replace(
+            "id: vsw-pod-h",
+            &format!("id: {}", serde_json::to_string(hostile).unwrap()),
+        )
+        .replace(
+            "[sg-hybrid]",
+            &format!("[{}]", serde_json::to_string(hostile).unwrap()),
+        );
+    let spec = HybridCluster::from_yaml(&text).unwrap();
+    let plan = plan(&spec);
+    let clean = hybridplan::plan(&hybridplan::reference());
+    assert_eq!(plan.manifests.len(), clean.manifests.len());
+    for (m, c) in plan.manifests.iter().zip(&clean.manifests) {
+        let docs: Vec<Value> = serde_saphyr::from_str_multiple(&m.yaml).unwrap();
+        let clean_docs: Vec<Value> = serde_saphyr::from_str_multiple(&c.yaml).unwrap();
+        assert_eq!(docs.len(), clean_docs.len(), "{}: documents added", m.file);
+        for (d, c) in docs.iter().zip(&clean_docs) {
+            assert_eq!(d["kind"], c["kind"], "{}", m.file);
+            let keys = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+            assert_eq!(keys(&d["data"]), keys(&c["data"]), "{}: keys added", m.file);
+        }
+    }
+    // The strings arrive intact, inside Terway's JSON.
+    let eni = plan
+        .manifests
+        .iter()
+        .find(|m| m.file.ends_with("terway-eni-config.yaml"))
+        .unwrap();
+    let docs: Vec<Value> = serde_saphyr::from_str_multiple(&eni.yaml).unwrap();
+    let conf: Value = serde_json::from_str(docs[0]["data"]["eni_conf"].as_str().unwrap()).unwrap();
+    assert_eq!(conf["security_groups"][0], hostile);
+    assert_eq!(conf["vswitches"]["cn-hangzhou-h"][0], hostile);
+}
