@@ -70,15 +70,12 @@ fn node_patch(ctx: &Context) -> File {
     file
 }
 
-fn pool(ctx: &Context, name: String, cidr: Cidr, spec: Value) -> Value {
-    let mut spec = spec;
+/// Calico's user-facing API (calicoctl, or kubectl with the Calico API server).
+const CALICO_API: &str = "projectcalico.org/v3";
+
+fn pool(ctx: &Context, name: String, cidr: Cidr, mut spec: Value) -> Value {
     spec["cidr"] = json!(cidr.to_string());
-    json!({
-        "apiVersion": "projectcalico.org/v3",
-        "kind": "IPPool",
-        "metadata": ctx.metadata(&name, None, &[]),
-        "spec": spec,
-    })
+    ctx.resource(CALICO_API, "IPPool", &name, &[], spec)
 }
 
 fn family_tag(family: Family) -> &'static str {
@@ -195,12 +192,7 @@ fn route_reflector_nodes(ctx: &Context) -> File {
 }
 
 fn bgp_peer(ctx: &Context, name: String, spec: Value) -> Value {
-    json!({
-        "apiVersion": "projectcalico.org/v3",
-        "kind": "BGPPeer",
-        "metadata": ctx.metadata(&name, None, &[]),
-        "spec": spec,
-    })
+    ctx.resource(CALICO_API, "BGPPeer", &name, &[], spec)
 }
 
 /// Clients to route reflectors, and the speakers that peer with the DC edge routers.
@@ -298,11 +290,7 @@ fn bgp_configuration(ctx: &Context) -> File {
             "Global BGP settings: the DC AS number and the node-to-node mesh."
         }],
     );
-    file.docs.push(json!({
-        "apiVersion": "projectcalico.org/v3",
-        "kind": "BGPConfiguration",
-        "metadata": ctx.metadata("default", None, &[]),
-        "spec": spec,
-    }));
+    file.docs
+        .push(ctx.resource(CALICO_API, "BGPConfiguration", "default", &[], spec));
     file
 }

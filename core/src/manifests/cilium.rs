@@ -83,14 +83,8 @@ fn values(ctx: &Context) -> File {
     file
 }
 
-fn object(ctx: &Context, kind: &str, name: &str, extra: &[(&str, &str)], spec: Value) -> Value {
-    json!({
-        "apiVersion": "cilium.io/v2",
-        "kind": kind,
-        "metadata": ctx.metadata(name, None, extra),
-        "spec": spec,
-    })
-}
+/// The BGP control plane's API since Cilium 1.18 (v2alpha1 before; PeeringPolicy removed in 1.19).
+const CILIUM_API: &str = "cilium.io/v2";
 
 /// Every DC node peers with the DC edge routers and advertises its PodCIDR.
 fn bgp(ctx: &Context) -> File {
@@ -139,8 +133,8 @@ fn bgp(ctx: &Context) -> File {
             "BGP control plane: every DC node peers with the DC edge routers and advertises its PodCIDR and the service range.",
         ],
     );
-    file.docs.push(object(
-        ctx,
+    file.docs.push(ctx.resource(
+        CILIUM_API,
         "CiliumBGPClusterConfig",
         &format!("{name}-dc"),
         &[],
@@ -151,8 +145,8 @@ fn bgp(ctx: &Context) -> File {
             "bgpInstances": [{ "name": "dc", "localASN": op.as_number, "peers": peers }],
         }),
     ));
-    file.docs.push(object(
-        ctx,
+    file.docs.push(ctx.resource(
+        CILIUM_API,
         "CiliumBGPPeerConfig",
         &peer_config,
         &[],
@@ -161,8 +155,8 @@ fn bgp(ctx: &Context) -> File {
             "gracefulRestart": { "enabled": true, "restartTimeSeconds": facts::CILIUM_BGP_RESTART_SECONDS },
         }),
     ));
-    file.docs.push(object(
-        ctx,
+    file.docs.push(ctx.resource(
+        CILIUM_API,
         "CiliumBGPAdvertisement",
         &advert,
         &[(ADVERTISE_LABEL, &advert)],

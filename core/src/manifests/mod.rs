@@ -88,6 +88,23 @@ impl Context<'_> {
         meta
     }
 
+    /// A cluster-scoped resource with a `spec`, labelled like every object.
+    fn resource(
+        &self,
+        api_version: &str,
+        kind: &str,
+        name: &str,
+        extra: &[(&str, &str)],
+        spec: Value,
+    ) -> Value {
+        json!({
+            "apiVersion": api_version,
+            "kind": kind,
+            "metadata": self.metadata(name, None, extra),
+            "spec": spec,
+        })
+    }
+
     /// The prefixes of `family` in a spec list.
     fn of(list: &[SpecCidr], family: Family) -> Vec<Cidr> {
         list.iter()
