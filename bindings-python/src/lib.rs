@@ -102,17 +102,29 @@ fn validate<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     to_py(spec.py(), &hybridplan::validate(&cluster))
 }
 
+/// A `SpecError` for text that is not a valid prefix or address, at `path`.
+fn cidr_error(py: Python<'_>, e: hybridplan::CidrError, text: &str, path: &str) -> PyErr {
+    let message = format!("{text:?}: {e}");
+    spec_error(
+        py,
+        e.code().as_str(),
+        path,
+        &message,
+        e.hint().as_deref(),
+        None,
+    )
+}
+
 fn address(py: Python<'_>, text: &str, path: &str) -> PyResult<std::net::IpAddr> {
-    hybridplan::cidr::parse_addr(text).map_err(|e| {
-        spec_error(
-            py,
-            e.code().as_str(),
-            path,
-            &format!("{text:?}: {e}"),
-            e.hint().as_deref(),
-            None,
-        )
-    })
+    hybridplan::cidr::parse_addr(text).map_err(|e| cidr_error(py, e, text, path))
+}
+
+/// An address given as text, or as an int for IPv4.
+fn ip_arg(ip: &Bound<'_, PyAny>) -> PyResult<std::net::IpAddr> {
+    match ip.extract::<u32>() {
+        Ok(v4) => Ok(std::net::IpAddr::V4(v4.into())),
+        Err(_) => address(ip.py(), &ip.extract::<std::borrow::Cow<'_, str>>()?, "ip"),
+    }
 }
 
 /// Follows a packet from `src` to `dst` through a plan's route tables.
@@ -134,16 +146,8 @@ fn trace<'py>(plan: &Bound<'py, PyAny>, src: &str, dst: &str) -> PyResult<Bound<
 }
 
 fn prefix(py: Python<'_>, text: &str) -> PyResult<Cidr> {
-    text.parse::<Cidr>().map_err(|e| {
-        spec_error(
-            py,
-            e.code().as_str(),
-            "prefix",
-            &format!("{text:?}: {e}"),
-            e.hint().as_deref(),
-            None,
-        )
-    })
+    text.parse::<Cidr>()
+        .map_err(|e| cidr_error(py, e, text, "prefix"))
 }
 
 /// Longest-prefix match over IPv4 and IPv6 prefixes, any Python object per prefix.
@@ -333,12 +337,10 @@ impl RouteTable {
     /// The value of the longest prefix containing `ip` (text, or an int for IPv4), or None:
     /// like `dict.get`, and like pytricia's `get`.
     fn lookup(&self, py: Python<'_>, ip: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        // An int takes the IPv4 fast path, without building the matched prefix.
         let found = match ip.extract::<u32>() {
             Ok(v4) => self.table.lookup_v4(v4),
-            Err(_) => {
-                let addr = address(py, &ip.extract::<std::borrow::Cow<'_, str>>()?, "ip")?;
-                self.table.lookup(addr).map(|(_, v)| v)
-            }
+            Err(_) => self.table.lookup(ip_arg(ip)?).map(|(_, v)| v),
         };
         self.value(py, found)
     }
@@ -349,12 +351,8 @@ impl RouteTable {
         py: Python<'_>,
         ip: &Bound<'_, PyAny>,
     ) -> PyResult<Option<(String, Py<PyAny>)>> {
-        let addr = match ip.extract::<u32>() {
-            Ok(v4) => std::net::IpAddr::V4(v4.into()),
-            Err(_) => address(py, &ip.extract::<std::borrow::Cow<'_, str>>()?, "ip")?,
-        };
         self.table
-            .lookup(addr)
+            .lookup(ip_arg(ip)?)
             .map(|(p, v)| Ok((p.to_string(), self.value(py, Some(v))?)))
             .transpose()
     }

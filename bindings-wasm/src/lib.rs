@@ -79,20 +79,10 @@ pub fn validate(spec: JsValue) -> Result<JsValue, JsValue> {
 pub fn trace(plan: JsValue, src: &str, dst: &str) -> Result<JsValue, JsValue> {
     let plan: Plan = serde_json::from_str(&stringify(&plan)?)
         .map_err(|e| error("spec-invalid", "", &format!("not a plan: {e}"), None))?;
-    let addr = |text: &str, path: &str| {
-        hybridplan::cidr::parse_addr(text).map_err(|e| {
-            error(
-                e.code().as_str(),
-                path,
-                &format!("{text:?}: {e}"),
-                e.hint().as_deref(),
-            )
-        })
-    };
     to_js(&hybridplan::trace(
         &plan,
-        addr(src, "src")?,
-        addr(dst, "dst")?,
+        address(src, "src")?,
+        address(dst, "dst")?,
     ))
 }
 
@@ -102,15 +92,23 @@ pub struct RouteTable {
     table: lpm::RouteTable<u32>,
 }
 
+/// A `SpecError` for text that is not a valid prefix or address, at `path`.
+fn cidr_error(e: hybridplan::CidrError, text: &str, path: &str) -> JsValue {
+    error(
+        e.code().as_str(),
+        path,
+        &format!("{text:?}: {e}"),
+        e.hint().as_deref(),
+    )
+}
+
 fn prefix(text: &str) -> Result<Cidr, JsValue> {
-    text.parse::<Cidr>().map_err(|e| {
-        error(
-            e.code().as_str(),
-            "prefix",
-            &format!("{text:?}: {e}"),
-            e.hint().as_deref(),
-        )
-    })
+    text.parse::<Cidr>()
+        .map_err(|e| cidr_error(e, text, "prefix"))
+}
+
+fn address(text: &str, path: &str) -> Result<std::net::IpAddr, JsValue> {
+    hybridplan::cidr::parse_addr(text).map_err(|e| cidr_error(e, text, path))
 }
 
 #[wasm_bindgen]
@@ -162,15 +160,7 @@ impl RouteTable {
 
     /// The longest prefix containing `ip`: `{ prefix, value }`, or `undefined`.
     pub fn lookup(&self, ip: &str) -> Result<JsValue, JsValue> {
-        let addr = hybridplan::cidr::parse_addr(ip).map_err(|e| {
-            error(
-                e.code().as_str(),
-                "ip",
-                &format!("{ip:?}: {e}"),
-                e.hint().as_deref(),
-            )
-        })?;
-        Ok(match self.table.lookup(addr) {
+        Ok(match self.table.lookup(address(ip, "ip")?) {
             Some((p, v)) => to_js(&serde_json::json!({ "prefix": p.to_string(), "value": v }))?,
             None => JsValue::UNDEFINED,
         })

@@ -168,7 +168,6 @@ class Lab:
                 pass
         time.sleep(0.3)
         for ns in self.namespaces:
-            sh("ip", "netns", "pids", ns, check=False)
             for pid in sh("ip", "netns", "pids", ns, check=False).stdout.split():
                 try:
                     os.kill(int(pid), 9)
@@ -214,6 +213,37 @@ def v6(address: str) -> bool:
 
 def host_prefix(address: str) -> str:
     return f"{address}/128" if v6(address) else f"{address}/32"
+
+
+def peer_lines(address: str, asn: int) -> list[str]:
+    """A BGP neighbour of a stand-in, with test timing: retry the connection every 2 s and
+    send updates at once (FRR's traditional defaults wait up to 120 s and 30 s)."""
+    return [f" neighbor {address} remote-as {asn}", f" neighbor {address} timers connect 2",
+            f" neighbor {address} advertisement-interval 0"]
+
+
+def vbr_config(vbr: dict, edge_as: int, peers: dict[int, str], networks: list[str]) -> str:
+    """The VBR stand-in: Alibaba's VBR AS and its limit of 110 prefixes per peer; it
+    originates `networks` (the vSwitch routes the CEN gives it)."""
+    lines = [f"router bgp {vbr.get('asNumber', 45104)}", f" bgp router-id {vbr['localGatewayIp']}",
+             " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast"]
+    for peer in peers.values():
+        lines += peer_lines(peer, edge_as)
+    for f, peer in peers.items():
+        lines.append(f" address-family {afi(f)} unicast")
+        lines += [f"  network {c}" for c in networks if family(c) == f]
+        lines += [f"  neighbor {peer} activate", f"  neighbor {peer} maximum-prefix 110", " exit-address-family"]
+    return "\n".join(lines + ["exit"]) + "\n"
+
+
+def configure_edge(binary: str, lab: "Lab", text: str, edge_as: int, vbr_gateways: list[str]) -> None:
+    """The DC edge: exactly what `hybridplan render frr` writes, plus the test's timing."""
+    run = hybridplan(binary, "render", "frr", "-", "--device", "dc-edge", spec=text)
+    if run.returncode not in (0, 1):  # 1: the spec has errors, the config still renders
+        raise Failure(f"render frr failed: {run.stderr}")
+    lab.vtysh("dc-edge", config=run.stdout)
+    lab.vtysh("dc-edge", "configure terminal", f"router bgp {edge_as}",
+              *[f"neighbor {g} advertisement-interval 0" for g in vbr_gateways])
 
 
 class Scenario:
@@ -369,7 +399,6 @@ class Scenario:
         edge = op["edgeRouters"][0]
         dc_as, edge_as = op.get("asNumber", 64512), edge["asNumber"]
         edge_ip = {4: edge["ip"], 6: edge.get("ipv6")}
-        vbr_as = vbr.get("asNumber", 45104)
         speakers = ["dc-node"] + (["rr"] if self.route_reflector else [])
         for d in ["dc-edge", "vbr", *speakers]:
             lab.frr(d)
@@ -377,19 +406,8 @@ class Scenario:
         edge_session = next(s for s in sessions if s["local"]["device"] == "dc-edge")
         self.families_up = [f for f in self.families if f == 4 or "peerGatewayIpv6" in vbr]
 
-        # VBR: AS and limit of Alibaba's VBR; originates the vSwitch routes the CEN gives it.
-        peers = {4: vbr["peerGatewayIp"], 6: vbr.get("peerGatewayIpv6")}
-        lines = [f"router bgp {vbr_as}", f" bgp router-id {vbr['localGatewayIp']}",
-                 " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast"]
-        for f in self.families_up:
-            lines += [f" neighbor {peers[f]} remote-as {edge_as}", f" neighbor {peers[f]} timers connect 2",
-                      f" neighbor {peers[f]} advertisement-interval 0"]
-        for f in self.families_up:
-            lines.append(f" address-family {afi(f)} unicast")
-            lines += [f"  network {c}" for c in edge_session["peer"]["advertises"] if family(c) == f]
-            lines += [f"  neighbor {peers[f]} activate", f"  neighbor {peers[f]} maximum-prefix 110",
-                      " exit-address-family"]
-        lab.vtysh("vbr", config="\n".join(lines + ["exit"]) + "\n")
+        peers = {f: vbr["peerGatewayIp"] if f == 4 else vbr["peerGatewayIpv6"] for f in self.families_up}
+        lab.vtysh("vbr", config=vbr_config(vbr, edge_as, peers, edge_session["peer"]["advertises"]))
 
         # The DC node: its pod block (Calico) or PodCIDR (Cilium) and the service range,
         # which Calico (serviceClusterIPs) and Cilium (a ClusterIP advertisement) announce.
@@ -409,9 +427,8 @@ class Scenario:
                        " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast"]
         peer_as = dc_as if uplink else edge_as
         node_peer = {f: (self.node_ips["rr"][f] if uplink else edge_ip[f]) for f in origin if f in self.node_ips["dc-node"]}
-        for f, peer in node_peer.items():
-            node_lines += [f" neighbor {peer} remote-as {peer_as}", f" neighbor {peer} timers connect 2",
-                           f" neighbor {peer} advertisement-interval 0"]
+        for peer in node_peer.values():
+            node_lines += peer_lines(peer, peer_as)
         for f, peer in node_peer.items():
             node_lines.append(f" address-family {afi(f)} unicast")
             node_lines += [f"  network {c}" for c in origin[f]]
@@ -424,10 +441,7 @@ class Scenario:
             rr_lines = [f"router bgp {dc_as}", f" bgp router-id {rr[4]}", " no bgp ebgp-requires-policy",
                         " no bgp default ipv4-unicast"]
             for f in rr:
-                rr_lines += [f" neighbor {client[f]} remote-as {dc_as}",
-                             f" neighbor {edge_ip[f]} remote-as {edge_as}",
-                             f" neighbor {edge_ip[f]} timers connect 2",
-                             f" neighbor {edge_ip[f]} advertisement-interval 0"]
+                rr_lines += [f" neighbor {client[f]} remote-as {dc_as}", *peer_lines(edge_ip[f], edge_as)]
             for f in rr:
                 rr_lines += [f" address-family {afi(f)} unicast",
                              f"  neighbor {client[f]} activate",
@@ -438,15 +452,8 @@ class Scenario:
                              " exit-address-family"]
             lab.vtysh("rr", config="\n".join(rr_lines + ["exit"]) + "\n")
 
-        # The DC edge: exactly what `hybridplan render frr` writes.
-        run = hybridplan(self.binary, "render", "frr", "-", "--device", "dc-edge", spec=self.spec_text)
-        if run.returncode not in (0, 1):
-            raise Failure(f"render frr failed: {run.stderr}")
-        lab.vtysh("dc-edge", config=run.stdout)
-        # Test timing only: no 30 s wait between updates to the VBR.
         vbr_side = {4: vbr["localGatewayIp"], 6: vbr.get("localGatewayIpv6")}
-        lab.vtysh("dc-edge", "configure terminal", f"router bgp {edge_as}",
-                  *[f"neighbor {vbr_side[f]} advertisement-interval 0" for f in self.families_up])
+        configure_edge(self.binary, lab, self.spec_text, edge_as, [vbr_side[f] for f in self.families_up])
 
     def peers_up(self, lab: Lab, device: str, f: int) -> int:
         summary = lab.bgp_json(device, f"show bgp {afi(f)} unicast summary json")
@@ -619,16 +626,8 @@ def edge_vbr_only(binary: str, lab: Lab, spec: dict, text: str) -> bool:
     for d in ("dc-edge", "vbr"):
         lab.frr(d)
     peer = vbr["peerGatewayIp"]
-    lab.vtysh("vbr", config="\n".join([
-        f"router bgp {vbr.get('asNumber', 45104)}", " no bgp ebgp-requires-policy",
-        " no bgp default ipv4-unicast", f" neighbor {peer} remote-as {edge_as}",
-        f" neighbor {peer} timers connect 2", " address-family ipv4 unicast",
-        f"  neighbor {peer} activate", f"  neighbor {peer} maximum-prefix 110",
-        " exit-address-family", "exit"]) + "\n")
-    run = hybridplan(binary, "render", "frr", "-", spec=text)
-    lab.vtysh("dc-edge", config=run.stdout)
-    lab.vtysh("dc-edge", "configure terminal", f"router bgp {edge_as}",
-              f"neighbor {vbr['localGatewayIp']} advertisement-interval 0")
+    lab.vtysh("vbr", config=vbr_config(vbr, edge_as, {4: peer}, []))
+    configure_edge(binary, lab, text, edge_as, [vbr["localGatewayIp"]])
     expected = len(plan_prefixes(binary, text))
     # The session comes up, then either the VBR accepts every prefix and stays up, or it
     # counts past 110 and tears the session down (state "Idle (PfxCt)").
