@@ -99,8 +99,9 @@ impl RouteOrigin {
 pub struct BgpSession {
     pub local: BgpSpeaker,
     pub peer: BgpSpeaker,
-    /// How many sessions of this shape the design has.
-    pub count: u64,
+    /// How many sessions of this shape the design has (a full mesh of 2^32 nodes has more
+    /// than 2^53, so a decimal string like every count that can grow that large).
+    pub count: Count,
     /// `ebgp` or `ibgp`.
     pub kind: String,
 }

@@ -598,7 +598,7 @@ fn sessions(
                 vswitches.to_vec(),
                 Some("VPC vSwitch CIDRs published by the transit router"),
             ),
-            count: 1,
+            count: Count(1),
             kind: kind(edge.as_number, vbr.as_number),
         });
     }
@@ -621,7 +621,7 @@ fn sessions(
                     p.dc_pods.clone(),
                     Some("every block learned from the other clients"),
                 ),
-                count: nodes.saturating_sub(rr) * rr,
+                count: Count::from(nodes.saturating_sub(rr) * rr),
                 kind: "ibgp".into(),
             });
             for (i, edge) in op.edge_routers.iter().enumerate() {
@@ -643,7 +643,7 @@ fn sessions(
                         Vec::new(),
                         Some("nothing: DC nodes reach the cloud through their default route"),
                     ),
-                    count: rr,
+                    count: Count::from(rr),
                     kind: kind(dc_asn, edge.as_number),
                 });
             }
@@ -664,7 +664,7 @@ fn sessions(
                     p.dc_pods.clone(),
                     Some(blocks_note),
                 ),
-                count: nodes * nodes.saturating_sub(1) / 2,
+                count: Count::from(nodes * nodes.saturating_sub(1) / 2),
                 kind: "ibgp".into(),
             });
             if mode.selected.is_routed() {
@@ -684,7 +684,7 @@ fn sessions(
                             Vec::new(),
                             None,
                         ),
-                        count: nodes,
+                        count: Count::from(nodes),
                         kind: kind(dc_asn, edge.as_number),
                     });
                 }
@@ -710,7 +710,7 @@ fn sessions(
                         Vec::new(),
                         None,
                     ),
-                    count: nodes,
+                    count: Count::from(nodes),
                     kind: kind(dc_asn, edge.as_number),
                 });
             }
