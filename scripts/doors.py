@@ -22,7 +22,8 @@ const { readFileSync } = require("node:fs");
 const { plan } = require(process.argv[1]);
 const out = {};
 for (const path of process.argv.slice(2)) {
-  const spec = JSON.parse(readFileSync(path, "utf8")).spec;
+  const v = JSON.parse(readFileSync(path, "utf8"));
+  const spec = v.specHex ? new Uint8Array(Buffer.from(v.specHex, "hex")) : v.spec;
   try { out[path] = plan(spec); } catch (e) { out[path] = { diagnostics: e.diagnostics ?? [] }; }
 }
 process.stdout.write(JSON.stringify(out));
@@ -33,7 +34,8 @@ import json, sys
 import hybridplan
 out = {}
 for path in sys.argv[1:]:
-    spec = json.load(open(path))["spec"]
+    v = json.load(open(path))
+    spec = bytes.fromhex(v["specHex"]) if "specHex" in v else v["spec"]
     try:
         out[path] = hybridplan.plan(spec)
     except hybridplan.SpecError as e:
@@ -52,9 +54,12 @@ def main() -> int:
     cli = {}
     with tempfile.TemporaryDirectory() as tmp:
         for p in VECTORS:
-            spec = json.loads(p.read_text())["spec"]
+            v = json.loads(p.read_text())
             f = pathlib.Path(tmp) / p.name
-            f.write_text(spec if isinstance(spec, str) else json.dumps(spec))
+            if "specHex" in v:
+                f.write_bytes(bytes.fromhex(v["specHex"]))
+            else:
+                f.write_text(v["spec"] if isinstance(v["spec"], str) else json.dumps(v["spec"]))
             run = subprocess.run([binary, "plan", str(f), "--format", "json"], capture_output=True, text=True)
             # Exit 2 (text that is not JSON or YAML) prints a message, not JSON (SPEC.md §6).
             cli[str(p)] = json.loads(run.stdout) if run.returncode != 2 else "exit 2"

@@ -7,7 +7,7 @@ use hybridplan::{Cidr, HybridCluster, Plan, SpecError as CoreSpecError, lpm};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
 
 create_exception!(
     hybridplan,
@@ -66,11 +66,23 @@ fn from_core(py: Python<'_>, e: CoreSpecError) -> PyErr {
     )
 }
 
-/// A spec given as a dict or as JSON/YAML text.
+/// A spec given as a dict, as JSON/YAML text, or as the bytes of such text.
 fn read_spec(spec: &Bound<'_, PyAny>) -> PyResult<HybridCluster> {
     let py = spec.py();
     let parsed = if let Ok(text) = spec.cast::<PyString>() {
-        HybridCluster::from_text(&text.to_cow()?)
+        match text.to_cow() {
+            Ok(text) => HybridCluster::from_text(&text),
+            // A str with lone surrogates has no UTF-8 form. Encoded with them kept, its
+            // bytes are refused like any other that are not UTF-8, naming the offset.
+            Err(_) => {
+                let raw = text.call_method1("encode", ("utf-8", "surrogatepass"))?;
+                HybridCluster::from_bytes(raw.cast::<PyBytes>()?.as_bytes())
+            }
+        }
+    } else if let Ok(bytes) = spec.cast::<PyBytes>() {
+        HybridCluster::from_bytes(bytes.as_bytes())
+    } else if let Ok(bytes) = spec.cast::<PyByteArray>() {
+        HybridCluster::from_bytes(&bytes.to_vec())
     } else if spec.is_instance_of::<PyDict>() {
         HybridCluster::from_json(&json_dumps(spec)?)
     } else {
@@ -78,7 +90,7 @@ fn read_spec(spec: &Bound<'_, PyAny>) -> PyResult<HybridCluster> {
             py,
             "spec-invalid",
             "",
-            "a spec is a dict or JSON/YAML text",
+            "a spec is a dict, JSON/YAML text, or its bytes",
             None,
             None,
         ));

@@ -24,10 +24,7 @@ def test_a_dict_a_json_string_and_yaml_text_plan_alike():
 
 
 def _reference_dict():
-    plan_text = REFERENCE
-    # The reference as a dict: read it through the planner's own YAML reader by way of a
-    # spec that echoes nothing; simplest is a small hand-written equivalent.
-    del plan_text
+    """The reference spec as a dict, written out by hand."""
     return {
         "onPrem": {"nodeCidrs": ["192.168.0.0/24"], "podCidr": "10.100.0.0/16", "serviceCidr": "172.21.0.0/20",
                    "nodes": 120, "maxNodes": 200, "edgeRouters": [{"ip": "192.168.0.1", "asNumber": 65001}]},
@@ -40,6 +37,21 @@ def _reference_dict():
                                  "peerGatewayIp": "192.168.255.2", "peeringSubnet": "192.168.255.0/30"},
                          "cen": {"id": "cen-hybrid"}},
     }
+
+
+def test_bytes_read_like_text_and_bytes_that_are_not_utf8_are_spec_syntax():
+    expected = hybridplan.plan(REFERENCE)
+    assert hybridplan.plan(REFERENCE.encode()) == expected
+    assert hybridplan.plan(bytearray(REFERENCE.encode())) == expected
+    with pytest.raises(hybridplan.SpecError) as info:
+        hybridplan.plan(REFERENCE.encode() + b"\n\xff")
+    assert info.value.code == "spec-syntax"
+    assert "invalid byte 0xff" in str(info.value)
+    # A str with a lone surrogate has no UTF-8 form: the same refusal, at its offset.
+    with pytest.raises(hybridplan.SpecError) as info:
+        hybridplan.plan("name: a\udc80b\n")
+    assert info.value.code == "spec-syntax"
+    assert "offset 7" in str(info.value)
 
 
 def test_spec_errors_carry_code_path_hint_and_every_diagnostic():

@@ -4,14 +4,18 @@
 //! the core's, and numbers beyond 2^53 stay the strings the core writes.
 
 use hybridplan::{Cidr, HybridCluster, Plan, SpecError, lpm};
-use js_sys::{Error, JSON, Reflect, Uint32Array};
+use js_sys::{Error, JSON, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
-/// A spec given as an object or as JSON/YAML text, read by the core.
+/// A spec given as an object, as JSON/YAML text, or as the bytes of such text (a
+/// `Uint8Array`, e.g. a file as read), read by the core.
 fn read_spec(spec: &JsValue) -> Result<HybridCluster, JsValue> {
-    let parsed = match spec.as_string() {
-        Some(text) => HybridCluster::from_text(&text),
-        None => HybridCluster::from_json(&stringify(spec)?),
+    let parsed = if let Some(text) = spec.as_string() {
+        HybridCluster::from_text(&text)
+    } else if let Some(bytes) = spec.dyn_ref::<Uint8Array>() {
+        HybridCluster::from_bytes(&bytes.to_vec())
+    } else {
+        HybridCluster::from_json(&stringify(spec)?)
     };
     parsed.map_err(spec_error)
 }

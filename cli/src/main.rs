@@ -100,14 +100,14 @@ fn main() -> ExitCode {
 /// advertised), with its errors on standard error and exit code 1.
 fn render_frr(spec: Option<&Path>, device: &str) -> ExitCode {
     let spec = spec.filter(|p| *p != Path::new("reference"));
-    let text = match read_spec(spec) {
+    let bytes = match read_spec(spec) {
         Ok(t) => t,
         Err(message) => {
             eprintln!("hybridplan: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let cluster = match hybridplan::HybridCluster::from_text(&text) {
+    let cluster = match hybridplan::HybridCluster::from_bytes(&bytes) {
         Ok(c) => c,
         Err(SpecError::Syntax(d)) => {
             eprintln!("hybridplan: {}", d.message);
@@ -146,14 +146,14 @@ fn trace(spec: &Path, src: &str, dst: &str, format: Format) -> ExitCode {
         }
     };
     let reference = spec == Path::new("reference");
-    let text = match read_spec((!reference).then_some(spec)) {
+    let bytes = match read_spec((!reference).then_some(spec)) {
         Ok(t) => t,
         Err(message) => {
             eprintln!("hybridplan: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let plan = match Plan::from_text(&text) {
+    let plan = match Plan::from_bytes(&bytes) {
         Ok(plan) => plan,
         Err(SpecError::Syntax(d)) => {
             eprintln!("hybridplan: {}", d.message);
@@ -177,39 +177,30 @@ fn trace(spec: &Path, src: &str, dst: &str, format: Format) -> ExitCode {
     }
 }
 
-fn read_spec(path: Option<&Path>) -> Result<String, String> {
+/// The spec's bytes: the built-in reference without a path, standard input for `-`.
+fn read_spec(path: Option<&Path>) -> Result<Vec<u8>, String> {
     match path {
-        None => Ok(hybridplan::REFERENCE_SPEC.to_owned()),
+        None => Ok(hybridplan::REFERENCE_SPEC.as_bytes().to_vec()),
         Some(p) if p == Path::new("-") => {
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(|e| format!("cannot read standard input: {e}"))?;
-            Ok(text)
+            Ok(bytes)
         }
-        Some(p) => std::fs::read(p)
-            .map_err(|e| format!("cannot read {}: {e}", p.display()))
-            .and_then(|bytes| {
-                String::from_utf8(bytes).map_err(|e| {
-                    format!(
-                        "{} is not UTF-8 text (invalid byte at offset {})",
-                        p.display(),
-                        e.utf8_error().valid_up_to()
-                    )
-                })
-            }),
+        Some(p) => std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display())),
     }
 }
 
 fn plan(spec: Option<&Path>, format: Format, out: Option<&Path>) -> ExitCode {
-    let text = match read_spec(spec) {
+    let bytes = match read_spec(spec) {
         Ok(t) => t,
         Err(message) => {
             eprintln!("hybridplan: {message}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match Plan::from_text(&text) {
+    match Plan::from_bytes(&bytes) {
         Ok(plan) => {
             if let Some(dir) = out
                 && let Err(message) = write_out(dir, &plan)

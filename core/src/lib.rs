@@ -78,6 +78,11 @@ impl Plan {
         HybridCluster::from_text(text).map(|s| plan(&s))
     }
 
+    /// Reads a spec from bytes (UTF-8 JSON or YAML, detected) and plans it.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Plan, SpecError> {
+        HybridCluster::from_bytes(bytes).map(|s| plan(&s))
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

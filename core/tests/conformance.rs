@@ -31,10 +31,12 @@ struct Answer {
     pairs: BTreeSet<(String, String)>,
 }
 
-fn answer(spec: &Value) -> Answer {
-    let result = match spec {
-        Value::String(text) => Plan::from_text(text),
-        other => Plan::from_json(&other.to_string()),
+/// A vector's spec: JSON, raw text, or raw bytes given as hex (`specHex`).
+fn answer(vector: &Value) -> Answer {
+    let result = match (&vector["spec"], vector["specHex"].as_str()) {
+        (_, Some(hex)) => Plan::from_bytes(&from_hex(hex)),
+        (Value::String(text), None) => Plan::from_text(text),
+        (other, None) => Plan::from_json(&other.to_string()),
     };
     let (diagnostics, mode, exit) = match &result {
         Ok(plan) => (
@@ -59,6 +61,13 @@ fn answer(spec: &Value) -> Answer {
     }
 }
 
+fn from_hex(hex: &str) -> Vec<u8> {
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
 #[test]
 fn every_vector_gives_the_expected_codes_mode_and_exit() {
     let vectors = vectors();
@@ -66,7 +75,7 @@ fn every_vector_gives_the_expected_codes_mode_and_exit() {
     let mut failures = Vec::new();
     for (name, v) in &vectors {
         let expect = &v["expect"];
-        let got = answer(&v["spec"]);
+        let got = answer(v);
         let codes: BTreeSet<String> = expect["codes"]
             .as_array()
             .unwrap()

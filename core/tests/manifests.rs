@@ -392,16 +392,28 @@ fn spec_strings_cannot_add_documents_or_keys_to_manifests() {
     // Identifiers the spec passes through to Terway's configuration, written to break out
     // of YAML: a document separator, a key, a comment, quotes, a NUL and RTL marks.
     let hostile = "vsw-a\n---\nkind: Secret\n# x: 'y\" \u{0}\u{202e}";
+    let quoted = serde_json::to_string(hostile).unwrap();
     let text = hybridplan::REFERENCE_SPEC
-        .replace(
-            "id: vsw-pod-h",
-            &format!("id: {}", serde_json::to_string(hostile).unwrap()),
-        )
-        .replace(
-            "[sg-hybrid]",
-            &format!("[{}]", serde_json::to_string(hostile).unwrap()),
-        );
-    let spec = HybridCluster::from_yaml(&text).unwrap();
+        .replace("id: vsw-pod-h", &format!("id: {quoted}"))
+        .replace("[sg-hybrid]", &format!("[{quoted}]"));
+    // The reader refuses them as ids, each at its pointer...
+    let error = HybridCluster::from_yaml(&text).unwrap_err();
+    let paths: Vec<&str> = error
+        .diagnostics()
+        .iter()
+        .map(|d| d.path.as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/cloud/zones/0/podVSwitches/0/id",
+            "/cloud/securityGroups/0"
+        ]
+    );
+    // ...and the writer holds even for a spec built in code, past the reader.
+    let mut spec = hybridplan::reference();
+    spec.cloud.zones[0].pod_vswitches[0].id = hostile.to_owned();
+    spec.cloud.security_groups[0] = hostile.to_owned();
     let plan = plan(&spec);
     let clean = hybridplan::plan(&hybridplan::reference());
     assert_eq!(plan.manifests.len(), clean.manifests.len());

@@ -1,13 +1,25 @@
 // The API beyond the vectors: errors, trace, RouteTable in both families.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { plan, validate, trace, RouteTable } from "../dist/node/index.mjs";
 
 test("a YAML string and an object plan alike", () => {
-  const text = "name: x\nonPrem: {nodeCidrs: [192.168.0.0/24], podCidr: 172.20.0.0/16, serviceCidr: 172.21.0.0/20, nodes: 10, edgeRouters: [{ip: 192.168.0.1, asNumber: 65001}]}\ncloud: {region: cn-hangzhou, vpcCidr: 10.0.0.0/8, zones: [{zone: cn-hangzhou-h, nodeVSwitches: [{id: a, cidr: 10.10.24.0/24}], podVSwitches: [{id: b, cidr: 10.10.32.0/19}]}], nodes: 2, securityGroups: [sg]}\ninterconnect: {vbr: {id: v, vlanId: 100, localGatewayIp: 192.168.255.1, peerGatewayIp: 192.168.255.2, peeringSubnet: 192.168.255.0/30}, cen: {id: c}}\n";
+  const text = "name: x\nonPrem: {nodeCidrs: [192.168.0.0/24], podCidr: 172.20.0.0/16, serviceCidr: 172.21.0.0/20, nodes: 10, edgeRouters: [{ip: 192.168.0.1, asNumber: 65001}]}\ncloud: {region: cn-hangzhou, vpcCidr: 10.0.0.0/8, zones: [{zone: cn-hangzhou-h, nodeVSwitches: [{id: vsw-a, cidr: 10.10.24.0/24}], podVSwitches: [{id: vsw-b, cidr: 10.10.32.0/19}]}], nodes: 2, securityGroups: [sg-1]}\ninterconnect: {vbr: {id: vbr-1, vlanId: 100, localGatewayIp: 192.168.255.1, peerGatewayIp: 192.168.255.2, peeringSubnet: 192.168.255.0/30}, cen: {id: cen-1}}\n";
   const fromText = plan(text);
   assert.equal(fromText.mode.selected, "calico-ipip");
   assert.ok(Array.isArray(validate(text)));
+});
+
+test("a spec given as bytes: read like text; bytes that are not UTF-8 are spec-syntax", () => {
+  const text = readFileSync(new URL("../../core/data/reference.yaml", import.meta.url));
+  assert.equal(plan(new Uint8Array(text)).mode.selected, "calico-route-reflector");
+  const broken = new Uint8Array([...text, 0x0a, 0xff]);
+  assert.throws(() => plan(broken), (e) => {
+    assert.equal(e.code, "spec-syntax");
+    assert.match(e.message, /not UTF-8 text: invalid byte 0xff at offset \d+/);
+    return true;
+  });
 });
 
 test("unknown keys throw SpecError with code, path and hint", () => {

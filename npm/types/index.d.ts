@@ -22,10 +22,10 @@ export interface SpecError extends Error {
   diagnostics?: Diagnostic[];
 }
 
-/** The plan of a spec given as an object or as JSON/YAML text. */
-export function plan(spec: HybridClusterSpec | string): Plan;
+/** The plan of a spec given as an object, as JSON/YAML text, or as that text's bytes. */
+export function plan(spec: HybridClusterSpec | string | Uint8Array): Plan;
 /** Every diagnostic of a spec, errors first. */
-export function validate(spec: HybridClusterSpec | string): Diagnostic[];
+export function validate(spec: HybridClusterSpec | string | Uint8Array): Diagnostic[];
 /** Follows a packet from `src` to `dst` through a plan's route tables. */
 export function trace(plan: Plan, src: string, dst: string): Trace;
 

@@ -165,11 +165,14 @@ V = []
 
 
 def vector(name, description, spec, codes, mode, exit, paths=()):
+    """`spec` is a dict (JSON), a str (raw text) or bytes (raw bytes, stored as `specHex`)."""
+    raw = isinstance(spec, bytes)
     V.append(
         {
             "name": name,
             "description": description,
-            "spec": spec,
+            "spec": None if raw else spec,
+            **({"specHex": spec.hex()} if raw else {}),
             "expect": {
                 "codes": sorted(set(codes)),
                 "mode": mode,
@@ -413,6 +416,64 @@ vector("bad-input-row-22", "BAD_INPUTS.md: an IPv6 /64 pod range is sized, never
 vector("bad-input-row-23", "BAD_INPUTS.md: an IPv6 pod prefix with ipFamily ipv4",
        with_(with_(CLEAN, onPrem__podCidr=None), onPrem__podCidrs=["172.20.0.0/16", "fd00:20::/56"]),
        ["spec-invalid"], IPIP, 1, [("spec-invalid", "/onPrem/podCidrs/1")])
+
+# ---- hostile input (limits in core/src/spec/limits.rs); the 50 MB and 100,000-vSwitch
+# cases are built in code by core/tests/hostile.rs rather than stored here ------------------
+LIMIT = [("spec-invalid", "")]
+bomb = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10))
+vector("hostile-yaml-alias-bomb", "a billion laughs: aliases past the limit are refused",
+       bomb, ["spec-invalid"], None, 1, LIMIT)
+vector("hostile-json-nested-200", "JSON nested 200 deep is refused at the parser",
+       '{"a":' * 200 + "1" + "}" * 200, ["spec-invalid"], None, 1, LIMIT)
+vector("hostile-yaml-nested-300", "YAML flow lists nested 300 deep are refused at the parser",
+       "a: " + "[" * 300 + "]" * 300, ["spec-invalid"], None, 1, LIMIT)
+nested = 1
+for _ in range(40):
+    nested = [nested]
+vector("hostile-nested-40", "a value nested 40 deep: refused where it passes 32 levels",
+       with_(CLEAN, name=nested), ["spec-invalid"], None, 1,
+       [("spec-invalid", "/name" + "/0" * 31)])
+many = [{"id": f"vsw-p{i}", "cidr": f"10.{20 + i // 256}.{i % 256}.0/24"} for i in range(1001)]
+vector("hostile-list-1001", "a list of 1,001 vSwitches: one past the limit",
+       with_(CLEAN, cloud__zones__0__podVSwitches=many), ["spec-invalid"], None, 1,
+       [("spec-invalid", "/cloud/zones/0/podVSwitches")])
+zones = [{"zone": f"cn-hangzhou-{z}", "nodeVSwitches": [],
+          "podVSwitches": [{"id": f"vsw-z{z}p{i}", "cidr": f"10.{20 + (z * 700 + i) // 256}.{(z * 700 + i) % 256}.0/24"}
+                           for i in range(700)]} for z in range(3)]
+vector("hostile-ranges-2100", "2,100 vSwitches over three zones: past the limit on ranges",
+       with_(CLEAN, cloud__zones=zones), ["spec-invalid"], None, 1, LIMIT)
+same = [{"id": f"vsw-p{i}", "cidr": "10.10.32.0/19"} for i in range(200)]
+vector("hostile-identical-200", "200 identical pod vSwitches: 100 overlaps listed, the rest counted",
+       with_(CLEAN, cloud__zones__0__podVSwitches=same), ["cidr-overlap"], IPIP, 1,
+       [("cidr-overlap", f"/cloud/zones/0/podVSwitches/{i}/cidr") for i in range(1, 15)])
+vector("hostile-ipv4-pods-zero", "DC pods 0.0.0.0/0: overlaps every other range",
+       with_(CLEAN, onPrem__podCidr="0.0.0.0/0"), ["cidr-overlap", "reserved-range"],
+       IPIP, 1, [("cidr-overlap", "/onPrem/podCidr")])
+d = dual_stack()
+d["onPrem"]["podCidrs"][1] = "::/0"
+vector("hostile-ipv6-pods-zero", "IPv6 DC pods ::/0: overlaps every other IPv6 range",
+       d, ["cidr-overlap", "reserved-range"], IPIP, 1, [("cidr-overlap", "/onPrem/podCidrs/1")])
+vector("hostile-nodes-2-32", "2^32 DC nodes: out of range",
+       with_(CLEAN, onPrem__nodes=2**32), ["spec-invalid"], None, 1, [("spec-invalid", "/onPrem/nodes")])
+vector("hostile-nodes-max", "2^32 - 1 DC nodes: planned (route reflectors, not a mesh); the "
+       "pod range cannot hold them",
+       with_(CLEAN, onPrem__nodes=2**32 - 1, onPrem__maxNodes=None), ["pod-cidr-capacity"],
+       RR, 1, [("pod-cidr-capacity", "/onPrem/podCidr")])
+vector("hostile-name-nul", "a NUL in the name: not a DNS label",
+       with_(CLEAN, name="idc\u0000small"), ["spec-invalid"], None, 1, [("spec-invalid", "/name")])
+vector("hostile-name-rtl", "an RTL override in the name: not a DNS label",
+       with_(CLEAN, name="idc\u202esmall"), ["spec-invalid"], None, 1, [("spec-invalid", "/name")])
+vector("hostile-zone-rtl", "an RTL override in a zone id",
+       with_(CLEAN, cloud__zones__0__zone="cn-hangzhou-h\u202e"), ["spec-invalid"], None, 1,
+       [("spec-invalid", "/cloud/zones/0/zone")])
+vector("hostile-vswitch-id-newline", "a vSwitch id that would start a new YAML document",
+       with_(CLEAN, cloud__zones__0__podVSwitches__0__id="vsw-a\n---\nkind: Secret"), ["spec-invalid"],
+       None, 1, [("spec-invalid", "/cloud/zones/0/podVSwitches/0/id")])
+vector("hostile-non-utf8", "bytes that are not UTF-8 text",
+       json.dumps(CLEAN).encode() + b"\n\xff\xfe", ["spec-syntax"], None, 2, [("spec-syntax", "")])
+vector("hostile-long-string", "a 5,000-byte name: past the string limit",
+       with_(CLEAN, name="a" * 5000), ["spec-invalid"], None, 1, [("spec-invalid", "/name")])
 
 
 def main():

@@ -5,7 +5,7 @@ from typing_extensions import Buffer
 
 __all__ = ["RouteTable", "SpecError", "plan", "trace", "validate"]
 
-_Spec = Union[dict[str, Any], str]
+_Spec = Union[dict[str, Any], str, bytes, bytearray]
 _Plan = dict[str, Any]
 _Diagnostic = dict[str, Any]
 

@@ -3,6 +3,7 @@
 
 use crate::cidr::{Cidr, Family};
 use crate::facts;
+use crate::spec::limits::MAX_OVERLAPS_LISTED;
 use crate::spec::{HybridCluster, Range, Role};
 use crate::{Code, Diagnostic};
 
@@ -236,6 +237,9 @@ fn overlaps(ranges: &[Range], out: &mut Vec<Diagnostic>) {
         open.push(i);
     }
     pairs.sort_unstable();
+    // Identical ranges overlap pairwise: list the first pairs, count the rest.
+    let mut listed = 0;
+    let mut unlisted: Option<(&str, usize)> = None;
     for (i, j) in pairs {
         let (a, b) = (&ranges[i], &ranges[j]);
         let (inner, outer, kind) = match (clash(a, b), clash(b, a)) {
@@ -274,7 +278,23 @@ fn overlaps(ranges: &[Range], out: &mut Vec<Diagnostic>) {
                 .hint("every range of the cluster must be disjoint from the others; pick a free range")
             }
         };
-        out.push(d);
+        if listed < MAX_OVERLAPS_LISTED {
+            listed += 1;
+            out.push(d);
+        } else {
+            let (_, count) = unlisted.get_or_insert((&inner.path, 0));
+            *count += 1;
+        }
+    }
+    if let Some((path, count)) = unlisted {
+        out.push(
+            Diagnostic::new(
+                Code::CidrOverlap,
+                path,
+                format!("{count} more overlapping pairs, from here on, are not listed (at most {MAX_OVERLAPS_LISTED} are)"),
+            )
+            .hint("fix the overlaps listed, then plan again"),
+        );
     }
 }
 

@@ -33,6 +33,16 @@ impl<'t> Fields<'t> {
     }
 }
 
+/// 1..=`max` lowercase ASCII letters, digits and dashes, not starting or ending with a dash.
+fn is_cloud_word(text: &str, max: usize) -> bool {
+    (1..=max).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !text.starts_with('-')
+        && !text.ends_with('-')
+}
+
 /// The known name closest to `key`, if it is close enough to be a likely typo.
 fn did_you_mean<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let lower = key.to_ascii_lowercase();
@@ -153,6 +163,46 @@ impl Decoder {
                 None
             }
         }
+    }
+
+    /// An Alibaba Cloud resource id: `kind` (`vsw`, `sg`, `vbr`, `cen`), a dash, then
+    /// lowercase letters, digits and dashes (`vsw-bp1s5fnvk4gn2tws03x9`). Ids go verbatim
+    /// into the Terway config and the plan, so nothing else is let through.
+    pub fn cloud_id(&mut self, tree: &Tree, path: &str, kind: &str) -> Option<String> {
+        let id = self.string(tree, path)?;
+        let ok = id
+            .strip_prefix(kind)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|rest| is_cloud_word(rest, 64));
+        if ok {
+            return Some(id);
+        }
+        self.push(
+            Diagnostic::new(
+                Code::SpecInvalid,
+                path,
+                format!("{id:?} is not a `{kind}-…` id: expected `{kind}-` then lowercase letters, digits and '-'"),
+            )
+            .hint(format!("copy the id from the Alibaba Cloud console; it starts with `{kind}-`")),
+        );
+        None
+    }
+
+    /// A region or zone id (`cn-hangzhou`, `cn-hangzhou-h`): lowercase letters, digits, '-'.
+    pub fn cloud_name(&mut self, tree: &Tree, path: &str) -> Option<String> {
+        let name = self.string(tree, path)?;
+        if is_cloud_word(&name, 64) {
+            return Some(name);
+        }
+        self.push(
+            Diagnostic::new(
+                Code::SpecInvalid,
+                path,
+                format!("{name:?} is not a region or zone id: expected lowercase letters, digits and '-'"),
+            )
+            .hint("write it as the console shows it, e.g. cn-hangzhou or cn-hangzhou-h"),
+        );
+        None
     }
 
     pub fn boolean(&mut self, tree: &Tree, path: &str) -> Option<bool> {

@@ -5,6 +5,7 @@
 mod decode;
 #[cfg(feature = "typescript")]
 pub mod input;
+pub mod limits;
 mod tree;
 
 pub use tree::Format;
@@ -295,6 +296,11 @@ impl HybridCluster {
         Self::from_text_as(text, Format::detect(text))
     }
 
+    /// Reads a spec from bytes (JSON or YAML, detected), which must be UTF-8 text.
+    pub fn from_bytes(bytes: &[u8]) -> Result<HybridCluster, SpecError> {
+        Self::from_text(tree::utf8(bytes)?)
+    }
+
     pub fn from_text_as(text: &str, format: Format) -> Result<HybridCluster, SpecError> {
         let tree = tree::read(text, format)?;
         let mut decoder = Decoder::default();
@@ -305,6 +311,7 @@ impl HybridCluster {
             .partition(Diagnostic::is_error);
         match spec {
             Some(mut spec) if errors.is_empty() => {
+                limits::check_ranges(spec.ranges().len())?;
                 spec.notes = notes;
                 Ok(spec)
             }
@@ -715,7 +722,7 @@ const CLOUD_KEYS: &[&str] = &[
 
 fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
     let f = d.object(tree, path, CLOUD_KEYS)?;
-    let region = d.required(&f, "region", Decoder::string);
+    let region = d.required(&f, "region", Decoder::cloud_name);
     let vpc_cidrs = specs(d.one_or_many(&f, "vpcCidr", "vpcCidrs", true, Decoder::cidr));
     let zones = d.required(&f, "zones", |d, t, p| {
         let zones = d.list(t, p, decode_zone)?;
@@ -730,7 +737,7 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
         Some(d.integer(t, p, 1, MAX_PODS_PER_NODE).map(|i| i as u32))
     });
     let security_groups = d.required(&f, "securityGroups", |d, t, p| {
-        d.list(t, p, Decoder::string)
+        d.list(t, p, |d, t, p| d.cloud_id(t, p, "sg"))
     });
     let terway = match f.get("terway") {
         Some((t, p)) => decode_terway(d, t, &p),
@@ -755,7 +762,7 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
 
 fn decode_zone(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Zone> {
     let f = d.object(tree, path, ZONE_KEYS)?;
-    let zone = d.required(&f, "zone", Decoder::string);
+    let zone = d.required(&f, "zone", Decoder::cloud_name);
     let node_vswitches = d.required(&f, "nodeVSwitches", |d, t, p| d.list(t, p, decode_vswitch));
     let pod_vswitches = d.required(&f, "podVSwitches", |d, t, p| d.list(t, p, decode_vswitch));
     Some(Zone {
@@ -767,7 +774,7 @@ fn decode_zone(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Zone> {
 
 fn decode_vswitch(d: &mut Decoder, tree: &Tree, path: &str) -> Option<VSwitch> {
     let f = d.object(tree, path, VSWITCH_KEYS)?;
-    let id = d.required(&f, "id", Decoder::string);
+    let id = d.required(&f, "id", |d, t, p| d.cloud_id(t, p, "vsw"));
     let cidr = d.required(&f, "cidr", Decoder::cidr);
     let ipv6_cidr = d.optional(&f, "ipv6Cidr", None, |d, t, p| Some(d.cidr(t, p)));
     Some(VSwitch {
@@ -816,7 +823,7 @@ fn decode_interconnect(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Inter
     let vbr = d.required(&f, "vbr", decode_vbr);
     let cen_id = d.required(&f, "cen", |d, t, p| {
         let f = d.object(t, p, CEN_KEYS)?;
-        d.required(&f, "id", Decoder::string)
+        d.required(&f, "id", |d, t, p| d.cloud_id(t, p, "cen"))
     });
     Some(Interconnect {
         vbr: vbr?,
@@ -838,7 +845,7 @@ const VBR_KEYS: &[&str] = &[
 
 fn decode_vbr(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Vbr> {
     let f = d.object(tree, path, VBR_KEYS)?;
-    let id = d.required(&f, "id", Decoder::string);
+    let id = d.required(&f, "id", |d, t, p| d.cloud_id(t, p, "vbr"));
     let vlan_id = d.required(&f, "vlanId", |d, t, p| {
         d.integer(t, p, i64::MIN.into(), i64::MAX.into())
             .map(|i| i as i64)

@@ -2,6 +2,7 @@
 //! (rather than decoding straight into structs) lets the decoder see duplicate keys and
 //! report every problem at once, each with its JSON Pointer.
 
+use super::limits::{self, MAX_NESTING};
 use crate::{Code, Diagnostic, SpecError};
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -147,22 +148,94 @@ fn syntax_error(format: Format, detail: impl fmt::Display) -> SpecError {
     )
 }
 
-/// Reads a spec text into a tree.
+/// The text of spec bytes: refused (`spec-syntax`) when they are not UTF-8.
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, SpecError> {
+    limits::check_size(bytes.len())?;
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        SpecError::Syntax(
+            Diagnostic::new(
+                Code::SpecSyntax,
+                "",
+                format!("the spec is not UTF-8 text: invalid byte 0x{:02x} at offset {at} (line {line})", bytes[at]),
+            )
+            .hint("save the file as UTF-8"),
+        )
+    })
+}
+
+/// Reads a spec text into a tree, within the limits of [`super::limits`].
 pub(crate) fn read(text: &str, format: Format) -> Result<Tree, SpecError> {
-    match format {
-        Format::Json => serde_json::from_str(text).map_err(|e| syntax_error(format, e)),
-        Format::Yaml => {
-            let options = serde_saphyr::options! {
-                duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
-            };
+    limits::check_size(text.len())?;
+    let tree = match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| {
+            // serde_json stops at 128 levels on its own; that is a limit, not a syntax error.
+            if e.to_string().starts_with("recursion limit exceeded") {
+                limit_error(format!(
+                    "lists and mappings nested more than {MAX_NESTING} deep ({e})"
+                ))
+            } else {
+                syntax_error(format, e)
+            }
+        })?,
+        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
+            let message = e.to_string();
             // Keep only the first line of the message: the rest is a source excerpt.
-            serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-                let message = e.to_string();
-                let first = message.lines().next().unwrap_or_default();
-                syntax_error(format, first.trim_start_matches("error: "))
-            })
-        }
+            let first = message.lines().next().unwrap_or_default();
+            let first = first.trim_start_matches("error: ");
+            if is_budget_breach(&e) {
+                limit_error(format!("the YAML exceeds a reading limit: {first}"))
+            } else {
+                syntax_error(format, first)
+            }
+        })?,
+    };
+    limits::check_tree(&tree)?;
+    Ok(tree)
+}
+
+fn yaml_options() -> serde_saphyr::Options {
+    // Both structs are non-exhaustive: start from the defaults and tighten.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_NESTING;
+    budget.max_aliases = limits::MAX_YAML_ALIASES;
+    budget.max_events = limits::MAX_YAML_EVENTS;
+    budget.max_nodes = limits::MAX_YAML_EVENTS;
+    budget.max_total_scalar_bytes = limits::MAX_SPEC_BYTES;
+    budget.max_documents = 1;
+    let mut aliases = serde_saphyr::options::AliasLimits::default();
+    aliases.max_total_replayed_events = limits::MAX_YAML_ALIAS_EVENTS;
+    aliases.max_replay_stack_depth = MAX_NESTING;
+    aliases.max_alias_expansions_per_anchor = limits::MAX_YAML_ALIASES;
+    serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
+        budget: Some(budget),
+        alias_limits: aliases,
     }
+}
+
+/// True when serde-saphyr refused the text for going over a limit, not for its syntax.
+fn is_budget_breach(e: &serde_saphyr::Error) -> bool {
+    use serde_saphyr::Error as E;
+    let mut e = e;
+    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = e {
+        e = error;
+    }
+    matches!(
+        e,
+        E::Budget { .. }
+            | E::AliasReplayLimitExceeded { .. }
+            | E::AliasExpansionLimitExceeded { .. }
+            | E::AliasReplayStackDepthExceeded { .. }
+    ) // The scanner's own nesting limit has no variant of its own.
+        || e.to_string().contains("recursion limit exceeded")
+}
+
+fn limit_error(message: String) -> SpecError {
+    SpecError::Invalid(vec![Diagnostic::new(Code::SpecInvalid, "", message).hint(
+        "a spec needs no aliases, deep nesting or long lists: look for generated content",
+    )])
 }
 
 #[cfg(test)]

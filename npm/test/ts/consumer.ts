@@ -13,14 +13,14 @@ const spec: HybridClusterSpec = {
   cloud: {
     region: "cn-hangzhou",
     vpcCidr: "10.0.0.0/8",
-    zones: [{ zone: "cn-hangzhou-h", nodeVSwitches: [{ id: "a", cidr: "10.10.24.0/24" }], podVSwitches: [{ id: "b", cidr: "10.10.25.0/24" }] }],
+    zones: [{ zone: "cn-hangzhou-h", nodeVSwitches: [{ id: "vsw-a", cidr: "10.10.24.0/24" }], podVSwitches: [{ id: "vsw-b", cidr: "10.10.25.0/24" }] }],
     nodes: 2,
-    securityGroups: ["sg"],
+    securityGroups: ["sg-1"],
     terway: { mode: "shared-eni" },
   },
   interconnect: {
-    vbr: { id: "v", vlanId: 100, localGatewayIp: "192.168.255.1", peerGatewayIp: "192.168.255.2", peeringSubnet: "192.168.255.0/30" },
-    cen: { id: "c" },
+    vbr: { id: "vbr-1", vlanId: 100, localGatewayIp: "192.168.255.1", peerGatewayIp: "192.168.255.2", peeringSubnet: "192.168.255.0/30" },
+    cen: { id: "cen-1" },
   },
   mode: "calico-route-reflector",
 };
