@@ -4,7 +4,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn hybridplan(args: &[&str], stdin: Option<&str>) -> Output {
+fn hybridplan(args: &[&str], stdin: Option<&[u8]>) -> Output {
     use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hybridplan"));
     cmd.args(args)
@@ -13,12 +13,7 @@ fn hybridplan(args: &[&str], stdin: Option<&str>) -> Output {
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("the binary runs");
     if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(text).unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -81,7 +76,7 @@ fn yaml_and_text_formats_render_the_same_plan() {
 fn text_format_lists_errors_before_warnings() {
     let spec = hybridplan::REFERENCE_SPEC
         .replace("serviceCidr: 172.21.0.0/20", "serviceCidr: 10.100.0.0/20");
-    let out = hybridplan(&["plan", "-", "--format", "text"], Some(&spec));
+    let out = hybridplan(&["plan", "-", "--format", "text"], Some(spec.as_bytes()));
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     let error = text
@@ -97,7 +92,7 @@ fn text_format_lists_errors_before_warnings() {
 #[test]
 fn a_schema_problem_exits_1_with_the_pointer_and_a_suggestion() {
     let spec = hybridplan::REFERENCE_SPEC.replace("podCidr:", "podCIRD:");
-    let out = hybridplan(&["plan", "-"], Some(&spec));
+    let out = hybridplan(&["plan", "-"], Some(spec.as_bytes()));
     assert_eq!(out.status.code(), Some(1));
     let body = stdout_json(&out);
     let typo = body["diagnostics"]
@@ -113,14 +108,14 @@ fn a_schema_problem_exits_1_with_the_pointer_and_a_suggestion() {
 #[test]
 fn a_bad_cidr_exits_1_with_its_code() {
     let spec = hybridplan::REFERENCE_SPEC.replace("10.100.0.0/16", "10.100.0.0/255.255.0.0");
-    let out = hybridplan(&["plan", "-"], Some(&spec));
+    let out = hybridplan(&["plan", "-"], Some(spec.as_bytes()));
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(codes(&stdout_json(&out)), ["cidr-syntax"]);
 }
 
 #[test]
 fn text_that_is_not_yaml_unreadable_files_and_bad_flags_exit_2() {
-    let out = hybridplan(&["plan", "-"], Some("onPrem: [\n"));
+    let out = hybridplan(&["plan", "-"], Some(b"onPrem: [\n"));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not valid YAML"));
 
@@ -172,9 +167,13 @@ fn every_vector_exits_as_expected() {
             continue;
         }
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let spec = match &v["spec"] {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
+        let spec: Vec<u8> = match (&v["spec"], v["specHex"].as_str()) {
+            (_, Some(hex)) => (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect(),
+            (Value::String(s), None) => s.clone().into_bytes(),
+            (other, None) => other.to_string().into_bytes(),
         };
         let out = hybridplan(&["plan", "-"], Some(&spec));
         let expected = v["expect"]["exit"].as_i64().unwrap();
@@ -208,7 +207,7 @@ fn trace_prints_the_hops_and_exits_by_outcome() {
 
     let out = hybridplan(
         &["trace", "-", "10.10.25.10", "8.8.8.8", "--format", "json"],
-        Some(hybridplan::REFERENCE_SPEC),
+        Some(hybridplan::REFERENCE_SPEC.as_bytes()),
     );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout_json(&out)["outcome"], "black-hole");

@@ -88,7 +88,7 @@ fn every_hop_has_a_table_and_route_reflector_sessions_are_counted() {
         .iter()
         .find(|s| s.peer.device == "route-reflector")
         .unwrap();
-    assert_eq!(clients.count, (200 - 3) * 3);
+    assert_eq!(clients.count, hybridplan::addressing::Count((200 - 3) * 3));
     assert_eq!(clients.kind, "ibgp");
 }
 

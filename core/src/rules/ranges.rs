@@ -255,6 +255,12 @@ fn overlaps(ranges: &[Range], out: &mut Vec<Diagnostic>) {
             (Clash::Overlap, _) | (_, Clash::Overlap) => (b, a, Clash::Overlap),
             _ => continue,
         };
+        if listed == MAX_OVERLAPS_LISTED {
+            let (_, count) = unlisted.get_or_insert((&inner.path, 0));
+            *count += 1;
+            continue;
+        }
+        listed += 1;
         let d = match kind {
             Clash::InsideVswitch => Diagnostic::new(
                 Code::RouteInsideVswitch,
@@ -278,13 +284,7 @@ fn overlaps(ranges: &[Range], out: &mut Vec<Diagnostic>) {
                 .hint("every range of the cluster must be disjoint from the others; pick a free range")
             }
         };
-        if listed < MAX_OVERLAPS_LISTED {
-            listed += 1;
-            out.push(d);
-        } else {
-            let (_, count) = unlisted.get_or_insert((&inner.path, 0));
-            *count += 1;
-        }
+        out.push(d);
     }
     if let Some((path, count)) = unlisted {
         out.push(
