@@ -109,18 +109,40 @@ fn every_vector_gives_the_expected_codes_mode_and_exit() {
 }
 
 #[test]
-fn every_stable_code_has_a_vector() {
-    let covered: BTreeSet<String> = vectors()
-        .iter()
-        .flat_map(|(_, v)| v["expect"]["codes"].as_array().unwrap().clone())
-        .map(|c| c.as_str().unwrap().to_owned())
-        .collect();
+fn every_code_every_mode_and_dual_stack_have_a_vector() {
+    let vectors = vectors();
+    let expected = |key: &str| -> BTreeSet<String> {
+        vectors
+            .iter()
+            .flat_map(|(_, v)| match &v["expect"][key] {
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(|c| c.as_str())
+                    .map(str::to_owned)
+                    .collect(),
+                Value::String(s) => vec![s.clone()],
+                _ => Vec::new(),
+            })
+            .collect()
+    };
+    let codes = expected("codes");
     let missing: Vec<&str> = hybridplan::Code::ALL
         .iter()
         .map(|c| c.as_str())
-        // vpc-route-limit needs more than 200 DC prefixes, which the VBR limit of 110
-        // reports first; it has a unit test instead.
-        .filter(|c| *c != "vpc-route-limit" && !covered.contains(*c))
+        .filter(|c| !codes.contains(*c))
         .collect();
     assert!(missing.is_empty(), "codes without a vector: {missing:?}");
+    let modes = expected("mode");
+    let missing: Vec<&str> = hybridplan::NetworkMode::ALL
+        .iter()
+        .map(|m| m.as_str())
+        .filter(|m| !modes.contains(*m))
+        .collect();
+    assert!(missing.is_empty(), "modes without a vector: {missing:?}");
+    assert!(
+        vectors
+            .iter()
+            .any(|(_, v)| v["spec"]["ipFamily"] == "dual" && v["expect"]["exit"] == 0),
+        "no clean dual-stack vector"
+    );
 }

@@ -294,6 +294,12 @@ vector("code-vbr-route-limit", "120 separate DC node /24s: more than the VBR's 1
        with_(CLEAN, onPrem__nodeCidrs=[f"172.16.{2 * i}.0/24" for i in range(120)],
              onPrem__edgeRouters=[{"ip": "172.16.0.1", "asNumber": 65001}]),
        ["vbr-route-limit"], IPIP, 1, [("vbr-route-limit", "/onPrem/nodeCidrs")])
+vector("code-vpc-route-limit", "210 separate DC node /24s: past the VBR's 110 and the VPC route "
+       "table's 200 custom entries",
+       with_(CLEAN, onPrem__nodeCidrs=[f"172.{16 + i // 128}.{2 * (i % 128)}.0/24" for i in range(210)],
+             onPrem__edgeRouters=[{"ip": "172.16.0.1", "asNumber": 65001}]),
+       ["vbr-route-limit", "vpc-route-limit"], IPIP, 1,
+       [("vbr-route-limit", "/onPrem/nodeCidrs"), ("vpc-route-limit", "/onPrem/nodeCidrs")])
 vector("code-vbr-route-limit-summarised", "256 adjacent DC node /24s summarise into one /16: no limit hit",
        with_(CLEAN, onPrem__nodeCidrs=[f"172.16.{i}.0/24" for i in range(256)],
              onPrem__edgeRouters=[{"ip": "172.16.0.1", "asNumber": 65001}]),
