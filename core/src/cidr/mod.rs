@@ -125,6 +125,15 @@ impl Cidr {
         }
     }
 
+    /// The prefix of `bits`/`len`, for callers whose `bits` already have no host bits and
+    /// whose `len` fits the family (the route lookup, on its hot path).
+    #[inline(always)]
+    pub(crate) fn from_masked(family: Family, bits: u128, len: u8) -> Cidr {
+        debug_assert!(len <= family.width());
+        debug_assert_eq!(Cidr::truncate(family, bits, len).bits, bits);
+        Cidr { family, bits, len }
+    }
+
     /// The single-address prefix (/32 or /128) of `addr`.
     pub fn host(addr: IpAddr) -> Cidr {
         let family = Family::of(addr);

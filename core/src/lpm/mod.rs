@@ -6,7 +6,7 @@
 
 mod poptrie;
 
-use crate::cidr::{Cidr, Family, addr_bits};
+use crate::cidr::{Cidr, Family};
 use poptrie::{Key, Poptrie, Route};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -96,13 +96,21 @@ impl<V: Clone> RouteTable<V> {
     /// The longest prefix containing `addr`, with its value.
     #[inline]
     pub fn lookup(&self, addr: IpAddr) -> Option<(Cidr, &V)> {
-        let family = Family::of(addr);
-        let bits = addr_bits(addr);
-        let (len, value) = match addr {
-            IpAddr::V4(a) => self.v4.lookup(u32::from(a)),
-            IpAddr::V6(a) => self.v6.lookup(u128::from(a)),
-        }?;
-        Some((Cidr::truncate(family, bits, len), value))
+        // Masked in the family's own width: cheaper than the general 128-bit truncation.
+        match addr {
+            IpAddr::V4(a) => {
+                let key = u32::from(a);
+                let (len, value) = self.v4.lookup(key)?;
+                let prefix = key.masked(u32::from(len));
+                Some((Cidr::from_masked(Family::V4, prefix.into(), len), value))
+            }
+            IpAddr::V6(a) => {
+                let key = u128::from(a);
+                let (len, value) = self.v6.lookup(key)?;
+                let prefix = key.masked(u32::from(len));
+                Some((Cidr::from_masked(Family::V6, prefix, len), value))
+            }
+        }
     }
 
     /// The value of the longest match of an IPv4 address given as `u32`: the single-lookup
@@ -278,8 +286,8 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
 
     #[inline]
     fn lookup(&self, key: K) -> Option<(u8, &V)> {
-        let leaf = self.trie.leaf(self.trie.find(key));
-        Some((leaf.len, leaf.value.as_ref()?))
+        let leaf = self.trie.leaf(self.trie.find(key))?;
+        Some((leaf.len, &leaf.value))
     }
 
     fn lookup_many(&self, keys: &[K]) -> Vec<Option<&V>> {
@@ -290,7 +298,7 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
         for keys in keys.chunks(CHUNK) {
             let leaves = &mut leaves[..keys.len()];
             self.trie.find_many(keys, leaves);
-            out.extend(leaves.iter().map(|&i| self.trie.leaf(i).value.as_ref()));
+            out.extend(leaves.iter().map(|&i| self.trie.leaf(i).map(|l| &l.value)));
         }
         out
     }

@@ -75,13 +75,17 @@ impl<K: Copy, V> Clone for Route<'_, K, V> {
 }
 impl<K: Copy, V> Copy for Route<'_, K, V> {}
 
-/// What a leaf answers: the matched prefix length and the route's value, or no route.
-/// Values are copied into the leaves so that a lookup ends at the leaf it reads.
+/// What a leaf answers: the matched prefix length and the route's value. Values are copied
+/// into the leaves so that a lookup ends at the leaf it reads. "No route" has no leaf: it
+/// is the index [`NO_ROUTE`], known from the direct entry or the node without reading one.
 #[derive(Clone, Debug)]
 pub(crate) struct Leaf<V> {
     pub len: u8,
-    pub value: Option<V>,
+    pub value: V,
 }
+
+/// The leaf index meaning "no route"; real leaves are numbered from 1.
+pub(crate) const NO_ROUTE: u32 = 0;
 
 /// The route a region falls back to, as an identity (key, len) for run compression and
 /// the value to copy into leaves.
@@ -95,13 +99,18 @@ fn same<K: PartialEq, V>(a: &Source<K, V>, b: &Source<K, V>) -> bool {
     }
 }
 
+/// 32 bytes, aligned so that reading a node touches one cache line.
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(32))]
 struct Node {
     /// Bit v set: child v is a node.
     vector: u64,
-    /// Bit v set: child v is a leaf that starts a new run of equal leaves.
+    /// Bit v set: child v is a leaf with a route that differs from the previous child's
+    /// route (children without one skipped): it starts the next of this node's leaves.
     leafvec: u64,
-    /// Index of this node's first leaf run in `leaves`.
+    /// Bit v set: child v is a leaf without a route.
+    nonevec: u64,
+    /// Leaf index (from 1) of this node's first leaf.
     base0: u32,
     /// Index of this node's first child node in `nodes`.
     base1: u32,
@@ -139,6 +148,15 @@ fn upto(v: usize) -> u64 {
     u64::MAX >> (63 - v)
 }
 
+/// The leaf index of child `v` of `node`, a leaf: `NO_ROUTE` when it has no route, else
+/// the node's leaf of the last route run that starts at or before `v`.
+#[inline(always)]
+fn leaf_in(node: &Node, v: usize) -> u32 {
+    let index = (node.base0 + (node.leafvec & upto(v)).count_ones()).wrapping_sub(1);
+    let has_route = (((node.nonevec >> v) & 1) as u32) ^ 1;
+    index & has_route.wrapping_neg()
+}
+
 impl<K: Key, V: Clone> Poptrie<K, V> {
     /// Builds the trie of `routes`, which must be sorted by (key, len) and unique, with a
     /// direct-indexed first level of `bits` bits.
@@ -146,12 +164,8 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
         let mut t = Poptrie {
             bits,
             direct: vec![LEAF; 1 << bits],
-            // Leaf 0 is "no route", shared by every entry without one.
             nodes: Vec::new(),
-            leaves: vec![Leaf {
-                len: 0,
-                value: None,
-            }],
+            leaves: Vec::new(),
             garbage: 0,
             _key: std::marker::PhantomData,
         };
@@ -159,10 +173,10 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
         t
     }
 
-    /// The leaf at `index` (from `find`).
+    /// The leaf at `index` (from `find`); `None` for `NO_ROUTE`.
     #[inline(always)]
-    pub fn leaf(&self, index: u32) -> &Leaf<V> {
-        &self.leaves[index as usize]
+    pub fn leaf(&self, index: u32) -> Option<&Leaf<V>> {
+        self.leaves.get((index as usize).wrapping_sub(1))
     }
 
     /// Longest-prefix match (see `lookup`), with the population count done by the CPU's
@@ -232,16 +246,18 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
                         offset[i] += STRIDE;
                         prefetch(&self.nodes[at[i] as usize]);
                     } else {
-                        out[i] = node.base0 + (node.leafvec & upto(v)).count_ones() - 1;
+                        out[i] = leaf_in(node, v);
                         active &= !(1 << i);
-                        prefetch(&self.leaves[out[i] as usize]);
+                        if let Some(leaf) = self.leaf(out[i]) {
+                            prefetch(leaf);
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Longest-prefix match: the index of the answering leaf.
+    /// Longest-prefix match: the index of the answering leaf, or `NO_ROUTE`.
     #[inline(always)]
     fn lookup(&self, key: K) -> u32 {
         let mut e = self.direct[key.chunk(0, self.bits)];
@@ -256,7 +272,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
                 e = node.base1 + (node.vector & upto(v)).count_ones() - 1;
                 offset += STRIDE;
             } else {
-                return node.base0 + (node.leafvec & upto(v)).count_ones() - 1;
+                return leaf_in(node, v);
             }
         }
     }
@@ -315,16 +331,16 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
         size
     }
 
-    /// A leaf answering with `source`; leaf 0 when there is no route.
+    /// A leaf answering with `source`; `NO_ROUTE` when there is no route.
     fn push_leaf(&mut self, source: &Source<K, V>) -> u32 {
         match source {
-            None => 0,
+            None => NO_ROUTE,
             Some((_, len, value)) => {
                 self.leaves.push(Leaf {
                     len: *len,
-                    value: Some((*value).clone()),
+                    value: (*value).clone(),
                 });
-                (self.leaves.len() - 1) as u32
+                self.leaves.len() as u32
             }
         }
     }
@@ -421,22 +437,22 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
             }
         }
         let mut node = Node {
-            base0: self.leaves.len() as u32,
+            base0: self.leaves.len() as u32 + 1,
             base1: self.nodes.len() as u32,
             ..Node::default()
         };
-        let mut previous: Option<Source<K, V>> = None;
+        // The route of the last leaf pushed: a run of it goes on past children that are
+        // nodes or have no route.
+        let mut previous: Source<K, V> = None;
         for c in 0..FANOUT {
             if deeper[c].1 != 0 {
                 node.vector |= 1 << c;
-            } else if !previous.is_some_and(|p| same(&p, &source[c])) {
+            } else if source[c].is_none() {
+                node.nonevec |= 1 << c;
+            } else if previous.is_none() || !same(&previous, &source[c]) {
                 node.leafvec |= 1 << c;
-                // Leaves of a node are contiguous, so "no route" gets a leaf of its own here.
-                self.leaves.push(Leaf {
-                    len: source[c].map_or(0, |s| s.1),
-                    value: source[c].map(|s| s.2.clone()),
-                });
-                previous = Some(source[c]);
+                self.push_leaf(&source[c]);
+                previous = source[c];
             }
         }
         // Children are contiguous: reserve them, then build each in place.
