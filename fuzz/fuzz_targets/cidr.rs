@@ -1,5 +1,5 @@
-//! CIDR parsing against `std::net`: whatever we accept, the standard library reads as the
-//! same address, and our text form reads back as the same prefix.
+//! CIDR and address parsing against `std::net`: whatever we accept, the standard library
+//! reads as the same address, and our text form reads back as the same prefix.
 #![no_main]
 use hybridplan::Cidr;
 use libfuzzer_sys::fuzz_target;
@@ -9,6 +9,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    if let Ok(addr) = hybridplan::cidr::parse_addr(text) {
+        let std_addr: IpAddr = text
+            .parse()
+            .unwrap_or_else(|e| panic!("accepted address {text:?}, but std::net refuses it: {e}"));
+        assert_eq!(addr, std_addr, "{text:?}");
+    }
     let Ok(cidr) = text.parse::<Cidr>() else {
         return;
     };
