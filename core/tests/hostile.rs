@@ -6,29 +6,11 @@
 mod hostile_cases;
 
 use hostile_cases::cases;
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct PeakCounting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for PeakCounting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
 #[global_allocator]
-static ALLOC: PeakCounting = PeakCounting;
+static ALLOC: counting_alloc::Counting = counting_alloc::Counting;
 
 const HEAP_LIMIT: usize = 256 << 20;
 
@@ -37,13 +19,11 @@ const HEAP_LIMIT: usize = 256 << 20;
 fn hostile_inputs_are_refused_or_planned_with_their_codes_in_bounded_memory() {
     let mut failures = Vec::new();
     for case in cases() {
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
-        let diagnostics = match hybridplan::Plan::from_bytes(&case.bytes) {
-            Ok(plan) => plan.diagnostics,
-            Err(e) => e.diagnostics().to_vec(),
-        };
-        let peak = PEAK.load(Ordering::Relaxed) - before;
+        let (diagnostics, _, peak) =
+            counting_alloc::measure(|| match hybridplan::Plan::from_bytes(&case.bytes) {
+                Ok(plan) => plan.diagnostics,
+                Err(e) => e.diagnostics().to_vec(),
+            });
         let found = diagnostics
             .iter()
             .any(|d| d.code.as_str() == case.code && d.path == case.path);
