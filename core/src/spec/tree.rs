@@ -222,14 +222,15 @@ fn is_budget_breach(e: &serde_saphyr::Error) -> bool {
     while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = e {
         e = error;
     }
-    matches!(
+    let over_budget = matches!(
         e,
         E::Budget { .. }
             | E::AliasReplayLimitExceeded { .. }
             | E::AliasExpansionLimitExceeded { .. }
             | E::AliasReplayStackDepthExceeded { .. }
-    ) // The scanner's own nesting limit has no variant of its own.
-        || e.to_string().contains("recursion limit exceeded")
+    );
+    // The scanner's own nesting limit has no variant of its own.
+    over_budget || e.to_string().contains("recursion limit exceeded")
 }
 
 fn limit_error(message: String) -> SpecError {
