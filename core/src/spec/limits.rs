@@ -31,16 +31,27 @@ fn too_big(path: &str, message: String, hint: &str) -> Diagnostic {
     Diagnostic::new(Code::SpecInvalid, path, message).hint(hint)
 }
 
-/// Refuses a text longer than [`MAX_SPEC_BYTES`] before reading it.
-pub(crate) fn check_size(bytes: usize) -> Result<(), SpecError> {
-    if bytes <= MAX_SPEC_BYTES {
+/// `Ok` when `count` is at most `max`; otherwise one `spec-invalid` for the whole spec.
+fn at_most(
+    count: usize,
+    max: usize,
+    message: impl FnOnce() -> String,
+    hint: &str,
+) -> Result<(), SpecError> {
+    if count <= max {
         return Ok(());
     }
-    Err(SpecError::Invalid(vec![too_big(
-        "",
-        format!("the spec is {bytes} bytes; at most {MAX_SPEC_BYTES} are read"),
+    Err(SpecError::Invalid(vec![too_big("", message(), hint)]))
+}
+
+/// Refuses a text longer than [`MAX_SPEC_BYTES`] before reading it.
+pub(crate) fn check_size(bytes: usize) -> Result<(), SpecError> {
+    at_most(
+        bytes,
+        MAX_SPEC_BYTES,
+        || format!("the spec is {bytes} bytes; at most {MAX_SPEC_BYTES} are read"),
         "a spec describes one cluster in a few KiB: look for generated or pasted content",
-    )]))
+    )
 }
 
 /// Checks nesting, list and mapping sizes and string lengths of a document tree, one
@@ -119,12 +130,10 @@ fn visit(tree: &Tree, path: &str, depth: usize, found: &mut Vec<Diagnostic>) {
 
 /// Refuses a spec with more than [`MAX_RANGES`] address ranges in all.
 pub(crate) fn check_ranges(count: usize) -> Result<(), SpecError> {
-    if count <= MAX_RANGES {
-        return Ok(());
-    }
-    Err(SpecError::Invalid(vec![too_big(
-        "",
-        format!("{count} address ranges in all; a spec may have at most {MAX_RANGES}"),
+    at_most(
+        count,
+        MAX_RANGES,
+        || format!("{count} address ranges in all; a spec may have at most {MAX_RANGES}"),
         "summarise ranges into fewer, larger ones",
-    )]))
+    )
 }
