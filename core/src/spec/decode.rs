@@ -33,9 +33,10 @@ impl<'t> Fields<'t> {
     }
 }
 
-/// 1..=`max` lowercase ASCII letters, digits and dashes, not starting or ending with a dash.
-fn is_cloud_word(text: &str, max: usize) -> bool {
-    (1..=max).contains(&text.len())
+/// A DNS label (RFC 1123): 1 to 63 lowercase letters, digits and dashes, not starting or
+/// ending with a dash. Kubernetes names and labels and Alibaba Cloud ids all follow it.
+pub(super) fn is_dns_label(text: &str) -> bool {
+    (1..=63).contains(&text.len())
         && text
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -173,7 +174,7 @@ impl Decoder {
         let ok = id
             .strip_prefix(kind)
             .and_then(|rest| rest.strip_prefix('-'))
-            .is_some_and(|rest| is_cloud_word(rest, 64));
+            .is_some_and(is_dns_label);
         if ok {
             return Some(id);
         }
@@ -191,7 +192,7 @@ impl Decoder {
     /// A region or zone id (`cn-hangzhou`, `cn-hangzhou-h`): lowercase letters, digits, '-'.
     pub fn cloud_name(&mut self, tree: &Tree, path: &str) -> Option<String> {
         let name = self.string(tree, path)?;
-        if is_cloud_word(&name, 64) {
+        if is_dns_label(&name) {
             return Some(name);
         }
         self.push(

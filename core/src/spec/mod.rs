@@ -549,13 +549,7 @@ fn decode_cluster(d: &mut Decoder, tree: &Tree) -> Option<HybridCluster> {
 /// `name` goes into Kubernetes object names: it must be a DNS-1123 label.
 fn decode_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> {
     let name = d.string(tree, path)?;
-    let ok = name.len() <= 63
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !name.starts_with('-')
-        && !name.ends_with('-');
-    if ok {
+    if decode::is_dns_label(&name) {
         return Some(name);
     }
     let mut suggestion: String = name
@@ -666,15 +660,7 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
 /// A Kubernetes node name: a DNS subdomain (RFC 1123), as the API server requires.
 fn decode_node_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> {
     let name = d.string(tree, path)?;
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    };
-    if name.len() <= 253 && name.split('.').all(label_ok) {
+    if name.len() <= 253 && name.split('.').all(decode::is_dns_label) {
         return Some(name);
     }
     d.invalid(
