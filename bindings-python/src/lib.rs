@@ -392,7 +392,6 @@ impl RouteTable {
             py.detach(|| {
                 self.table
                     .lookup_many_v4(&keys)
-                    .into_iter()
                     .map(|v| v.copied())
                     .collect()
             })

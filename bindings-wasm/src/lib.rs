@@ -178,7 +178,6 @@ impl RouteTable {
         let values: Vec<u32> = self
             .table
             .lookup_many_v4(addrs)
-            .into_iter()
             .map(|v| v.copied().unwrap_or(miss))
             .collect();
         Uint32Array::from(&values[..])
@@ -195,7 +194,6 @@ impl RouteTable {
         let values: Vec<u32> = self
             .table
             .lookup_many_v6(&addrs)
-            .into_iter()
             .map(|v| v.copied().unwrap_or(miss))
             .collect();
         Uint32Array::from(&values[..])

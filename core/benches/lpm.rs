@@ -15,7 +15,7 @@ use ipnet::{Ipv4Net, Ipv6Net};
 use prefix_trie::PrefixMap;
 use std::hint::black_box;
 use std::io::Read;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Counts live heap bytes, so table sizes are measured, not estimated.
 #[path = "../tests/common/counting_alloc.rs"]
@@ -77,57 +77,95 @@ fn queries(routes: &[(Cidr, u32)], family: Family, n: usize) -> Vec<u128> {
         .collect()
 }
 
+/// Runs each lookup loop in turn, round after round, and prints each one's median rate
+/// and its median ratio to the first (the peer the targets name) within the same round.
+/// Criterion times one implementation after another, so a burst of load from elsewhere on
+/// the host can land on one and spare the other; alternating spreads it over all of them.
+fn interleaved(label: &str, queries: usize, runs: &mut [(&str, &mut dyn FnMut() -> u64)]) {
+    const ROUNDS: usize = 11;
+    let mut rates = vec![Vec::with_capacity(ROUNDS); runs.len()];
+    for _ in 0..ROUNDS {
+        for (rate, (_, run)) in rates.iter_mut().zip(runs.iter_mut()) {
+            let start = std::time::Instant::now();
+            black_box(run());
+            rate.push(queries as f64 / start.elapsed().as_secs_f64() / 1e6);
+        }
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    for (i, (name, _)) in runs.iter().enumerate() {
+        let ratios = rates[i].iter().zip(&rates[0]).map(|(a, b)| a / b).collect();
+        eprintln!(
+            "{label}: {name:28} {:6.1} M lookups/s, {:4.2}x {} (medians of {ROUNDS} alternating rounds)",
+            median(rates[i].clone()),
+            median(ratios),
+            runs[0].0,
+        );
+    }
+}
+
 /// The four timed lookups of one family: `RouteTable::lookup` in a loop, its batch form,
-/// and the two peers, each summing the values found so no work can be skipped.
+/// and the two peers. Each reads the same integer queries, converts them to its own
+/// address type and sums the values found, so no work can be skipped. They run first in
+/// alternation (see `interleaved`), then under criterion.
 macro_rules! lookup_group {
-    ($c:expr, $name:expr, $qs:expr, $addrs:expr, $ours:expr, $many:ident, $trie:expr, $tbm:expr,
+    ($c:expr, $name:expr, $qs:expr, $ours:expr, $many:ident, $trie:expr, $tbm:expr,
      $addr:ty, $net:ty, $bits:expr) => {{
+        let mut lookup = || {
+            let mut sum = 0u64;
+            for &q in $qs {
+                let a = IpAddr::from(<$addr>::from(black_box(q)));
+                if let Some((_, v)) = $ours.lookup(a) {
+                    sum += u64::from(*v);
+                }
+            }
+            sum
+        };
+        let mut many = || {
+            $ours
+                .$many(black_box($qs))
+                .map(|v| v.map_or(0, |v| u64::from(*v)))
+                .sum::<u64>()
+        };
+        let mut prefix_trie = || {
+            let mut sum = 0u64;
+            for &q in $qs {
+                let p = <$net>::new(<$addr>::from(black_box(q)), $bits).unwrap();
+                if let Some((_, v)) = $trie.get_lpm(&p) {
+                    sum += u64::from(*v);
+                }
+            }
+            sum
+        };
+        let mut treebitmap = || {
+            let mut sum = 0u64;
+            for &q in $qs {
+                if let Some((_, _, v)) = $tbm.longest_match(<$addr>::from(black_box(q))) {
+                    sum += u64::from(*v);
+                }
+            }
+            sum
+        };
+        let many_name = concat!("RouteTable::", stringify!($many));
+        interleaved(
+            $name,
+            $qs.len(),
+            &mut [
+                ("prefix-trie", &mut prefix_trie),
+                ("RouteTable::lookup", &mut lookup),
+                (many_name, &mut many),
+                ("treebitmap", &mut treebitmap),
+            ],
+        );
         let mut g = $c.benchmark_group($name);
         g.throughput(Throughput::Elements($qs.len() as u64));
         g.sample_size(20);
-        g.bench_function("RouteTable::lookup", |b| {
-            b.iter(|| {
-                let mut sum = 0u64;
-                for &a in $addrs {
-                    if let Some((_, v)) = $ours.lookup(black_box(a)) {
-                        sum += u64::from(*v);
-                    }
-                }
-                sum
-            })
-        });
-        g.bench_function(concat!("RouteTable::", stringify!($many)), |b| {
-            b.iter(|| {
-                $ours
-                    .$many(black_box($qs))
-                    .iter()
-                    .map(|v| v.map_or(0, |v| u64::from(*v)))
-                    .sum::<u64>()
-            })
-        });
-        g.bench_function("prefix-trie", |b| {
-            b.iter(|| {
-                let mut sum = 0u64;
-                for &q in $qs {
-                    let p = <$net>::new(<$addr>::from(black_box(q)), $bits).unwrap();
-                    if let Some((_, v)) = $trie.get_lpm(&p) {
-                        sum += u64::from(*v);
-                    }
-                }
-                sum
-            })
-        });
-        g.bench_function("treebitmap", |b| {
-            b.iter(|| {
-                let mut sum = 0u64;
-                for &q in $qs {
-                    if let Some((_, _, v)) = $tbm.longest_match(<$addr>::from(black_box(q))) {
-                        sum += u64::from(*v);
-                    }
-                }
-                sum
-            })
-        });
+        g.bench_function("RouteTable::lookup", |b| b.iter(&mut lookup));
+        g.bench_function(many_name, |b| b.iter(&mut many));
+        g.bench_function("prefix-trie", |b| b.iter(&mut prefix_trie));
+        g.bench_function("treebitmap", |b| b.iter(&mut treebitmap));
         g.finish();
     }};
 }
@@ -138,7 +176,6 @@ fn bench_v4(c: &mut Criterion) {
         .into_iter()
         .map(|q| q as u32)
         .collect();
-    let addrs: Vec<std::net::IpAddr> = qs.iter().map(|&q| Ipv4Addr::from(q).into()).collect();
 
     let build_ours = || routes.iter().copied().collect::<RouteTable<u32>>();
     let build_trie = || {
@@ -174,7 +211,7 @@ fn bench_v4(c: &mut Criterion) {
         ours.shape()[0]
     );
     // Same answer from all three for every query, before timing anything.
-    let batch = ours.lookup_many_v4(&qs);
+    let batch: Vec<_> = ours.lookup_many_v4(&qs).collect();
     let mut hits = 0;
     for (i, &q) in qs.iter().enumerate() {
         let a = ours
@@ -210,7 +247,6 @@ fn bench_v4(c: &mut Criterion) {
         c,
         "lpm/ipv4-lookup",
         &qs,
-        &addrs,
         ours,
         lookup_many_v4,
         trie,
@@ -237,7 +273,6 @@ fn bench_v4(c: &mut Criterion) {
 fn bench_v6(c: &mut Criterion) {
     let routes = load("ipv6-2015.tsv.gz");
     let qs = queries(&routes, Family::V6, 1_000_000);
-    let addrs: Vec<std::net::IpAddr> = qs.iter().map(|&q| Ipv6Addr::from(q).into()).collect();
     let (ours, ours_heap) = heap_of(|| routes.iter().copied().collect::<RouteTable<u32>>());
     let (trie, trie_heap) = heap_of(|| {
         let mut m = PrefixMap::<Ipv6Net, u32>::new();
@@ -263,7 +298,7 @@ fn bench_v6(c: &mut Criterion) {
         trie_heap as f64 / 1048576.0,
         tbm_heap as f64 / 1048576.0
     );
-    let batch = ours.lookup_many_v6(&qs);
+    let batch: Vec<_> = ours.lookup_many_v6(&qs).collect();
     for (i, &q) in qs.iter().enumerate() {
         let a = ours
             .lookup(Ipv6Addr::from(q).into())
@@ -294,7 +329,6 @@ fn bench_v6(c: &mut Criterion) {
         c,
         "lpm/ipv6-lookup",
         &qs,
-        &addrs,
         ours,
         lookup_many_v6,
         trie,

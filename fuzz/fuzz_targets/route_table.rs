@@ -11,6 +11,8 @@ enum Op {
     Insert(Prefix, u16),
     Remove(Prefix),
     Lookup(bool, u128),
+    /// A batch of addresses of one family (the pipelined path), each checked.
+    LookupMany(bool, Vec<u128>),
     /// Many prefixes at once (the bulk path), below each other so they nest.
     Extend(Prefix, Vec<(u8, u16)>),
 }
@@ -65,6 +67,26 @@ fuzz_target!(|ops: Vec<Op>| {
                 let addr = hybridplan::cidr::addr_from_bits(family, bits);
                 let got = table.lookup(addr).map(|(c, v)| (c, *v));
                 assert_eq!(got, naive(&reference, family, bits), "lookup {addr}");
+            }
+            Op::LookupMany(v6, addrs) => {
+                let want: Vec<Option<u16>> = addrs
+                    .iter()
+                    .map(|&bits| {
+                        let (family, bits) = if v6 {
+                            (Family::V6, bits)
+                        } else {
+                            (Family::V4, bits & 0xffff_ffff)
+                        };
+                        naive(&reference, family, bits).map(|(_, v)| v)
+                    })
+                    .collect();
+                let got: Vec<Option<u16>> = if v6 {
+                    table.lookup_many_v6(&addrs).map(|v| v.copied()).collect()
+                } else {
+                    let v4: Vec<u32> = addrs.iter().map(|&a| a as u32).collect();
+                    table.lookup_many_v4(&v4).map(|v| v.copied()).collect()
+                };
+                assert_eq!(got, want, "lookup_many");
             }
             Op::Extend(base, more) => {
                 let base = base.cidr();

@@ -4,6 +4,7 @@
 //! Each family keeps its routes twice: in an ordered map (exact lookups, updates,
 //! iteration in address order) and in a [`poptrie`] compiled from them for lookups.
 
+mod ones;
 mod poptrie;
 
 use crate::cidr::{Cidr, Family};
@@ -15,6 +16,25 @@ use std::net::IpAddr;
 /// that small tables stay small; at and above it, the full-size one.
 const SMALL_TABLE_ROUTES: usize = 1024;
 const SMALL_DIRECT_BITS: u32 = 8;
+
+/// The answers of [`RouteTable::lookup_many_v4`] and [`RouteTable::lookup_many_v6`]: the
+/// value of the longest match of each address, in order.
+pub struct LookupMany<'t, 'k, K, V>(poptrie::FindMany<'t, 'k, K, V>);
+
+impl<'t, K: Key, V: Clone> Iterator for LookupMany<'t, '_, K, V> {
+    type Item = Option<&'t V>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|leaf| leaf.map(|l| &l.value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<K: Key, V: Clone> ExactSizeIterator for LookupMany<'_, '_, K, V> {}
 
 /// A longest-prefix-match table from prefixes to values, IPv4 and IPv6 together.
 ///
@@ -94,7 +114,9 @@ impl<V: Clone> RouteTable<V> {
     }
 
     /// The longest prefix containing `addr`, with its value.
-    #[inline]
+    // Always inlined: in a caller's loop the lookups then overlap in the CPU; as a call
+    // each, IPv4 lookups ran at half the rate.
+    #[inline(always)]
     pub fn lookup(&self, addr: IpAddr) -> Option<(Cidr, &V)> {
         // Masked in the family's own width: cheaper than the general 128-bit truncation.
         match addr {
@@ -126,13 +148,24 @@ impl<V: Clone> RouteTable<V> {
     }
 
     /// The value of the longest match of each IPv4 address (as `u32`), in order: the batch
-    /// form for large query sets, without per-address conversions.
-    pub fn lookup_many_v4(&self, addrs: &[u32]) -> Vec<Option<&V>> {
+    /// form for large query sets. Lookups run in pipelined groups whose memory accesses
+    /// overlap, about 1.5 times the rate of `lookup` in a loop on a full BGP table. The
+    /// answers are yielded as they are found; `collect()` them for a vector.
+    ///
+    /// ```
+    /// use hybridplan::{Cidr, lpm::RouteTable};
+    /// let mut table = RouteTable::new();
+    /// table.insert("10.0.0.0/8".parse::<Cidr>().unwrap(), 7u32);
+    /// let found: Vec<_> = table.lookup_many_v4(&[0x0a01_0203, 0xc000_0201]).collect();
+    /// assert_eq!(found, [Some(&7), None]);
+    /// ```
+    pub fn lookup_many_v4<'k>(&self, addrs: &'k [u32]) -> LookupMany<'_, 'k, u32, V> {
         self.v4.lookup_many(addrs)
     }
 
-    /// The value of the longest match of each IPv6 address (as `u128`), in order.
-    pub fn lookup_many_v6(&self, addrs: &[u128]) -> Vec<Option<&V>> {
+    /// The value of the longest match of each IPv6 address (as `u128`), in order; see
+    /// `lookup_many_v4`.
+    pub fn lookup_many_v6<'k>(&self, addrs: &'k [u128]) -> LookupMany<'_, 'k, u128, V> {
         self.v6.lookup_many(addrs)
     }
 
@@ -284,23 +317,14 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
         self.rebuild_all();
     }
 
-    #[inline]
+    #[inline(always)]
     fn lookup(&self, key: K) -> Option<(u8, &V)> {
         let leaf = self.trie.leaf(self.trie.find(key))?;
         Some((leaf.len, &leaf.value))
     }
 
-    fn lookup_many(&self, keys: &[K]) -> Vec<Option<&V>> {
-        // Resolve each chunk's leaves while the batch's prefetches still hold them in cache.
-        const CHUNK: usize = 1024;
-        let mut leaves = [0u32; CHUNK];
-        let mut out = Vec::with_capacity(keys.len());
-        for keys in keys.chunks(CHUNK) {
-            let leaves = &mut leaves[..keys.len()];
-            self.trie.find_many(keys, leaves);
-            out.extend(leaves.iter().map(|&i| self.trie.leaf(i).map(|l| &l.value)));
-        }
-        out
+    fn lookup_many<'k>(&self, keys: &'k [K]) -> LookupMany<'_, 'k, K, V> {
+        LookupMany(self.trie.find_many(keys))
     }
 
     fn iter(&self) -> impl Iterator<Item = (K, u8, &V)> {
@@ -388,14 +412,28 @@ mod tests {
                 _ => None,
             })
             .collect();
-        let got: Vec<Option<u32>> = table
-            .lookup_many_v4(&v4)
-            .into_iter()
-            .map(|o| o.copied())
-            .collect();
+        // The batch forms: the same answers, in order, with an exact length up front.
+        let batch = table.lookup_many_v4(&v4);
+        prop_assert_eq!(batch.len(), v4.len());
+        let got: Vec<Option<u32>> = batch.map(|o| o.copied()).collect();
         let want: Vec<Option<u32>> = v4
             .iter()
             .map(|&a| naive(reference, IpAddr::V4(a.into())).map(|(_, v)| v))
+            .collect();
+        prop_assert_eq!(got, want);
+        let v6: Vec<u128> = addrs
+            .iter()
+            .filter_map(|a| match a {
+                IpAddr::V6(a) => Some(u128::from(*a)),
+                _ => None,
+            })
+            .collect();
+        let batch = table.lookup_many_v6(&v6);
+        prop_assert_eq!(batch.len(), v6.len());
+        let got: Vec<Option<u32>> = batch.map(|o| o.copied()).collect();
+        let want: Vec<Option<u32>> = v6
+            .iter()
+            .map(|&a| naive(reference, IpAddr::V6(a.into())).map(|(_, v)| v))
             .collect();
         prop_assert_eq!(got, want);
         let listed: Vec<(Cidr, u32)> = table.iter().map(|(c, v)| (c, *v)).collect();
