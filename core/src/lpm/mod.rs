@@ -32,6 +32,12 @@ impl<'t, K: Key, V: Clone> Iterator for LookupMany<'t, '_, K, V> {
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.0.size_hint()
     }
+
+    #[inline(always)]
+    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, mut f: F) -> B {
+        self.0
+            .fold(init, |acc, leaf| f(acc, leaf.map(|l| &l.value)))
+    }
 }
 
 impl<K: Key, V: Clone> ExactSizeIterator for LookupMany<'_, '_, K, V> {}

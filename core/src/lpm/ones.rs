@@ -23,6 +23,22 @@ impl Ones {
         }
     }
 
+    /// `u64::count_ones`, whatever the CPU: for code compiled with POPCNT enabled, where
+    /// that is the instruction.
+    #[cfg(all(target_arch = "x86_64", not(target_feature = "popcnt")))]
+    pub fn portable() -> Self {
+        Ones {
+            #[cfg(all(target_arch = "x86_64", not(target_feature = "popcnt")))]
+            hardware: false,
+        }
+    }
+
+    /// Whether the CPU's POPCNT instruction is used.
+    #[cfg(all(target_arch = "x86_64", not(target_feature = "popcnt")))]
+    pub fn hardware(self) -> bool {
+        self.hardware
+    }
+
     /// The number of set bits in `x`.
     #[inline(always)]
     pub fn count(self, x: u64) -> u32 {
