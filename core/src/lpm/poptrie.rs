@@ -389,9 +389,11 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
         for (i, key) in keys.iter().enumerate() {
             let e = self.direct[key.top(self.bits)];
             let is_node = e & LEAF == 0;
-            stage.found[i] = e & !LEAF;
-            stage.node[pending] = e;
-            stage.lane[pending] = i as u8;
+            // `pending <= i < GROUP`; the mask, a no-op, lets the compiler drop the bounds
+            // checks.
+            stage.found[i % GROUP] = e & !LEAF;
+            stage.node[pending % GROUP] = e;
+            stage.lane[pending % GROUP] = i as u8;
             pending += usize::from(is_node);
             prefetch_at(nodes, (e & u32::from(is_node).wrapping_neg()) as usize);
         }
@@ -404,8 +406,8 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
     fn stage_nodes(&self, keys: &[K], stage: &mut Stage, ones: Ones) {
         let leaves = self.leaves.as_ptr();
         for p in 0..stage.pending {
-            let i = usize::from(stage.lane[p]);
-            let (mut rest, mut e) = (keys[i].skip(self.bits), stage.node[p]);
+            let i = usize::from(stage.lane[p % GROUP]);
+            let (mut rest, mut e) = (keys[i].skip(self.bits), stage.node[p % GROUP]);
             let leaf = loop {
                 let node = &self.nodes[e as usize];
                 let v = rest.top(STRIDE);
@@ -415,7 +417,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
                 e = node.base1 + ones.count(node.vector & upto(v)) - 1;
                 rest = rest.skip(STRIDE);
             };
-            stage.found[i] = leaf;
+            stage.found[i % GROUP] = leaf;
             prefetch_at(leaves, (leaf as usize).wrapping_sub(1));
         }
     }
