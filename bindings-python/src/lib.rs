@@ -390,10 +390,11 @@ impl RouteTable {
         } else {
             let keys = Self::buffer_u32(addrs)?;
             py.detach(|| {
+                let mut found = Vec::with_capacity(keys.len());
                 self.table
                     .lookup_many_v4(&keys)
-                    .map(|v| v.copied())
-                    .collect()
+                    .for_each(|v| found.push(v.copied()));
+                found
             })
         };
         let values: Vec<Py<PyAny>> = found

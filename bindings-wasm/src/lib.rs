@@ -175,11 +175,10 @@ impl RouteTable {
     #[wasm_bindgen(js_name = lookupMany)]
     pub fn lookup_many(&self, addrs: &[u32], miss: Option<u32>) -> Uint32Array {
         let miss = miss.unwrap_or(u32::MAX);
-        let values: Vec<u32> = self
-            .table
+        let mut values = Vec::with_capacity(addrs.len());
+        self.table
             .lookup_many_v4(addrs)
-            .map(|v| v.copied().unwrap_or(miss))
-            .collect();
+            .for_each(|v| values.push(v.copied().unwrap_or(miss)));
         Uint32Array::from(&values[..])
     }
 
@@ -191,11 +190,10 @@ impl RouteTable {
             .chunks_exact(4)
             .map(|w| w.iter().fold(0u128, |a, &x| (a << 32) | u128::from(x)))
             .collect();
-        let values: Vec<u32> = self
-            .table
+        let mut values = Vec::with_capacity(addrs.len());
+        self.table
             .lookup_many_v6(&addrs)
-            .map(|v| v.copied().unwrap_or(miss))
-            .collect();
+            .for_each(|v| values.push(v.copied().unwrap_or(miss)));
         Uint32Array::from(&values[..])
     }
 }

@@ -61,4 +61,20 @@ test("RouteTable: insert, lookup, lookupMany in both families, remove", () => {
   assert.throws(() => t.insert("10.1.2.3/16", 1), (e) => e.code === "cidr-host-bits");
 });
 
+test("RouteTable: lookupMany answers like lookup over many groups of a table of thousands of routes", () => {
+  // A fixed-seed generator; prefixes from /8 to /32, so that lookups end at every level.
+  let seed = 0x2545f491;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const t = new RouteTable();
+  for (let i = 0; i < 3000; i++) {
+    const len = 8 + (next() % 25);
+    const addr = (next() >>> (32 - len)) * 2 ** (32 - len);
+    t.insert(`${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}/${len}`, i);
+  }
+  const addrs = new Uint32Array(1000).map(() => next());
+  const many = t.lookupMany(addrs);
+  const one = [...addrs].map((a) => t.lookup(`${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`)?.value ?? 0xffffffff);
+  assert.deepEqual([...many], one);
+});
+
 const REFERENCE = "name: reference\nperformance: high\nonPrem:\n  nodeCidrs: [192.168.0.0/24]\n  podCidr: 10.100.0.0/16\n  serviceCidr: 172.21.0.0/20\n  nodes: 120\n  maxNodes: 200\n  edgeRouters:\n    - { ip: 192.168.0.1, asNumber: 65001 }\ncloud:\n  region: cn-hangzhou\n  vpcCidr: 10.0.0.0/8\n  zones:\n    - zone: cn-hangzhou-h\n      nodeVSwitches: [{ id: vsw-node-h, cidr: 10.10.24.0/24 }]\n      podVSwitches: [{ id: vsw-pod-h, cidr: 10.10.25.0/24 }]\n  nodes: 2\n  maxPodsPerNode: 110\n  securityGroups: [sg-hybrid]\ninterconnect:\n  vbr:\n    id: vbr-hz-1\n    vlanId: 100\n    localGatewayIp: 192.168.255.1\n    peerGatewayIp: 192.168.255.2\n    peeringSubnet: 192.168.255.0/30\n  cen: { id: cen-hybrid }\n";

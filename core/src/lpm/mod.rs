@@ -18,7 +18,10 @@ const SMALL_TABLE_ROUTES: usize = 1024;
 const SMALL_DIRECT_BITS: u32 = 8;
 
 /// The answers of [`RouteTable::lookup_many_v4`] and [`RouteTable::lookup_many_v6`]: the
-/// value of the longest match of each address, in order.
+/// value of the longest match of each address, in order. Consumed by internal iteration
+/// (`for_each`, `fold`, `sum`), it hands over a group of answers at a time, the fastest
+/// way: in WebAssembly a vector filled by `for_each` took 31 ns per address against 50 ns
+/// by `collect`, which calls `next` for each one.
 pub struct LookupMany<'t, 'k, K, V>(poptrie::FindMany<'t, 'k, K, V>);
 
 impl<'t, K: Key, V: Clone> Iterator for LookupMany<'t, '_, K, V> {
@@ -154,9 +157,10 @@ impl<V: Clone> RouteTable<V> {
     }
 
     /// The value of the longest match of each IPv4 address (as `u32`), in order: the batch
-    /// form for large query sets. Lookups run in pipelined groups whose memory accesses
-    /// overlap, about 1.5 times the rate of `lookup` in a loop on a full BGP table. The
-    /// answers are yielded as they are found; `collect()` them for a vector.
+    /// form for large query sets. Lookups run in groups whose memory accesses overlap
+    /// (on x86-64 a prefetching pipeline): on a full BGP table, 1.3 to 1.8 times the rate
+    /// of `lookup` in a loop. The answers are yielded as they are found; see
+    /// [`LookupMany`] for the fastest way to take them.
     ///
     /// ```
     /// use hybridplan::{Cidr, lpm::RouteTable};

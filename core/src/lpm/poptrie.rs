@@ -86,6 +86,11 @@ const LEAF: u32 = 1 << 31;
 
 use super::ones::Ones;
 
+/// Whether the batch lookup runs as a pipeline: only where it can prefetch. Elsewhere
+/// (WebAssembly has no prefetch) the stages would be overhead, and it looks keys up one
+/// by one, a group at a time.
+const PIPELINED: bool = cfg!(target_arch = "x86_64");
+
 /// Keys per group of the batch lookup.
 const GROUP: usize = 64;
 
@@ -145,6 +150,20 @@ impl<K: Key, V: Clone> FindMany<'_, '_, K, V> {
     fn advance(&mut self) -> bool {
         let keys = self.keys;
         let groups = keys.len().div_ceil(GROUP);
+        if !PIPELINED {
+            if self.step == groups {
+                return false;
+            }
+            let keys = group(keys, self.step);
+            self.step += 1;
+            for (found, &key) in self.stages[0].found.iter_mut().zip(keys) {
+                *found = self.trie.find(key);
+            }
+            self.emitted += self.len;
+            self.at = 0;
+            self.len = keys.len();
+            return true;
+        }
         while self.step < groups + 2 {
             let k = self.step;
             self.step += 1;
