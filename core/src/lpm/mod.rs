@@ -20,8 +20,8 @@ const SMALL_DIRECT_BITS: u32 = 8;
 /// The answers of [`RouteTable::lookup_many_v4`] and [`RouteTable::lookup_many_v6`]: the
 /// value of the longest match of each address, in order. Consumed by internal iteration
 /// (`for_each`, `fold`, `sum`), it hands over a group of answers at a time, the fastest
-/// way: in WebAssembly a vector filled by `for_each` took 31 ns per address against 50 ns
-/// by `collect`, which calls `next` for each one.
+/// way: in WebAssembly, filling a vector through `for_each` ran about 1.3 times as fast as
+/// `collect`, which calls `next` for each answer.
 pub struct LookupMany<'t, 'k, K, V>(poptrie::FindMany<'t, 'k, K, V>);
 
 impl<'t, K: Key, V: Clone> Iterator for LookupMany<'t, '_, K, V> {
