@@ -415,37 +415,32 @@ mod tests {
             .collect();
         let one: Vec<_> = addrs.iter().map(|&a| naive(reference, a)).collect();
         prop_assert_eq!(many, one);
-        let v4: Vec<u32> = addrs
-            .iter()
-            .filter_map(|a| match a {
-                IpAddr::V4(a) => Some(u32::from(*a)),
-                _ => None,
-            })
-            .collect();
         // The batch forms: the same answers, in order, with an exact length up front.
+        let (mut v4, mut v6) = (Vec::new(), Vec::new());
+        for &a in addrs {
+            match a {
+                IpAddr::V4(a) => v4.push(u32::from(a)),
+                IpAddr::V6(a) => v6.push(u128::from(a)),
+            }
+        }
+        let want = |addrs: Vec<IpAddr>| -> Vec<Option<u32>> {
+            addrs
+                .into_iter()
+                .map(|a| naive(reference, a).map(|(_, v)| v))
+                .collect()
+        };
         let batch = table.lookup_many_v4(&v4);
         prop_assert_eq!(batch.len(), v4.len());
-        let got: Vec<Option<u32>> = batch.map(|o| o.copied()).collect();
-        let want: Vec<Option<u32>> = v4
-            .iter()
-            .map(|&a| naive(reference, IpAddr::V4(a.into())).map(|(_, v)| v))
-            .collect();
-        prop_assert_eq!(got, want);
-        let v6: Vec<u128> = addrs
-            .iter()
-            .filter_map(|a| match a {
-                IpAddr::V6(a) => Some(u128::from(*a)),
-                _ => None,
-            })
-            .collect();
+        prop_assert_eq!(
+            batch.map(|o| o.copied()).collect::<Vec<_>>(),
+            want(v4.iter().map(|&a| IpAddr::V4(a.into())).collect())
+        );
         let batch = table.lookup_many_v6(&v6);
         prop_assert_eq!(batch.len(), v6.len());
-        let got: Vec<Option<u32>> = batch.map(|o| o.copied()).collect();
-        let want: Vec<Option<u32>> = v6
-            .iter()
-            .map(|&a| naive(reference, IpAddr::V6(a.into())).map(|(_, v)| v))
-            .collect();
-        prop_assert_eq!(got, want);
+        prop_assert_eq!(
+            batch.map(|o| o.copied()).collect::<Vec<_>>(),
+            want(v6.iter().map(|&a| IpAddr::V6(a.into())).collect())
+        );
         let listed: Vec<(Cidr, u32)> = table.iter().map(|(c, v)| (c, *v)).collect();
         let expect: Vec<(Cidr, u32)> = reference.iter().map(|(c, v)| (*c, *v)).collect();
         prop_assert_eq!(listed, expect);
