@@ -205,8 +205,8 @@ impl<'t, K: Key, V: Clone> Iterator for FindMany<'t, '_, K, V> {
         (left, Some(left))
     }
 
-    /// Internal iteration (`sum`, `for_each`, `collect` and the like) runs a group at a
-    /// time, without `next`'s check per answer.
+    /// Internal iteration (`sum`, `for_each`, `fold` and the like; not `collect`, which
+    /// calls `next`) runs a group at a time, without `next`'s check per answer.
     #[inline(always)]
     fn fold<B, F: FnMut(B, Self::Item) -> B>(mut self, init: B, mut f: F) -> B {
         let mut acc = init;
