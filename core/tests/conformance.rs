@@ -125,20 +125,26 @@ fn every_code_every_mode_and_dual_stack_have_a_vector() {
             })
             .collect()
     };
-    let codes = expected("codes");
-    let missing: Vec<&str> = hybridplan::Code::ALL
-        .iter()
-        .map(|c| c.as_str())
-        .filter(|c| !codes.contains(*c))
-        .collect();
-    assert!(missing.is_empty(), "codes without a vector: {missing:?}");
-    let modes = expected("mode");
-    let missing: Vec<&str> = hybridplan::NetworkMode::ALL
-        .iter()
-        .map(|m| m.as_str())
-        .filter(|m| !modes.contains(*m))
-        .collect();
-    assert!(missing.is_empty(), "modes without a vector: {missing:?}");
+    // Every name of `all` that no vector expects under `key`.
+    let uncovered = |key: &str, all: Vec<&'static str>| -> Vec<&'static str> {
+        let seen = expected(key);
+        all.into_iter()
+            .filter(|name| !seen.contains(*name))
+            .collect()
+    };
+    let codes = uncovered(
+        "codes",
+        hybridplan::Code::ALL.iter().map(|c| c.as_str()).collect(),
+    );
+    assert!(codes.is_empty(), "codes without a vector: {codes:?}");
+    let modes = uncovered(
+        "mode",
+        hybridplan::NetworkMode::ALL
+            .iter()
+            .map(|m| m.as_str())
+            .collect(),
+    );
+    assert!(modes.is_empty(), "modes without a vector: {modes:?}");
     assert!(
         vectors
             .iter()
