@@ -3,7 +3,8 @@
 //! every rule is the core's, and results come back as plain dicts and lists.
 #![cfg(not(target_family = "wasm"))]
 
-use hybridplan::{Cidr, HybridCluster, Plan, SpecError as CoreSpecError, lpm};
+use hybridplan::routing::PlanRoutes;
+use hybridplan::{Cidr, HybridCluster, SpecError as CoreSpecError, lpm};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -143,7 +144,7 @@ fn ip_arg(ip: &Bound<'_, PyAny>) -> PyResult<std::net::IpAddr> {
 #[pyfunction]
 fn trace<'py>(plan: &Bound<'py, PyAny>, src: &str, dst: &str) -> PyResult<Bound<'py, PyAny>> {
     let py = plan.py();
-    let plan: Plan = serde_json::from_str(&json_dumps(plan)?).map_err(|e| {
+    let routes = PlanRoutes::from_json(&json_dumps(plan)?).map_err(|e| {
         spec_error(
             py,
             "spec-invalid",
@@ -154,7 +155,7 @@ fn trace<'py>(plan: &Bound<'py, PyAny>, src: &str, dst: &str) -> PyResult<Bound<
         )
     })?;
     let (src, dst) = (address(py, src, "src")?, address(py, dst, "dst")?);
-    to_py(py, &hybridplan::trace(&plan, src, dst))
+    to_py(py, &routes.trace(src, dst))
 }
 
 fn prefix(py: Python<'_>, text: &str) -> PyResult<Cidr> {

@@ -3,7 +3,8 @@
 //! parsed by the engine on the JS side, so every rule (unknown keys, strict addresses) is
 //! the core's, and numbers beyond 2^53 stay the strings the core writes.
 
-use hybridplan::{Cidr, HybridCluster, Plan, SpecError, lpm};
+use hybridplan::routing::PlanRoutes;
+use hybridplan::{Cidr, HybridCluster, SpecError, lpm};
 use js_sys::{Error, JSON, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
@@ -81,13 +82,9 @@ pub fn validate(spec: JsValue) -> Result<JsValue, JsValue> {
 /// Follows a packet from `src` to `dst` through a plan's route tables.
 #[wasm_bindgen]
 pub fn trace(plan: JsValue, src: &str, dst: &str) -> Result<JsValue, JsValue> {
-    let plan: Plan = serde_json::from_str(&stringify(&plan)?)
+    let routes = PlanRoutes::from_json(&stringify(&plan)?)
         .map_err(|e| error("spec-invalid", "", &format!("not a plan: {e}"), None))?;
-    to_js(&hybridplan::trace(
-        &plan,
-        address(src, "src")?,
-        address(dst, "dst")?,
-    ))
+    to_js(&routes.trace(address(src, "src")?, address(dst, "dst")?))
 }
 
 /// Longest-prefix match over IPv4 and IPv6 prefixes with a number (0..=2^32-1) per prefix.

@@ -1,7 +1,7 @@
 //! Routing as an operator reads it: the hop tables, the BGP sessions, what crosses the
 //! VBR, and traces through them.
 
-use hybridplan::routing::{Outcome, device};
+use hybridplan::routing::{Outcome, PlanRoutes, device};
 use hybridplan::{Plan, plan, reference, trace};
 use serde_json::Value;
 use std::net::IpAddr;
@@ -214,4 +214,27 @@ fn a_plan_survives_a_json_round_trip_and_traces_the_same() {
     assert_eq!(back, plan);
     let a = trace(&plan, ip("10.100.1.1"), ip("10.10.25.10"));
     assert_eq!(trace(&back, ip("10.100.1.1"), ip("10.10.25.10")), a);
+}
+
+#[test]
+fn the_route_tables_alone_trace_like_the_whole_plan() {
+    let plan = plan(&reference());
+    let mut json: Value = serde_json::to_value(&plan).unwrap();
+    // Only `routing.tables` is read: the rest may be missing or carry unknown keys.
+    let tables = json["routing"]["tables"].take();
+    let trimmed = serde_json::json!({ "routing": { "tables": tables, "extra": 1 }, "note": "x" });
+    let routes = PlanRoutes::from_json(&trimmed.to_string()).unwrap();
+    assert_eq!(routes.tables(), plan.routing.tables.as_slice());
+    for (src, dst) in [
+        ("10.100.1.1", "10.10.25.10"),
+        ("10.10.25.10", "10.100.1.1"),
+        ("10.100.1.1", "8.8.8.8"),
+    ] {
+        assert_eq!(
+            routes.trace(ip(src), ip(dst)),
+            trace(&plan, ip(src), ip(dst))
+        );
+    }
+    let err = PlanRoutes::from_json(r#"{"routing": {}}"#).unwrap_err();
+    assert!(err.to_string().contains("tables"), "{err}");
 }

@@ -8,7 +8,7 @@ mod tables;
 mod trace;
 
 pub use oss::{regions as oss_regions, vip_ranges as oss_vip_ranges};
-pub use trace::{Hop, Outcome, Trace, trace};
+pub use trace::{Hop, Outcome, PlanRoutes, Trace, trace};
 
 pub(crate) use tables::{build, edge_device};
 pub(crate) use trace::connectivity;
