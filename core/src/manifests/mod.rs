@@ -1,14 +1,15 @@
 //! Manifests: the Kubernetes, Calico and Cilium resources an operator applies for the
 //! selected mode, as numbered files in the order to apply them.
 //!
-//! Objects are built as JSON values and written by a YAML library with every string
-//! quoted, so an address can never be read as anything else. The output is stable: maps
+//! Objects are built as JSON values and written as YAML with every string quoted, so an
+//! address can never be read as anything else. The output is stable: maps
 //! are ordered by key, lists follow the spec.
 
 mod calico;
 mod cilium;
 mod flannel;
 mod terway;
+mod yaml;
 
 use crate::addressing::Addressing;
 use crate::cidr::{Cidr, Family};
@@ -17,6 +18,7 @@ use crate::mode::ModeDecision;
 use crate::spec::{HybridCluster, NetworkMode, SpecCidr};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use yaml::to_yaml;
 
 /// One file to apply: multi-document YAML for `kubectl` or `calicoctl`, or a Helm values
 /// file.
@@ -198,14 +200,6 @@ impl File {
             yaml: text,
         }
     }
-}
-
-/// YAML with every string quoted.
-fn to_yaml(value: &Value) -> String {
-    let mut options = serde_saphyr::SerializerOptions::default();
-    options.quote_all = true;
-    // A `Value` built here always serialises; an empty document would fail validation loudly.
-    serde_saphyr::to_string_with_options(value, options).unwrap_or_default()
 }
 
 /// Compact JSON for a file embedded in a ConfigMap.
