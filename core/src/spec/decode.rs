@@ -228,6 +228,7 @@ impl Decoder {
                 None
             }
             Tree::Float(x) if x.fract() == 0.0 && x.abs() > max as f64 => {
+                let x = super::tree::number_text(*x);
                 self.invalid(path, format!("{x} is out of range {min}..={max}"));
                 None
             }

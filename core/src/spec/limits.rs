@@ -22,7 +22,7 @@ pub const MAX_STRING_BYTES: usize = 4_096;
 pub const MAX_YAML_ALIASES: usize = 100;
 /// Most values a YAML alias may replay, all aliases together.
 pub const MAX_YAML_ALIAS_EVENTS: usize = 10_000;
-/// Most YAML parser events (scalars, list and mapping starts and ends).
+/// Most YAML values read (keys, scalars, lists and mappings, aliases' copies included).
 pub const MAX_YAML_EVENTS: usize = 250_000;
 /// Most `cidr-overlap` pairs listed one by one; the rest are counted in one more diagnostic.
 pub const MAX_OVERLAPS_LISTED: usize = 100;

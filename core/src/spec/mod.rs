@@ -7,6 +7,7 @@ mod decode;
 pub mod input;
 pub mod limits;
 mod tree;
+mod yaml;
 
 pub use tree::Format;
 

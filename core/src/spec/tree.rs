@@ -3,8 +3,9 @@
 //! report every problem at once, each with its JSON Pointer.
 
 use super::limits::{self, MAX_NESTING};
+use super::yaml::Refusal;
 use crate::{Code, Diagnostic, SpecError};
-use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -26,7 +27,7 @@ impl Tree {
             Tree::Null => "null".into(),
             Tree::Bool(b) => format!("the boolean {b}"),
             Tree::Int(i) => format!("the integer {i}"),
-            Tree::Float(x) => format!("the number {x}"),
+            Tree::Float(x) => format!("the number {}", number_text(*x)),
             Tree::Str(s) => format!("the string {s:?}"),
             Tree::Seq(_) => "a list".into(),
             Tree::Map(_) => "a mapping".into(),
@@ -91,23 +92,24 @@ impl<'de> Visitor<'de> for TreeVisitor {
         Ok(Tree::Seq(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        // JSON keys are strings; YAML is read by `super::yaml`, which keeps keys as written.
         let mut entries = Vec::new();
-        while let Some((key, value)) = map.next_entry::<Tree, Tree>()? {
-            let key = match key {
-                Tree::Str(s) => s,
-                Tree::Int(i) => i.to_string(),
-                Tree::Bool(b) => b.to_string(),
-                Tree::Float(x) => x.to_string(),
-                Tree::Null => "null".to_owned(),
-                Tree::Seq(_) | Tree::Map(_) => {
-                    return Err(A::Error::custom(
-                        "a list or mapping used as a key; keys must be plain names",
-                    ));
-                }
-            };
-            entries.push((key, value));
+        while let Some(entry) = map.next_entry::<String, Tree>()? {
+            entries.push(entry);
         }
         Ok(Tree::Map(entries))
+    }
+}
+
+/// A number as JSON writes it (`1.5`, `1e20`), or `inf`, `-inf`, `nan`: what messages show.
+/// (serde_json's float writer is in every build already; `f64`'s `Display` would add
+/// another.)
+pub(crate) fn number_text(x: f64) -> String {
+    match serde_json::Number::from_f64(x) {
+        Some(n) => n.to_string(),
+        None if x.is_nan() => "nan".to_owned(),
+        None if x > 0.0 => "inf".to_owned(),
+        None => "-inf".to_owned(),
     }
 }
 
@@ -179,58 +181,23 @@ pub(crate) fn read(text: &str, format: Format) -> Result<Tree, SpecError> {
                 syntax_error(format, e)
             }
         })?,
-        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
-            let message = e.to_string();
-            // Keep only the first line of the message: the rest is a source excerpt.
-            let first = message.lines().next().unwrap_or_default();
-            let first = first.trim_start_matches("error: ");
-            if is_budget_breach(&e) {
-                limit_error(format!("the YAML exceeds a reading limit: {first}"))
-            } else {
-                syntax_error(format, first)
+        Format::Yaml => super::yaml::read(text).map_err(|refusal| match refusal {
+            Refusal::Syntax(detail) => syntax_error(format, detail),
+            Refusal::Unsupported(detail) => SpecError::Syntax(
+                Diagnostic::new(
+                    Code::SpecSyntax,
+                    "",
+                    format!("the spec uses YAML that specs do not need: {detail}"),
+                )
+                .hint("write the value plainly: see \"Reading YAML\" in the README"),
+            ),
+            Refusal::Limit(detail) => {
+                limit_error(format!("the YAML exceeds a reading limit: {detail}"))
             }
         })?,
     };
     limits::check_tree(&tree)?;
     Ok(tree)
-}
-
-fn yaml_options() -> serde_saphyr::Options {
-    // Both structs are non-exhaustive: start from the defaults and tighten.
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_NESTING;
-    budget.max_aliases = limits::MAX_YAML_ALIASES;
-    budget.max_events = limits::MAX_YAML_EVENTS;
-    budget.max_nodes = limits::MAX_YAML_EVENTS;
-    budget.max_total_scalar_bytes = limits::MAX_SPEC_BYTES;
-    budget.max_documents = 1;
-    let mut aliases = serde_saphyr::options::AliasLimits::default();
-    aliases.max_total_replayed_events = limits::MAX_YAML_ALIAS_EVENTS;
-    aliases.max_replay_stack_depth = MAX_NESTING;
-    aliases.max_alias_expansions_per_anchor = limits::MAX_YAML_ALIASES;
-    serde_saphyr::options! {
-        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
-        budget: Some(budget),
-        alias_limits: aliases,
-    }
-}
-
-/// True when serde-saphyr refused the text for going over a limit, not for its syntax.
-fn is_budget_breach(e: &serde_saphyr::Error) -> bool {
-    use serde_saphyr::Error as E;
-    let mut e = e;
-    while let E::AliasError { error, .. } | E::WithSnippet { error, .. } = e {
-        e = error;
-    }
-    let over_budget = matches!(
-        e,
-        E::Budget { .. }
-            | E::AliasReplayLimitExceeded { .. }
-            | E::AliasExpansionLimitExceeded { .. }
-            | E::AliasReplayStackDepthExceeded { .. }
-    );
-    // The scanner's own nesting limit has no variant of its own.
-    over_budget || e.to_string().contains("recursion limit exceeded")
 }
 
 fn limit_error(message: String) -> SpecError {
