@@ -109,10 +109,15 @@ fn analyse(spec: &HybridCluster) -> Analysis {
     diagnostics.extend(budget_diagnostics);
     let (routing, routing_diagnostics) = routing::build(spec, &mode, &addressing);
     diagnostics.extend(routing_diagnostics);
-    // Errors first, then warnings, then notes; in rule order within each.
-    diagnostics.sort_by_key(|d| d.severity);
+    // Errors first, then warnings, then notes; in rule order within each. A stable
+    // partition rather than a sort: the same order, in less code for the browser build.
+    let mut ordered = Vec::with_capacity(diagnostics.len());
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        ordered.extend(diagnostics.extract_if(.., |d| d.severity == severity));
+    }
+    ordered.append(&mut diagnostics);
     Analysis {
-        diagnostics,
+        diagnostics: ordered,
         mode,
         addressing,
         routing,

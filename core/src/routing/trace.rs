@@ -55,9 +55,10 @@ impl Trace {
     }
 }
 
-/// The plan's route tables, each compiled into a trie.
+/// The plan's route tables, each compiled into a trie of entry indices (`u32`, the value
+/// type the bindings' `RouteTable` has too, so a browser build carries one trie).
 struct Network<'p> {
-    tables: Vec<(&'p HopTable, RouteTable<usize>)>,
+    tables: Vec<(&'p HopTable, RouteTable<u32>)>,
 }
 
 impl<'p> Network<'p> {
@@ -69,7 +70,7 @@ impl<'p> Network<'p> {
                     .entries
                     .iter()
                     .enumerate()
-                    .map(|(i, e)| (e.destination, i))
+                    .map(|(i, e)| (e.destination, i as u32))
                     .collect();
                 (t, trie)
             })
@@ -77,7 +78,7 @@ impl<'p> Network<'p> {
         Network { tables }
     }
 
-    fn table(&self, device: &str) -> Option<&(&'p HopTable, RouteTable<usize>)> {
+    fn table(&self, device: &str) -> Option<&(&'p HopTable, RouteTable<u32>)> {
         self.tables.iter().find(|(t, _)| t.device == device)
     }
 
@@ -126,7 +127,7 @@ impl<'p> Network<'p> {
                 trace.reason = format!("{device} has no route to {dst}");
                 return trace;
             };
-            let entry = &table.entries[index];
+            let entry = &table.entries[index as usize];
             trace.hops.push(Hop {
                 device: device.to_owned(),
                 matched: Some(matched),
