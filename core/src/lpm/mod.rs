@@ -303,22 +303,14 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
         self.trie = Poptrie::build(&routes, Self::direct_bits_for(routes.len()));
     }
 
-    fn extend(&mut self, mut added: Vec<(K, u8, V)>) {
+    fn extend(&mut self, added: Vec<(K, u8, V)>) {
         if added.is_empty() {
             return;
         }
         if self.routes.is_empty() {
-            // Bulk load: sort (stable, so of equal prefixes the last given wins), then
-            // build the map from sorted input in one pass.
-            added.sort_by_key(|a| (a.0, a.1));
-            let mut sorted: Vec<((K, u8), V)> = Vec::with_capacity(added.len());
-            for (key, len, value) in added {
-                match sorted.last_mut() {
-                    Some((prefix, v)) if *prefix == (key, len) => *v = value,
-                    _ => sorted.push(((key, len), value)),
-                }
-            }
-            self.routes = sorted.into_iter().collect();
+            // Bulk load: the map's own `from_iter` sorts (stably) and builds in one pass,
+            // keeping the last value given for a prefix.
+            self.routes = added.into_iter().map(|(key, len, value)| ((key, len), value)).collect();
         } else {
             for (key, len, value) in added {
                 self.routes.insert((key, len), value);
