@@ -144,16 +144,7 @@ fn ip_arg(ip: &Bound<'_, PyAny>) -> PyResult<std::net::IpAddr> {
 #[pyfunction]
 fn trace<'py>(plan: &Bound<'py, PyAny>, src: &str, dst: &str) -> PyResult<Bound<'py, PyAny>> {
     let py = plan.py();
-    let routes = PlanRoutes::from_json(&json_dumps(plan)?).map_err(|e| {
-        spec_error(
-            py,
-            "spec-invalid",
-            "",
-            &format!("not a plan: {e}"),
-            None,
-            None,
-        )
-    })?;
+    let routes = PlanRoutes::from_json(&json_dumps(plan)?).map_err(|e| from_core(py, e))?;
     let (src, dst) = (address(py, src, "src")?, address(py, dst, "dst")?);
     to_py(py, &routes.trace(src, dst))
 }

@@ -76,6 +76,12 @@ def test_trace_and_its_address_errors():
     with pytest.raises(hybridplan.SpecError) as info:
         hybridplan.trace(plan, "010.100.1.1", "10.10.25.10")
     assert (info.value.code, info.value.path) == ("cidr-syntax", "src")
+    # Only the route tables are read; a plan without them is refused where they are missing.
+    tables_only = {"routing": {"tables": plan["routing"]["tables"]}}
+    assert hybridplan.trace(tables_only, "10.100.1.1", "10.10.25.10")["outcome"] == "delivered"
+    with pytest.raises(hybridplan.SpecError) as info:
+        hybridplan.trace({"routing": {}}, "10.100.1.1", "10.10.25.10")
+    assert (info.value.code, info.value.path) == ("spec-invalid", "/routing")
 
 
 def ip(text):

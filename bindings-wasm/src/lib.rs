@@ -82,8 +82,7 @@ pub fn validate(spec: JsValue) -> Result<JsValue, JsValue> {
 /// Follows a packet from `src` to `dst` through a plan's route tables.
 #[wasm_bindgen]
 pub fn trace(plan: JsValue, src: &str, dst: &str) -> Result<JsValue, JsValue> {
-    let routes = PlanRoutes::from_json(&stringify(&plan)?)
-        .map_err(|e| error("spec-invalid", "", &format!("not a plan: {e}"), None))?;
+    let routes = PlanRoutes::from_json(&stringify(&plan)?).map_err(spec_error)?;
     to_js(&routes.trace(address(src, "src")?, address(dst, "dst")?))
 }
 

@@ -235,6 +235,25 @@ fn the_route_tables_alone_trace_like_the_whole_plan() {
             trace(&plan, ip(src), ip(dst))
         );
     }
-    let err = PlanRoutes::from_json(r#"{"routing": {}}"#).unwrap_err();
-    assert!(err.to_string().contains("tables"), "{err}");
+    // A malformed plan is refused at the pointer of what is wrong.
+    for (text, code, path) in [
+        (r#"{"routing": {}}"#, "spec-invalid", "/routing"),
+        (r#"{"routing": {"tables": {}}}"#, "spec-invalid", "/routing/tables"),
+        (r#"{"routing": {"tables": [{"device": "x", "label": "x", "entries": [{}]}]}}"#, "spec-invalid", "/routing/tables/0/entries/0"),
+        (
+            r#"{"routing": {"tables": [{"device": "x", "label": "x", "entries": [{"destination": "10.0.0.1/8", "nextHop": "x", "origin": "bgp"}]}]}}"#,
+            "spec-invalid",
+            "/routing/tables/0/entries/0/destination",
+        ),
+        (
+            r#"{"routing": {"tables": [{"device": "x", "label": "x", "entries": [{"destination": "10.0.0.0/8", "nextHop": "x", "origin": "ospf"}]}]}}"#,
+            "spec-invalid",
+            "/routing/tables/0/entries/0/origin",
+        ),
+        ("[1,", "spec-syntax", ""),
+    ] {
+        let err = PlanRoutes::from_json(text).unwrap_err();
+        assert_eq!((err.code().as_str(), err.path()), (code, path), "{text}: {err}");
+        assert!(err.to_string().contains("not a plan: "), "{err}");
+    }
 }

@@ -38,6 +38,10 @@ test("trace follows the reference plan from a DC pod to a cloud pod", () => {
   assert.equal(t.outcome, "delivered");
   assert.deepEqual(t.hops.map((h) => h.device), ["dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node"]);
   assert.throws(() => trace(p, "10.100.1.01", "10.10.25.10"), (e) => e.code === "cidr-syntax" && e.path === "src");
+  // Only the route tables are read; a plan without them is refused where they are missing.
+  assert.equal(trace({ routing: { tables: p.routing.tables } }, "10.100.1.1", "10.10.25.10").outcome, "delivered");
+  assert.throws(() => trace({ routing: {} }, "10.100.1.1", "10.10.25.10"),
+    (e) => e.name === "SpecError" && e.code === "spec-invalid" && e.path === "/routing");
 });
 
 test("RouteTable: insert, lookup, lookupMany in both families, remove", () => {

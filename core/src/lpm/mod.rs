@@ -310,7 +310,10 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
         if self.routes.is_empty() {
             // Bulk load: the map's own `from_iter` sorts (stably) and builds in one pass,
             // keeping the last value given for a prefix.
-            self.routes = added.into_iter().map(|(key, len, value)| ((key, len), value)).collect();
+            self.routes = added
+                .into_iter()
+                .map(|(key, len, value)| ((key, len), value))
+                .collect();
         } else {
             for (key, len, value) in added {
                 self.routes.insert((key, len), value);

@@ -4,11 +4,13 @@
 //! [`trace`] walks the tables of a plan with the longest-prefix-match trie.
 
 mod oss;
+mod plan_routes;
 mod tables;
 mod trace;
 
 pub use oss::{regions as oss_regions, vip_ranges as oss_vip_ranges};
-pub use trace::{Hop, Outcome, PlanRoutes, Trace, trace};
+pub use plan_routes::PlanRoutes;
+pub use trace::{Hop, Outcome, Trace, trace};
 
 pub(crate) use tables::{build, edge_device};
 pub(crate) use trace::connectivity;
@@ -80,6 +82,14 @@ pub enum RouteOrigin {
 }
 
 impl RouteOrigin {
+    pub const ALL: [RouteOrigin; 5] = [
+        RouteOrigin::Connected,
+        RouteOrigin::Static,
+        RouteOrigin::Bgp,
+        RouteOrigin::System,
+        RouteOrigin::Propagated,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RouteOrigin::Connected => "connected",

@@ -154,36 +154,12 @@ impl<'p> Network<'p> {
 
 /// Follows a packet from `src` to `dst` through the route tables of `plan`.
 pub fn trace(plan: &Plan, src: IpAddr, dst: IpAddr) -> Trace {
-    Network::new(&plan.routing.tables).trace(src, dst)
+    trace_tables(&plan.routing.tables, src, dst)
 }
 
-/// What [`trace`] reads of a plan: its route tables. A caller holding a plan as JSON (the
-/// bindings' `trace(plan, src, dst)`) reads only this part, so the rest of the plan may be
-/// trimmed or extended, and a browser build carries no reader for the whole plan.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct PlanRoutes {
-    routing: RoutesOf,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-struct RoutesOf {
-    tables: Vec<HopTable>,
-}
-
-impl PlanRoutes {
-    /// Reads the route tables of a plan's JSON (`routing.tables`), ignoring every other key.
-    pub fn from_json(text: &str) -> Result<PlanRoutes, serde_json::Error> {
-        serde_json::from_str(text)
-    }
-
-    pub fn tables(&self) -> &[HopTable] {
-        &self.routing.tables
-    }
-
-    /// [`trace`] through these tables.
-    pub fn trace(&self, src: IpAddr, dst: IpAddr) -> Trace {
-        Network::new(self.tables()).trace(src, dst)
-    }
+/// [`trace`] through route tables alone.
+pub(crate) fn trace_tables(tables: &[HopTable], src: IpAddr, dst: IpAddr) -> Trace {
+    Network::new(tables).trace(src, dst)
 }
 
 /// A host address inside `cidr`: the `n`-th, or the first host when the range is small.

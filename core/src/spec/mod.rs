@@ -6,7 +6,7 @@ mod decode;
 #[cfg(feature = "typescript")]
 pub mod input;
 pub mod limits;
-mod tree;
+pub(crate) mod tree;
 mod yaml;
 
 pub use tree::Format;

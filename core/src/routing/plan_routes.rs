@@ -1,0 +1,159 @@
+//! Reading back the part of a plan that `trace` follows: its route tables. A caller holding
+//! a plan as JSON (the bindings' `trace(plan, src, dst)`) needs only this part, so the rest
+//! of the plan may be trimmed or extended. The JSON is read into the spec reader's document
+//! tree and walked here, which costs the browser build a fraction of a typed reader for
+//! these structs; a problem is reported with the JSON Pointer of what is wrong.
+
+use super::trace::trace_tables;
+use super::{HopTable, RouteEntry, RouteOrigin, Trace};
+use crate::spec::tree::Tree;
+use crate::{Code, Diagnostic, SpecError};
+use std::net::IpAddr;
+
+/// The route tables of a plan (`routing.tables`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanRoutes {
+    tables: Vec<HopTable>,
+}
+
+impl PlanRoutes {
+    /// Reads the route tables of a plan's JSON, ignoring every other key. Refused
+    /// (`spec-invalid`, at the pointer of the first problem) when they are missing or
+    /// malformed.
+    pub fn from_json(text: &str) -> Result<PlanRoutes, SpecError> {
+        let tree: Tree = serde_json::from_str(text).map_err(|e| {
+            not_a_plan(Diagnostic::new(
+                Code::SpecSyntax,
+                "",
+                format!("not JSON: {e}"),
+            ))
+        })?;
+        let root = At {
+            tree: &tree,
+            path: String::new(),
+        };
+        let tables = root
+            .get("routing")
+            .and_then(|r| r.get("tables"))
+            .and_then(|t| {
+                t.items()?
+                    .iter()
+                    .map(At::table)
+                    .collect::<Result<Vec<_>, _>>()
+            });
+        tables
+            .map(|tables| PlanRoutes { tables })
+            .map_err(not_a_plan)
+    }
+
+    pub fn tables(&self) -> &[HopTable] {
+        &self.tables
+    }
+
+    /// [`super::trace`] through these tables.
+    pub fn trace(&self, src: IpAddr, dst: IpAddr) -> Trace {
+        trace_tables(&self.tables, src, dst)
+    }
+}
+
+fn not_a_plan(d: Diagnostic) -> SpecError {
+    let d = Diagnostic {
+        message: format!("not a plan: {}", d.message),
+        ..d
+    };
+    SpecError::Invalid(vec![d.hint("pass the plan as `plan` returned it")])
+}
+
+/// A value in the plan, with its JSON Pointer.
+struct At<'t> {
+    tree: &'t Tree,
+    path: String,
+}
+
+impl<'t> At<'t> {
+    fn wrong(&self, expected: &str) -> Diagnostic {
+        let found = self.tree.kind();
+        Diagnostic::new(
+            Code::SpecInvalid,
+            self.path.clone(),
+            format!("expected {expected}, found {found}"),
+        )
+    }
+
+    fn opt(&self, key: &str) -> Result<Option<At<'t>>, Diagnostic> {
+        let Tree::Map(entries) = self.tree else {
+            return Err(self.wrong("a mapping"));
+        };
+        Ok(entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, tree)| At {
+                tree,
+                path: format!("{}/{key}", self.path),
+            }))
+    }
+
+    fn get(&self, key: &str) -> Result<At<'t>, Diagnostic> {
+        self.opt(key)?.ok_or_else(|| {
+            Diagnostic::new(
+                Code::SpecInvalid,
+                self.path.clone(),
+                format!("`{key}` is missing"),
+            )
+        })
+    }
+
+    fn items(&self) -> Result<Vec<At<'t>>, Diagnostic> {
+        let Tree::Seq(items) = self.tree else {
+            return Err(self.wrong("a list"));
+        };
+        Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, tree)| At {
+                tree,
+                path: format!("{}/{i}", self.path),
+            })
+            .collect())
+    }
+
+    fn text(&self) -> Result<String, Diagnostic> {
+        match self.tree {
+            Tree::Str(s) => Ok(s.clone()),
+            _ => Err(self.wrong("a string")),
+        }
+    }
+
+    fn table(&self) -> Result<HopTable, Diagnostic> {
+        let entries = self.get("entries")?.items()?;
+        Ok(HopTable {
+            device: self.get("device")?.text()?,
+            label: self.get("label")?.text()?,
+            entries: entries.iter().map(At::entry).collect::<Result<_, _>>()?,
+        })
+    }
+
+    fn entry(&self) -> Result<RouteEntry, Diagnostic> {
+        let destination = self.get("destination")?;
+        let origin = self.get("origin")?;
+        let next_device = match self.opt("nextDevice")? {
+            Some(At {
+                tree: Tree::Null, ..
+            })
+            | None => None,
+            Some(device) => Some(device.text()?),
+        };
+        Ok(RouteEntry {
+            destination: destination.text()?.parse().map_err(|e| {
+                Diagnostic::new(Code::SpecInvalid, destination.path.clone(), format!("{e}"))
+            })?,
+            next_hop: self.get("nextHop")?.text()?,
+            origin: RouteOrigin::ALL
+                .into_iter()
+                .find(|o| Ok(o.as_str()) == origin.text().as_deref())
+                .ok_or_else(|| origin.wrong("connected, static, bgp, system or propagated"))?,
+            next_device,
+        })
+    }
+}
