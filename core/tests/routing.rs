@@ -238,8 +238,16 @@ fn the_route_tables_alone_trace_like_the_whole_plan() {
     // A malformed plan is refused at the pointer of what is wrong.
     for (text, code, path) in [
         (r#"{"routing": {}}"#, "spec-invalid", "/routing"),
-        (r#"{"routing": {"tables": {}}}"#, "spec-invalid", "/routing/tables"),
-        (r#"{"routing": {"tables": [{"device": "x", "label": "x", "entries": [{}]}]}}"#, "spec-invalid", "/routing/tables/0/entries/0"),
+        (
+            r#"{"routing": {"tables": {}}}"#,
+            "spec-invalid",
+            "/routing/tables",
+        ),
+        (
+            r#"{"routing": {"tables": [{"device": "x", "label": "x", "entries": [{}]}]}}"#,
+            "spec-invalid",
+            "/routing/tables/0/entries/0",
+        ),
         (
             r#"{"routing": {"tables": [{"device": "x", "label": "x", "entries": [{"destination": "10.0.0.1/8", "nextHop": "x", "origin": "bgp"}]}]}}"#,
             "spec-invalid",
@@ -253,7 +261,11 @@ fn the_route_tables_alone_trace_like_the_whole_plan() {
         ("[1,", "spec-syntax", ""),
     ] {
         let err = PlanRoutes::from_json(text).unwrap_err();
-        assert_eq!((err.code().as_str(), err.path()), (code, path), "{text}: {err}");
+        assert_eq!(
+            (err.code().as_str(), err.path()),
+            (code, path),
+            "{text}: {err}"
+        );
         assert!(err.to_string().contains("not a plan: "), "{err}");
     }
 }

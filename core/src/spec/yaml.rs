@@ -917,9 +917,7 @@ fn resolve(text: &str) -> Tree {
         return match digits.parse::<i128>() {
             Ok(n) => Tree::Int(if negative { -n } else { n }),
             // Past i128: a float, as in JSON.
-            Err(_) => digits
-                .parse::<f64>()
-                .map_or_else(|_| Tree::Str(text.to_owned()), float),
+            Err(_) => float(json_float(digits)),
         };
     }
     match digits {
@@ -927,12 +925,27 @@ fn resolve(text: &str) -> Tree {
         ".nan" | ".NaN" | ".NAN" if digits.len() == text.len() => return Tree::Float(f64::NAN),
         _ => {}
     }
-    if is_float(digits)
-        && let Ok(x) = digits.parse::<f64>()
-    {
-        return float(x);
+    if is_float(digits) {
+        return float(json_float(digits));
     }
     Tree::Str(text.to_owned())
+}
+
+/// The value of an unsigned core-schema float, read by serde_json (whose float reader the
+/// JSON path carries anyway) after spelling it as JSON does: `.5` as `0.5`, `1.` as `1.0`.
+/// Past f64's range it is infinite, as YAML has it.
+fn json_float(digits: &str) -> f64 {
+    let (mantissa, exponent) = digits.split_at(digits.find(['e', 'E']).unwrap_or(digits.len()));
+    let mut json = String::with_capacity(digits.len() + 2);
+    if mantissa.starts_with('.') {
+        json.push('0');
+    }
+    json.push_str(mantissa);
+    if mantissa.ends_with('.') {
+        json.push('0');
+    }
+    json.push_str(exponent);
+    serde_json::from_str(&json).unwrap_or(f64::INFINITY)
 }
 
 /// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the core schema's float without its sign.
