@@ -117,7 +117,7 @@ fn validate<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 
 /// A `SpecError` for text that is not a valid prefix or address, at `path`.
 fn cidr_error(py: Python<'_>, e: hybridplan::CidrError, text: &str, path: &str) -> PyErr {
-    let message = format!("{text:?}: {e}");
+    let message = e.describe(text);
     spec_error(
         py,
         e.code().as_str(),

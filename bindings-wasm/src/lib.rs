@@ -97,7 +97,7 @@ fn cidr_error(e: hybridplan::CidrError, text: &str, path: &str) -> JsValue {
     error(
         e.code().as_str(),
         path,
-        &format!("{text:?}: {e}"),
+        &e.describe(text),
         e.hint().as_deref(),
     )
 }

@@ -2,7 +2,31 @@
 //! JSON Pointer of the offending spec field and, where two fields clash, the other ones.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
+use std::fmt::{self, Write};
+
+/// `text` in double quotes for a message, with `"`, `\\` and every character outside
+/// printable ASCII escaped (`\n`, `\u{202e}`), so that no value can hide or reorder the
+/// message around it. (Rust's `{:?}` does the same for control characters but needs the
+/// Unicode tables of what is printable, which the browser build would carry.)
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            ' '..='~' => out.push(c),
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
 
 /// Stable diagnostic codes (SPEC.md §4). New codes may be added; none is ever renamed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -254,6 +278,15 @@ pub fn pointer_token(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_values_cannot_hide_or_reorder_a_message() {
+        assert_eq!(quoted("vsw-1"), "\"vsw-1\"");
+        assert_eq!(
+            quoted("a\"b\\c\nd\u{0}e\u{202e}f é"),
+            r#""a\"b\\c\nd\u{0}e\u{202e}f \u{e9}""#
+        );
+    }
 
     #[test]
     fn codes_serialise_as_their_stable_names() {

@@ -53,6 +53,11 @@ pub enum CidrError {
 }
 
 impl CidrError {
+    /// The message for `text`, the value refused: the text quoted, then why.
+    pub fn describe(&self, text: &str) -> String {
+        format!("{}: {self}", crate::diagnostic::quoted(text))
+    }
+
     /// How to write the value instead, where there is one obvious answer.
     pub fn hint(&self) -> Option<String> {
         match self {

@@ -4,7 +4,7 @@
 
 use super::tree::Tree;
 use crate::cidr::{Cidr, CidrError, parse_addr, parse_cidr};
-use crate::{Code, Diagnostic, diagnostic::pointer_token};
+use crate::{Code, Diagnostic, diagnostic::pointer_token, diagnostic::quoted};
 use std::net::IpAddr;
 
 /// Collects diagnostics while a tree is decoded.
@@ -182,7 +182,7 @@ impl Decoder {
             Diagnostic::new(
                 Code::SpecInvalid,
                 path,
-                format!("{id:?} is not a `{kind}-…` id: expected `{kind}-` then lowercase letters, digits and '-'"),
+                format!("{} is not a `{kind}-…` id: expected `{kind}-` then lowercase letters, digits and '-'", quoted(&id)),
             )
             .hint(format!("copy the id from the Alibaba Cloud console; it starts with `{kind}-`")),
         );
@@ -199,7 +199,10 @@ impl Decoder {
             Diagnostic::new(
                 Code::SpecInvalid,
                 path,
-                format!("{name:?} is not a region or zone id: expected lowercase letters, digits and '-'"),
+                format!(
+                    "{} is not a region or zone id: expected lowercase letters, digits and '-'",
+                    quoted(&name)
+                ),
             )
             .hint("write it as the console shows it, e.g. cn-hangzhou or cn-hangzhou-h"),
         );

@@ -13,7 +13,7 @@ pub use tree::Format;
 
 use crate::cidr::{Cidr, Family};
 use crate::facts;
-use crate::{Code, Diagnostic, SpecError};
+use crate::{Code, Diagnostic, SpecError, diagnostic::quoted};
 use decode::{Decoder, Fields};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -564,8 +564,8 @@ fn decode_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> {
         Code::SpecInvalid,
         path,
         format!(
-            "name {:?} is not a DNS label (lowercase letters, digits and '-', at most 63 characters); it is used in Kubernetes object names",
-            name
+            "name {} is not a DNS label (lowercase letters, digits and '-', at most 63 characters); it is used in Kubernetes object names",
+            quoted(&name)
         ),
     );
     if !suggestion.is_empty() {
@@ -667,7 +667,8 @@ fn decode_node_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> 
     d.invalid(
         path,
         format!(
-            "{name:?} is not a Kubernetes node name (lowercase letters, digits, '-' and '.', at most 253 characters)"
+            "{} is not a Kubernetes node name (lowercase letters, digits, '-' and '.', at most 253 characters)",
+            quoted(&name)
         ),
     );
     None

@@ -4,7 +4,7 @@
 
 use super::limits::{self, MAX_NESTING};
 use super::yaml::Refusal;
-use crate::{Code, Diagnostic, SpecError};
+use crate::{Code, Diagnostic, SpecError, diagnostic::quoted};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
@@ -28,7 +28,7 @@ impl Tree {
             Tree::Bool(b) => format!("the boolean {b}"),
             Tree::Int(i) => format!("the integer {i}"),
             Tree::Float(x) => format!("the number {}", number_text(*x)),
-            Tree::Str(s) => format!("the string {s:?}"),
+            Tree::Str(s) => format!("the string {}", quoted(s)),
             Tree::Seq(_) => "a list".into(),
             Tree::Map(_) => "a mapping".into(),
         }
