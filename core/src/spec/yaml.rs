@@ -945,7 +945,13 @@ fn json_float(digits: &str) -> f64 {
         json.push('0');
     }
     json.push_str(exponent);
-    serde_json::from_str(&json).unwrap_or(f64::INFINITY)
+    // Read as a document tree, the JSON path's own reader: a typed `f64` read would bring
+    // serde's error formatting for floats along.
+    match serde_json::from_str(&json) {
+        Ok(Tree::Float(x)) => x,
+        Ok(Tree::Int(i)) => i as f64,
+        _ => f64::INFINITY,
+    }
 }
 
 /// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`, the core schema's float without its sign.
