@@ -69,7 +69,8 @@ impl Table {
     }
 
     fn finish(mut self) -> HopTable {
-        self.entries.sort_by_key(|e| e.destination);
+        // Destinations are unique (`add` skips repeats): an unstable sort gives one order.
+        self.entries.sort_unstable_by_key(|e| e.destination);
         HopTable {
             device: self.device,
             label: self.label,

@@ -215,7 +215,8 @@ fn is_cloud_network(role: Role) -> bool {
 /// overlapping pairs in O(n log n + pairs).
 fn overlaps(ranges: &[Range], out: &mut Vec<Diagnostic>) {
     let mut order: Vec<usize> = (0..ranges.len()).collect();
-    order.sort_by_key(|&i| {
+    // The keys are unique (the index is the last part): an unstable sort gives one order.
+    order.sort_unstable_by_key(|&i| {
         (
             ranges[i].cidr.family(),
             ranges[i].cidr.first(),
