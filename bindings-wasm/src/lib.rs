@@ -8,6 +8,11 @@ use hybridplan::{Cidr, HybridCluster, SpecError, lpm};
 use js_sys::{Error, JSON, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
+// Single-threaded WebAssembly (no `atomics`), where talc's lock-free cell is sound.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// A spec given as an object, as JSON/YAML text, or as the bytes of such text (a
 /// `Uint8Array`, e.g. a file as read), read by the core.
 fn read_spec(spec: &JsValue) -> Result<HybridCluster, JsValue> {
