@@ -1,4 +1,4 @@
-// Builds the package: cargo (wasm32, profile `wasm`) -> wasm-bindgen for Node (CommonJS),
+// Builds the package: cargo (wasm32, profile `wasm`, std built along) -> wasm-bindgen for Node (CommonJS),
 // the browser (ES module, `init()` first) and bundlers -> wasm-opt -Oz. Installs the pinned
 // wasm-bindgen-cli when it is missing, and the wasm32 target.
 import { execFileSync } from "node:child_process";
@@ -21,8 +21,17 @@ if (installed !== pinned) {
   run("cargo", ["install", "wasm-bindgen-cli", "--version", `=${pinned}`]);
 }
 run("rustup", ["target", "add", "wasm32-unknown-unknown"]);
-run("cargo", ["build", "--locked", "-p", "hybridplan-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm"]);
-const wasm = join(root, "target/wasm32-unknown-unknown/wasm/hybridplan_wasm.wasm");
+// The standard library is compiled with the module, for size, with panics that stop at
+// once: a panic in WebAssembly is a trap whatever it would print, so its message
+// formatting (about 10 KiB gzipped) can never be seen. Both are unstable options, which
+// the stable toolchain takes with RUSTC_BOOTSTRAP=1; std's source comes from rust-src.
+// A target folder of its own keeps these flags from rebuilding the rest of the workspace.
+run("rustup", ["component", "add", "rust-src"]);
+const targetDir = join(root, "target/npm-wasm");
+run("cargo", ["build", "--locked", "-p", "hybridplan-wasm", "--target", "wasm32-unknown-unknown", "--profile", "wasm",
+  "-Zbuild-std=std,panic_abort", "--target-dir", targetDir],
+  { env: { ...process.env, RUSTC_BOOTSTRAP: "1", RUSTFLAGS: "-Zunstable-options -Cpanic=immediate-abort" } });
+const wasm = join(targetDir, "wasm32-unknown-unknown/wasm/hybridplan_wasm.wasm");
 
 rmSync(dist, { recursive: true, force: true });
 const wasmOpt = join(npm, "node_modules/.bin/wasm-opt");
