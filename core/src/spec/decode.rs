@@ -348,8 +348,7 @@ impl Decoder {
                 Some(value)
             }
             Err(e) => {
-                let mut d =
-                    Diagnostic::new(e.code(), path, format!("`{}`: {e}", text.escape_debug()));
+                let mut d = Diagnostic::new(e.code(), path, e.describe(&text));
                 if let Some(h) = hint(&e, &text) {
                     d = d.hint(h);
                 }
