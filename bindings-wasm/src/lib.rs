@@ -44,18 +44,28 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     JSON::parse(&text)
 }
 
+/// Sets the properties `entries` on the JS object `target`.
+fn set_all(target: &JsValue, entries: &[(&str, JsValue)]) {
+    for (key, value) in entries {
+        let _ = Reflect::set(target, &JsValue::from_str(key), value);
+    }
+}
+
 /// A JS `Error` named `SpecError` with `code`, `path`, `hint` and, for spec errors, every
 /// `diagnostics` entry.
 fn error(code: &str, path: &str, message: &str, hint: Option<&str>) -> JsValue {
     let e = Error::new(message);
     e.set_name("SpecError");
-    let set = |k: &str, v: JsValue| {
-        let _ = Reflect::set(&e, &JsValue::from_str(k), &v);
-    };
-    set("code", JsValue::from_str(code));
-    set("path", JsValue::from_str(path));
-    set("hint", hint.map_or(JsValue::NULL, JsValue::from_str));
-    e.into()
+    let e = JsValue::from(e);
+    set_all(
+        &e,
+        &[
+            ("code", JsValue::from_str(code)),
+            ("path", JsValue::from_str(path)),
+            ("hint", hint.map_or(JsValue::NULL, JsValue::from_str)),
+        ],
+    );
+    e
 }
 
 fn spec_error(err: SpecError) -> JsValue {
@@ -140,20 +150,31 @@ impl RouteTable {
     /// Adds many prefixes at once (`prefixes[i]` gets `values[i]`), building the lookup
     /// structure once: much faster than `insert` in a loop for whole routing tables.
     #[wasm_bindgen(js_name = insertMany)]
-    pub fn insert_many(&mut self, prefixes: Vec<String>, values: &[u32]) -> Result<(), JsValue> {
-        if prefixes.len() != values.len() {
+    pub fn insert_many(&mut self, prefixes: &js_sys::Array, values: &[u32]) -> Result<(), JsValue> {
+        if prefixes.length() as usize != values.len() {
             return Err(error(
                 "spec-invalid",
                 "values",
-                &format!("{} prefixes but {} values", prefixes.len(), values.len()),
+                &format!("{} prefixes but {} values", prefixes.length(), values.len()),
                 None,
             ));
         }
-        let routes: Vec<(Cidr, u32)> = prefixes
-            .iter()
-            .zip(values)
-            .map(|(p, &v)| Ok((prefix(p)?, v)))
-            .collect::<Result<_, JsValue>>()?;
+        let mut routes = Vec::with_capacity(values.len());
+        for (i, (text, &value)) in prefixes.iter().zip(values).enumerate() {
+            let path = format!("prefixes/{i}");
+            let Some(text) = text.as_string() else {
+                return Err(error(
+                    "spec-invalid",
+                    &path,
+                    "a prefix must be a string",
+                    None,
+                ));
+            };
+            let cidr = text
+                .parse::<Cidr>()
+                .map_err(|e| cidr_error(e, &text, &path))?;
+            routes.push((cidr, value));
+        }
         self.table.extend(routes);
         Ok(())
     }
@@ -166,7 +187,17 @@ impl RouteTable {
     /// The longest prefix containing `ip`: `{ prefix, value }`, or `undefined`.
     pub fn lookup(&self, ip: &str) -> Result<JsValue, JsValue> {
         Ok(match self.table.lookup(address(ip, "ip")?) {
-            Some((p, v)) => to_js(&serde_json::json!({ "prefix": p.to_string(), "value": v }))?,
+            Some((p, v)) => {
+                let found = JsValue::from(js_sys::Object::new());
+                set_all(
+                    &found,
+                    &[
+                        ("prefix", JsValue::from_str(&p.to_string())),
+                        ("value", JsValue::from(*v)),
+                    ],
+                );
+                found
+            }
             None => JsValue::UNDEFINED,
         })
     }

@@ -65,6 +65,20 @@ test("RouteTable: insert, lookup, lookupMany in both families, remove", () => {
   assert.throws(() => t.insert("10.1.2.3/16", 1), (e) => e.code === "cidr-host-bits");
 });
 
+test("RouteTable.insertMany loads a table at once and names a bad prefix by its index", () => {
+  const t = new RouteTable();
+  t.insertMany(["10.0.0.0/8", "10.1.0.0/16", "2001:db8::/32", "10.1.0.0/16"], new Uint32Array([1, 2, 3, 4]));
+  assert.equal(t.size, 3);
+  assert.deepEqual(t.lookup("10.1.2.3"), { prefix: "10.1.0.0/16", value: 4 });
+  assert.throws(() => t.insertMany(["10.0.0.0/8"], new Uint32Array([1, 2])),
+    (e) => e.name === "SpecError" && e.code === "spec-invalid" && e.path === "values");
+  assert.throws(() => t.insertMany(["10.0.0.0/8", "10.1.2.3/16"], new Uint32Array([1, 2])),
+    (e) => e.code === "cidr-host-bits" && e.path === "prefixes/1");
+  assert.throws(() => t.insertMany(["10.0.0.0/8", 7], new Uint32Array([1, 2])),
+    (e) => e.code === "spec-invalid" && e.path === "prefixes/1");
+  assert.equal(t.size, 3, "a refused batch adds nothing");
+});
+
 test("RouteTable: lookupMany answers like lookup over many groups of a table of thousands of routes", () => {
   // A fixed-seed generator; prefixes from /8 to /32, so that lookups end at every level.
   let seed = 0x2545f491;

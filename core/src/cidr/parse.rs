@@ -121,7 +121,10 @@ fn parse_v4(s: &str) -> Result<Ipv4Addr, CidrError> {
         .any(|p| p.starts_with("0x") || p.starts_with("0X"));
     if hex || (parts.len() < 4 && parts.iter().all(|p| !p.is_empty())) {
         let aton_like = parts.iter().all(|p| {
-            let digits = p.strip_prefix("0x").or_else(|| p.strip_prefix("0X")).unwrap_or(p);
+            let digits = p
+                .strip_prefix("0x")
+                .or_else(|| p.strip_prefix("0X"))
+                .unwrap_or(p);
             !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit())
         });
         if aton_like {
