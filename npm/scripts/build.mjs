@@ -39,7 +39,7 @@ for (const [target, dir] of [["nodejs", "node"], ["web", "web"], ["bundler", "bu
   const out = join(dist, dir);
   run("wasm-bindgen", ["--target", target, "--out-dir", out, wasm]);
   const file = join(out, "hybridplan_wasm_bg.wasm");
-  run(wasmOpt, ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  run(wasmOpt, ["--flatten", "--rereloop", "-Oz", "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
     "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", file, "-o", file]);
 }
 // Node: the CommonJS module under a .cjs name (the package is "type": "module"), and an
