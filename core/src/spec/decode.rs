@@ -102,7 +102,9 @@ impl Decoder {
     }
 
     /// Records a missing required field and returns `None`.
-    pub fn missing<T>(&mut self, fields: &Fields, key: &str) -> Option<T> {
+    /// Reports a required field that is missing. (Not generic, like every part of these
+    /// helpers that does not touch `T`: each would be compiled once per field type.)
+    pub fn missing(&mut self, fields: &Fields, key: &str) {
         self.push(
             Diagnostic::new(
                 Code::SpecInvalid,
@@ -114,10 +116,7 @@ impl Decoder {
                 display_parent(&fields.path)
             )),
         );
-        None
     }
-
-    /// A required field read with `read`.
     pub fn required<T>(
         &mut self,
         fields: &Fields,
@@ -126,7 +125,10 @@ impl Decoder {
     ) -> Option<T> {
         match fields.get(key) {
             Some((tree, at)) => read(self, tree, &at),
-            None => self.missing(fields, key),
+            None => {
+                self.missing(fields, key);
+                None
+            }
         }
     }
 
@@ -303,10 +305,7 @@ impl Decoder {
         path: &str,
         mut item: impl FnMut(&mut Self, &Tree, &str) -> Option<T>,
     ) -> Option<Vec<T>> {
-        let Tree::Seq(items) = tree else {
-            self.invalid(path, format!("expected a list, found {}", tree.kind()));
-            return None;
-        };
+        let items = self.items(tree, path)?;
         Some(
             items
                 .iter()
@@ -316,7 +315,17 @@ impl Decoder {
         )
     }
 
-    /// A strict CIDR; an IPv6 value in a non-canonical spelling is accepted with a note.
+    /// The entries of a list, or a diagnostic that `tree` is not one.
+    fn items<'t>(&mut self, tree: &'t Tree, path: &str) -> Option<&'t [Tree]> {
+        match tree {
+            Tree::Seq(items) => Some(items),
+            _ => {
+                self.invalid(path, format!("expected a list, found {}", tree.kind()));
+                None
+            }
+        }
+    }
+
     pub fn cidr(&mut self, tree: &Tree, path: &str) -> Option<Cidr> {
         self.address_text(tree, path, parse_cidr, |e, _| e.hint())
     }
@@ -383,6 +392,22 @@ impl Decoder {
         required: bool,
         mut item: impl FnMut(&mut Self, &Tree, &str) -> Option<T>,
     ) -> Vec<(T, String)> {
+        self.one_or_many_trees(fields, one, many, required)
+            .into_iter()
+            .filter_map(|(tree, at)| item(self, tree, &at).map(|v| (v, at)))
+            .collect()
+    }
+
+    /// The values `one_or_many` reads, with their pointers; what is wrong with the fields
+    /// themselves (both forms given, not a list, an empty or missing required list) is
+    /// reported here.
+    fn one_or_many_trees<'t>(
+        &mut self,
+        fields: &Fields<'t>,
+        one: &str,
+        many: &str,
+        required: bool,
+    ) -> Vec<(&'t Tree, String)> {
         match (fields.get(one), fields.get(many)) {
             (Some(_), Some((_, at))) => {
                 self.push(
@@ -398,12 +423,9 @@ impl Decoder {
                 );
                 Vec::new()
             }
-            (Some((tree, at)), None) => {
-                item(self, tree, &at).map(|v| (v, at)).into_iter().collect()
-            }
+            (Some(single), None) => vec![single],
             (None, Some((tree, at))) => {
-                let Tree::Seq(items) = tree else {
-                    self.invalid(&at, format!("expected a list, found {}", tree.kind()));
+                let Some(items) = self.items(tree, &at) else {
                     return Vec::new();
                 };
                 if items.is_empty() && required {
@@ -412,10 +434,7 @@ impl Decoder {
                 items
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, t)| {
-                        let p = format!("{at}/{i}");
-                        item(self, t, &p).map(|v| (v, p))
-                    })
+                    .map(|(i, t)| (t, format!("{at}/{i}")))
                     .collect()
             }
             (None, None) => {
