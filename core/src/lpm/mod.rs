@@ -16,6 +16,38 @@ use std::net::IpAddr;
 /// that small tables stay small; at and above it, the full-size one.
 const SMALL_TABLE_ROUTES: usize = 1024;
 const SMALL_DIRECT_BITS: u32 = 8;
+/// Bits resolved by the direct-indexed first level of a large IPv4 table (1 MiB).
+const V4_DIRECT_BITS: u32 = 18;
+/// The same for IPv6: 4 MiB, of which routed traffic (2000::/3) touches an eighth; 20 bits
+/// rather than 16 save a level on the way to the common /32 and /48 prefixes.
+const V6_DIRECT_BITS: u32 = 20;
+
+/// How an IPv4 route is keyed in its family's route store and trie build. Natively a `u32`.
+/// With the feature `wide-v4-keys` (the npm package's WebAssembly) a `u128` holding the
+/// address in its top 32 bits, as IPv6 keys do: the map and the trie builder are then
+/// compiled once for both families (8 KiB less of the gzipped module). Lookups walk the
+/// trie with `u32` addresses either way.
+#[cfg(not(feature = "wide-v4-keys"))]
+type V4Key = u32;
+#[cfg(feature = "wide-v4-keys")]
+type V4Key = u128;
+
+/// The key of an IPv4 address.
+#[inline(always)]
+fn v4_key(addr: u32) -> V4Key {
+    #[cfg(not(feature = "wide-v4-keys"))]
+    return addr;
+    #[cfg(feature = "wide-v4-keys")]
+    return u128::from(addr) << 96;
+}
+
+/// The IPv4 address of a key.
+fn v4_addr(key: V4Key) -> u32 {
+    #[cfg(not(feature = "wide-v4-keys"))]
+    return key;
+    #[cfg(feature = "wide-v4-keys")]
+    return (key >> 96) as u32;
+}
 
 /// The answers of [`RouteTable::lookup_many_v4`] and [`RouteTable::lookup_many_v6`]: the
 /// value of the longest match of each address, in order. Consumed by internal iteration
@@ -58,16 +90,18 @@ impl<K: Key, V: Clone> ExactSizeIterator for LookupMany<'_, '_, K, V> {}
 /// ```
 #[derive(Clone, Debug)]
 pub struct RouteTable<V> {
-    v4: FamilyTable<u32, V>,
+    v4: FamilyTable<V4Key, V>,
     v6: FamilyTable<u128, V>,
 }
 
 #[derive(Clone, Debug)]
 struct FamilyTable<K, V> {
     /// The lookup structure; it holds copies of the values in its leaves.
-    trie: Poptrie<K, V>,
+    trie: Poptrie<V>,
     /// prefix (address, length) → value: the routes themselves.
     routes: BTreeMap<(K, u8), V>,
+    /// Bits of the direct-indexed first level once the table is large.
+    large_direct_bits: u32,
 }
 
 impl<V: Clone> Default for RouteTable<V> {
@@ -81,8 +115,8 @@ impl<V: Clone> Default for RouteTable<V> {
 impl<V: Clone> RouteTable<V> {
     pub fn new() -> Self {
         RouteTable {
-            v4: FamilyTable::new(),
-            v6: FamilyTable::new(),
+            v4: FamilyTable::new(V4_DIRECT_BITS),
+            v6: FamilyTable::new(V6_DIRECT_BITS),
         }
     }
 
@@ -99,7 +133,7 @@ impl<V: Clone> RouteTable<V> {
     pub fn insert(&mut self, prefix: Cidr, value: V) -> Option<V> {
         let len = prefix.len();
         match prefix.family() {
-            Family::V4 => self.v4.insert(prefix.first() as u32, len, value),
+            Family::V4 => self.v4.insert(v4_key(prefix.first() as u32), len, value),
             Family::V6 => self.v6.insert(prefix.first(), len, value),
         }
     }
@@ -108,7 +142,7 @@ impl<V: Clone> RouteTable<V> {
     pub fn remove(&mut self, prefix: &Cidr) -> Option<V> {
         let len = prefix.len();
         match prefix.family() {
-            Family::V4 => self.v4.remove(prefix.first() as u32, len),
+            Family::V4 => self.v4.remove(v4_key(prefix.first() as u32), len),
             Family::V6 => self.v6.remove(prefix.first(), len),
         }
     }
@@ -117,7 +151,7 @@ impl<V: Clone> RouteTable<V> {
     pub fn get(&self, prefix: &Cidr) -> Option<&V> {
         let len = prefix.len();
         match prefix.family() {
-            Family::V4 => self.v4.get(prefix.first() as u32, len),
+            Family::V4 => self.v4.get(v4_key(prefix.first() as u32), len),
             Family::V6 => self.v6.get(prefix.first(), len),
         }
     }
@@ -185,7 +219,7 @@ impl<V: Clone> RouteTable<V> {
         let v4 = self
             .v4
             .iter()
-            .map(|(k, len, v)| (Cidr::truncate(Family::V4, u128::from(k), len), v));
+            .map(|(k, len, v)| (Cidr::truncate(Family::V4, u128::from(v4_addr(k)), len), v));
         let v6 = self
             .v6
             .iter()
@@ -222,7 +256,7 @@ impl<V: Clone> Extend<(Cidr, V)> for RouteTable<V> {
         let (mut v4, mut v6) = (Vec::new(), Vec::new());
         for (prefix, value) in iter {
             match prefix.family() {
-                Family::V4 => v4.push((prefix.first() as u32, prefix.len(), value)),
+                Family::V4 => v4.push((v4_key(prefix.first() as u32), prefix.len(), value)),
                 Family::V6 => v6.push((prefix.first(), prefix.len(), value)),
             }
         }
@@ -232,18 +266,19 @@ impl<V: Clone> Extend<(Cidr, V)> for RouteTable<V> {
 }
 
 impl<K: Key, V: Clone> FamilyTable<K, V> {
-    fn new() -> Self {
+    fn new(large_direct_bits: u32) -> Self {
         FamilyTable {
-            trie: Poptrie::build(&[], SMALL_DIRECT_BITS),
+            trie: Poptrie::build::<K>(&[], SMALL_DIRECT_BITS),
             routes: BTreeMap::new(),
+            large_direct_bits,
         }
     }
 
-    fn direct_bits_for(routes: usize) -> u32 {
+    fn direct_bits_for(&self, routes: usize) -> u32 {
         if routes < SMALL_TABLE_ROUTES {
             SMALL_DIRECT_BITS
         } else {
-            K::DIRECT_BITS
+            self.large_direct_bits
         }
     }
 
@@ -269,8 +304,8 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
     /// direct-level block it falls in, or everything when the direct level changes size
     /// or too much garbage has piled up.
     fn refresh(&mut self, key: K, len: u8, routes_before: usize) {
-        let bits = Self::direct_bits_for(self.routes.len());
-        if bits != Self::direct_bits_for(routes_before)
+        let bits = self.direct_bits_for(self.routes.len());
+        if bits != self.direct_bits_for(routes_before)
             || self.trie.garbage() > self.trie.live() + (1 << 16)
         {
             self.rebuild_all();
@@ -300,7 +335,7 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
             .iter()
             .map(|(&(key, len), value)| Route { key, len, value })
             .collect();
-        self.trie = Poptrie::build(&routes, Self::direct_bits_for(routes.len()));
+        self.trie = Poptrie::build(&routes, self.direct_bits_for(routes.len()));
     }
 
     fn extend(&mut self, added: Vec<(K, u8, V)>) {
@@ -322,14 +357,16 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
         self.rebuild_all();
     }
 
+    /// The match of `addr`, an address of the family (its key or the address itself:
+    /// both read their bits from the top alike).
     #[inline(always)]
-    fn lookup(&self, key: K) -> Option<(u8, &V)> {
-        let leaf = self.trie.leaf(self.trie.find(key))?;
+    fn lookup<A: Key>(&self, addr: A) -> Option<(u8, &V)> {
+        let leaf = self.trie.leaf(self.trie.find(addr))?;
         Some((leaf.len, &leaf.value))
     }
 
-    fn lookup_many<'k>(&self, keys: &'k [K]) -> LookupMany<'_, 'k, K, V> {
-        LookupMany(self.trie.find_many(keys))
+    fn lookup_many<'k, A: Key>(&self, addrs: &'k [A]) -> LookupMany<'_, 'k, A, V> {
+        LookupMany(self.trie.find_many(addrs))
     }
 
     fn iter(&self) -> impl Iterator<Item = (K, u8, &V)> {

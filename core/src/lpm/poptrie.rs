@@ -11,8 +11,6 @@
 
 /// An address as an unsigned integer (u32 for IPv4, u128 for IPv6).
 pub(crate) trait Key: Copy + Ord + Default + std::fmt::Debug {
-    /// Bits resolved by the direct-indexed first level of a large table.
-    const DIRECT_BITS: u32;
     /// `bits` bits starting `offset` bits from the most significant end; bits past the
     /// address width read as zero.
     fn chunk(self, offset: u32, bits: u32) -> usize;
@@ -28,7 +26,6 @@ pub(crate) trait Key: Copy + Ord + Default + std::fmt::Debug {
 }
 
 impl Key for u32 {
-    const DIRECT_BITS: u32 = 18;
     #[inline(always)]
     fn chunk(self, offset: u32, bits: u32) -> usize {
         // Left-align in 64 bits so a chunk that runs past bit 32 reads zeros.
@@ -53,9 +50,6 @@ impl Key for u32 {
 }
 
 impl Key for u128 {
-    // 4 MiB, of which routed traffic (2000::/3) touches an eighth; 20 bits rather than 16
-    // save a level on the way to the common /32 and /48 prefixes.
-    const DIRECT_BITS: u32 = 20;
     #[inline(always)]
     fn chunk(self, offset: u32, bits: u32) -> usize {
         (self.checked_shl(offset).unwrap_or(0) >> (128 - bits)) as usize
@@ -126,7 +120,7 @@ impl Default for Stage {
 /// filling a vector spares the caller a pass over one when it only wants to map the
 /// answers.
 pub(crate) struct FindMany<'t, 'k, K, V> {
-    trie: &'t Poptrie<K, V>,
+    trie: &'t Poptrie<V>,
     keys: &'k [K],
     stages: [Stage; 3],
     /// The next pipeline step.
@@ -281,7 +275,7 @@ struct Node {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) struct Poptrie<K, V> {
+pub(crate) struct Poptrie<V> {
     /// Bits resolved by `direct`.
     bits: u32,
     ones: Ones,
@@ -291,7 +285,6 @@ pub(crate) struct Poptrie<K, V> {
     leaves: Vec<Leaf<V>>,
     /// Nodes and leaves no longer reachable after partial rebuilds.
     garbage: usize,
-    _key: std::marker::PhantomData<K>,
 }
 
 /// Asks the CPU to start loading element `index` of the array at `base`; a hint, never a
@@ -323,10 +316,13 @@ fn leaf_in(node: &Node, v: usize, ones: Ones) -> u32 {
     index & has_route.wrapping_neg()
 }
 
-impl<K: Key, V: Clone> Poptrie<K, V> {
+/// The trie is built from keys of one type and walked with addresses of any type that reads
+/// its bits in the same order from the top: an IPv4 trie keyed by `u128` (the address in
+/// the top 32 bits) is walked with `u32` addresses.
+impl<V: Clone> Poptrie<V> {
     /// Builds the trie of `routes`, which must be sorted by (key, len) and unique, with a
     /// direct-indexed first level of `bits` bits.
-    pub fn build(routes: &[Route<K, V>], bits: u32) -> Self {
+    pub fn build<K: Key>(routes: &[Route<K, V>], bits: u32) -> Self {
         let mut t = Poptrie {
             bits,
             ones: Ones::detect(),
@@ -334,7 +330,6 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
             nodes: Vec::new(),
             leaves: Vec::new(),
             garbage: 0,
-            _key: std::marker::PhantomData,
         };
         t.fill_direct(0, 1 << bits, None, routes);
         t
@@ -348,7 +343,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
 
     /// Longest-prefix match: the index of the answering leaf, or `NO_ROUTE`.
     #[inline(always)]
-    pub fn find(&self, key: K) -> u32 {
+    pub fn find<K: Key>(&self, key: K) -> u32 {
         let ones = self.ones;
         let mut e = self.direct[key.top(self.bits)];
         if e & LEAF != 0 {
@@ -368,7 +363,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
     }
 
     /// Batch lookup: the leaf of each key, in order (see [`FindMany`]).
-    pub fn find_many<'t, 'k>(&'t self, keys: &'k [K]) -> FindMany<'t, 'k, K, V> {
+    pub fn find_many<'t, 'k, K: Key>(&'t self, keys: &'k [K]) -> FindMany<'t, 'k, K, V> {
         FindMany {
             trie: self,
             keys,
@@ -384,11 +379,11 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
     /// `stage_nodes` with the CPU's own population count, checked once per group rather
     /// than once per count.
     #[inline(always)]
-    fn stage_nodes_fast(&self, keys: &[K], stage: &mut Stage) {
+    fn stage_nodes_fast<K: Key>(&self, keys: &[K], stage: &mut Stage) {
         #[cfg(all(target_arch = "x86_64", not(target_feature = "popcnt")))]
         if self.ones.hardware() {
             #[target_feature(enable = "popcnt")]
-            fn with_popcnt<K: Key, V: Clone>(t: &Poptrie<K, V>, keys: &[K], stage: &mut Stage) {
+            fn with_popcnt<K: Key, V: Clone>(t: &Poptrie<V>, keys: &[K], stage: &mut Stage) {
                 // Compiled with POPCNT enabled, `count_ones` is that instruction.
                 t.stage_nodes(keys, stage, Ones::portable());
             }
@@ -402,7 +397,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
     /// are queued and the node prefetched. Lanes with a leaf prefetch node 0 instead,
     /// which costs less than a mispredicted branch.
     #[inline(always)]
-    fn stage_direct(&self, keys: &[K], stage: &mut Stage) {
+    fn stage_direct<K: Key>(&self, keys: &[K], stage: &mut Stage) {
         let nodes = self.nodes.as_ptr();
         let mut pending = 0;
         for (i, key) in keys.iter().enumerate() {
@@ -422,7 +417,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
     /// Nodes of a group: each queued lane walks to its leaf (for IPv4 almost always at
     /// the first node) and prefetches it.
     #[inline(always)]
-    fn stage_nodes(&self, keys: &[K], stage: &mut Stage, ones: Ones) {
+    fn stage_nodes<K: Key>(&self, keys: &[K], stage: &mut Stage, ones: Ones) {
         let leaves = self.leaves.as_ptr();
         for p in 0..stage.pending {
             let i = usize::from(stage.lane[p % GROUP]);
@@ -465,7 +460,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
     /// Rebuilds the direct entries `first..first + count` (an aligned block) from `routes`,
     /// the routes inside that block sorted by (key, len), with `default` the longest route
     /// covering the whole block from above.
-    pub fn rebuild(
+    pub fn rebuild<K: Key>(
         &mut self,
         first: usize,
         count: usize,
@@ -496,7 +491,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
     }
 
     /// A leaf answering with `source`; `NO_ROUTE` when there is no route.
-    fn push_leaf(&mut self, source: &Source<K, V>) -> u32 {
+    fn push_leaf<K>(&mut self, source: &Source<K, V>) -> u32 {
         match source {
             None => NO_ROUTE,
             Some((_, len, value)) => {
@@ -510,7 +505,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
     }
 
     /// Fills direct entries `first..first + count` from the routes inside them.
-    fn fill_direct<'a>(
+    fn fill_direct<'a, K: Key>(
         &mut self,
         first: usize,
         count: usize,
@@ -569,7 +564,7 @@ impl<K: Key, V: Clone> Poptrie<K, V> {
     /// Builds the node for the region reached after `offset` bits, whose routes (sorted,
     /// possibly including shorter ones, which are skipped) are `routes`, and whose
     /// longest covering route from above is `default`.
-    fn build_node<'a>(
+    fn build_node<'a, K: Key>(
         &mut self,
         offset: u32,
         default: Source<'a, K, V>,
