@@ -78,14 +78,18 @@ fn queries(routes: &[(Cidr, u32)], family: Family, n: usize) -> Vec<u128> {
 }
 
 /// Runs each lookup loop in turn, round after round, and prints each one's median rate
-/// and its median ratio to the first (the peer the targets name) within the same round.
-/// Criterion times one implementation after another, so a burst of load from elsewhere on
-/// the host can land on one and spare the other; alternating spreads it over all of them.
+/// and its median ratios, within the same round, to the first (the peer the targets name)
+/// and to the second (`RouteTable::lookup`, which the batch's target names). Criterion
+/// times one implementation after another, so a burst of load from elsewhere on the host
+/// can land on one and spare the other; alternating spreads it over all of them. Each timed
+/// pass follows an untimed one over the same queries, so every structure is measured warm,
+/// as in use, not just after another one has filled the caches.
 fn interleaved(label: &str, queries: usize, runs: &mut [(&str, &mut dyn FnMut() -> u64)]) {
-    const ROUNDS: usize = 11;
+    const ROUNDS: usize = 21;
     let mut rates = vec![Vec::with_capacity(ROUNDS); runs.len()];
     for _ in 0..ROUNDS {
         for (rate, (_, run)) in rates.iter_mut().zip(runs.iter_mut()) {
+            black_box(run());
             let start = std::time::Instant::now();
             black_box(run());
             rate.push(queries as f64 / start.elapsed().as_secs_f64() / 1e6);
@@ -95,13 +99,23 @@ fn interleaved(label: &str, queries: usize, runs: &mut [(&str, &mut dyn FnMut() 
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
+    let ratio = |i: usize, to: usize| -> f64 {
+        median(
+            rates[i]
+                .iter()
+                .zip(&rates[to])
+                .map(|(a, b)| a / b)
+                .collect(),
+        )
+    };
     for (i, (name, _)) in runs.iter().enumerate() {
-        let ratios = rates[i].iter().zip(&rates[0]).map(|(a, b)| a / b).collect();
         eprintln!(
-            "{label}: {name:28} {:6.1} M lookups/s, {:4.2}x {} (medians of {ROUNDS} alternating rounds)",
+            "{label}: {name:28} {:6.1} M lookups/s, {:5.2}x {}, {:4.2}x {} (medians of {ROUNDS} alternating rounds)",
             median(rates[i].clone()),
-            median(ratios),
+            ratio(i, 0),
             runs[0].0,
+            ratio(i, 1),
+            runs[1].0,
         );
     }
 }

@@ -61,7 +61,7 @@ impl<'t, K: Key, V: Clone> Iterator for LookupMany<'t, '_, K, V> {
 
     #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|leaf| leaf.map(|l| &l.value))
+        self.0.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -69,9 +69,8 @@ impl<'t, K: Key, V: Clone> Iterator for LookupMany<'t, '_, K, V> {
     }
 
     #[inline(always)]
-    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, mut f: F) -> B {
-        self.0
-            .fold(init, |acc, leaf| f(acc, leaf.map(|l| &l.value)))
+    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, f: F) -> B {
+        self.0.fold(init, f)
     }
 }
 
@@ -182,7 +181,7 @@ impl<V: Clone> RouteTable<V> {
     /// fast path for callers that hold addresses as numbers (bindings, packet code).
     #[inline]
     pub fn lookup_v4(&self, addr: u32) -> Option<&V> {
-        self.v4.lookup(addr).map(|(_, v)| v)
+        self.v4.value(addr)
     }
 
     /// `lookup` for each address, in order.
@@ -361,8 +360,13 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
     /// both read their bits from the top alike).
     #[inline(always)]
     fn lookup<A: Key>(&self, addr: A) -> Option<(u8, &V)> {
-        let leaf = self.trie.leaf(self.trie.find(addr))?;
-        Some((leaf.len, &leaf.value))
+        self.trie.leaf(self.trie.find(addr))
+    }
+
+    /// The value of the match of `addr`, without its prefix length (one read fewer).
+    #[inline(always)]
+    fn value<A: Key>(&self, addr: A) -> Option<&V> {
+        self.trie.value(self.trie.find(addr))
     }
 
     fn lookup_many<'k, A: Key>(&self, addrs: &'k [A]) -> LookupMany<'_, 'k, A, V> {
