@@ -5,11 +5,19 @@ use serde::{Deserialize, Serialize};
 use std::fmt::{self, Write};
 
 /// `text` in double quotes for a message, with `"`, `\\` and every character outside
-/// printable ASCII escaped (`\n`, `\u{202e}`), so that no value can hide or reorder the
+/// printable ASCII escaped (`\n`, `\u202E`), so that no value can hide or reorder the
 /// message around it. (Rust's `{:?}` does the same for control characters but needs the
 /// Unicode tables of what is printable, which the browser build would carry.)
 pub(crate) fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
+    write_quoted(&mut out, text, |c| matches!(c, ' '..='~'));
+    out
+}
+
+/// Writes `text` double-quoted with the escapes JSON and YAML share (`\"`, `\\`, `\n`,
+/// `\t`, `\r`, `\uXXXX`, and YAML's `\UXXXXXXXX` past the first plane), keeping as they
+/// are the characters `verbatim` accepts.
+pub(crate) fn write_quoted(out: &mut String, text: &str, verbatim: impl Fn(char) -> bool) {
     out.push('"');
     for c in text.chars() {
         match c {
@@ -18,14 +26,16 @@ pub(crate) fn quoted(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            ' '..='~' => out.push(c),
+            c if verbatim(c) => out.push(c),
+            c if u32::from(c) <= 0xffff => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
             c => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                let _ = write!(out, "\\U{:08X}", u32::from(c));
             }
         }
     }
     out.push('"');
-    out
 }
 
 /// Stable diagnostic codes (SPEC.md §4). New codes may be added; none is ever renamed.
@@ -284,7 +294,7 @@ mod tests {
         assert_eq!(quoted("vsw-1"), "\"vsw-1\"");
         assert_eq!(
             quoted("a\"b\\c\nd\u{0}e\u{202e}f é"),
-            r#""a\"b\\c\nd\u{0}e\u{202e}f \u{e9}""#
+            r#""a\"b\\c\nd\u0000e\u202Ef \u00E9""#
         );
     }
 

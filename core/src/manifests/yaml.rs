@@ -140,21 +140,7 @@ fn is_plain_printable(c: char) -> bool {
 }
 
 fn write_double_quoted(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if is_plain_printable(c) => out.push(c),
-            c => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-        }
-    }
-    out.push('"');
+    crate::diagnostic::write_quoted(out, s, is_plain_printable);
 }
 
 #[cfg(test)]

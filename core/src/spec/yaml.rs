@@ -410,16 +410,9 @@ impl<'t> Reader<'t> {
         loop {
             self.pos += 1; // the `-`
             items.push(self.block_value(indent as isize, true)?);
-            match self.next_line()? {
-                Next::Content { pos, indent: i } if i == indent && self.starts_entry(pos) => {
-                    self.pos = pos;
-                }
-                Next::Content { pos, indent: i } if i > indent => {
-                    return self.syntax(
-                        pos,
-                        "unexpected indentation: a value cannot go on to the next line",
-                    );
-                }
+            // A line at this column that is no entry belongs to the mapping around the list.
+            match self.next_at(indent)? {
+                Some(pos) if self.starts_entry(pos) => self.pos = pos,
                 _ => break,
             }
         }
@@ -434,24 +427,30 @@ impl<'t> Reader<'t> {
         loop {
             let key = self.block_key()?;
             entries.push((key, self.block_value(indent as isize, false)?));
-            match self.next_line()? {
-                Next::Content { pos, indent: i } if i == indent => {
-                    self.pos = pos;
-                    if self.starts_entry(pos) {
-                        return self.syntax(pos, "a list entry among the keys of a mapping");
-                    }
+            match self.next_at(indent)? {
+                Some(pos) if self.starts_entry(pos) => {
+                    return self.syntax(pos, "a list entry among the keys of a mapping");
                 }
-                Next::Content { pos, indent: i } if i > indent => {
-                    return self.syntax(
-                        pos,
-                        "unexpected indentation: a value cannot go on to the next line",
-                    );
-                }
-                _ => break,
+                Some(pos) => self.pos = pos,
+                None => break,
             }
         }
         self.depth -= 1;
         Ok(Tree::Map(entries))
+    }
+
+    /// Where the next line of a block collection at column `indent` starts, after one of
+    /// its entries; `None` when the collection ends there (a line further left, a marker
+    /// or the end). A line further right is refused: the entry's value would go on there.
+    fn next_at(&self, indent: usize) -> Read<Option<usize>> {
+        match self.next_line()? {
+            Next::Content { pos, indent: i } if i == indent => Ok(Some(pos)),
+            Next::Content { pos, indent: i } if i > indent => self.syntax(
+                pos,
+                "unexpected indentation: a value cannot go on to the next line",
+            ),
+            _ => Ok(None),
+        }
     }
 
     /// A key and its `:`, in a block mapping.
@@ -1239,7 +1238,7 @@ mod tests {
 
     #[test]
     fn refuses_broken_yaml_with_its_place() {
-        for (text, place) in [
+        let cases = [
             ("a: [", "line 1 column 5"),
             ("a: 'x", "line 1 column 4"),
             ("a: 1\n b: 2\n", "line 2 column 2"),
@@ -1252,17 +1251,36 @@ mod tests {
             ("a: @x\n", "line 1 column 4"),
             ("a: {b: 1, c d: [}\n", "line 1 column 17"),
             ("- a\nb: 1\n", "line 2 column 1"),
-        ] {
-            match refusal(text) {
-                Refusal::Syntax(m) => assert!(m.starts_with(place), "{text:?}: {m}"),
-                other => panic!("{text:?}: {other:?}"),
+        ];
+        refused_as(
+            &cases,
+            |r| match r {
+                Refusal::Syntax(m) => Some(m),
+                _ => None,
+            },
+            |m, place| m.starts_with(place),
+        );
+    }
+
+    /// Each `(text, expected)` is refused with a message `message` picks out of the refusal
+    /// (none: another kind of refusal), for which `holds(message, expected)`.
+    fn refused_as(
+        cases: &[(&str, &str)],
+        message: fn(&Refusal) -> Option<&String>,
+        holds: fn(&str, &str) -> bool,
+    ) {
+        for (text, expected) in cases {
+            let r = refusal(text);
+            match message(&r) {
+                Some(m) => assert!(holds(m, expected), "{text:?}: {m}"),
+                None => panic!("{text:?}: {r:?}"),
             }
         }
     }
 
     #[test]
     fn refuses_what_specs_never_need_by_name() {
-        for (text, what) in [
+        let cases = [
             ("a: !!str x\n", "tag"),
             ("%YAML 1.2\n---\na: 1\n", "directive"),
             ("a: |\n  x\n", "block scalar"),
@@ -1273,12 +1291,15 @@ mod tests {
             ("a: 'x\n  y'\n", "next line"),
             ("a: [x: 1]\n", "pair"),
             ("&x a: 1\n", "anchor"),
-        ] {
-            match refusal(text) {
-                Refusal::Unsupported(m) => assert!(m.contains(what), "{text:?}: {m}"),
-                other => panic!("{text:?}: {other:?}"),
-            }
-        }
+        ];
+        refused_as(
+            &cases,
+            |r| match r {
+                Refusal::Unsupported(m) => Some(m),
+                _ => None,
+            },
+            |m, what| m.contains(what),
+        );
     }
 
     #[test]
