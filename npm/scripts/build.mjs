@@ -1,6 +1,7 @@
-// Builds the package: cargo (wasm32, profile `wasm`, std built along) -> wasm-bindgen for Node (CommonJS),
-// the browser (ES module, `init()` first) and bundlers -> wasm-opt -Oz. Installs the pinned
-// wasm-bindgen-cli when it is missing, and the wasm32 target.
+// Builds the package: cargo (wasm32, profile `wasm`, std compiled along) -> wasm-bindgen
+// for Node (CommonJS), the browser (ES module, `init()` first) and bundlers -> wasm-opt,
+// once for the module all three share. Installs the pinned wasm-bindgen-cli when it is
+// missing, the wasm32 target and rust-src.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -35,13 +36,19 @@ const wasm = join(targetDir, "wasm32-unknown-unknown/wasm/hybridplan_wasm.wasm")
 
 rmSync(dist, { recursive: true, force: true });
 const wasmOpt = join(npm, "node_modules/.bin/wasm-opt");
-for (const [target, dir] of [["nodejs", "node"], ["web", "web"], ["bundler", "bundler"]]) {
-  const out = join(dist, dir);
-  run("wasm-bindgen", ["--target", target, "--out-dir", out, wasm]);
-  const file = join(out, "hybridplan_wasm_bg.wasm");
-  run(wasmOpt, ["--flatten", "--rereloop", "-Oz", "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-    "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", file, "-o", file]);
+const targets = [["nodejs", "node"], ["web", "web"], ["bundler", "bundler"]];
+for (const [target, dir] of targets) {
+  run("wasm-bindgen", ["--target", target, "--out-dir", join(dist, dir), wasm]);
 }
+// The three targets differ in their JS glue only: optimise the module once and share it.
+const module = (dir) => join(dist, dir, "hybridplan_wasm_bg.wasm");
+const [first, ...others] = targets.map(([, dir]) => module(dir));
+for (const other of others) {
+  if (!readFileSync(other).equals(readFileSync(first))) throw new Error(`${other} differs from ${first}`);
+}
+run(wasmOpt, ["--flatten", "--rereloop", "-Oz", "-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int",
+  "--enable-sign-ext", "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", first, "-o", first]);
+for (const other of others) copyFileSync(first, other);
 // Node: the CommonJS module under a .cjs name (the package is "type": "module"), and an
 // ES module that re-exports it.
 renameSync(join(dist, "node/hybridplan_wasm.js"), join(dist, "node/hybridplan_wasm.cjs"));
