@@ -136,7 +136,9 @@ impl<'t> At<'t> {
 
     fn entry(&self) -> Result<RouteEntry, Diagnostic> {
         let destination = self.get("destination")?;
+        let destination_text = destination.text()?;
         let origin = self.get("origin")?;
+        let origin_text = origin.text()?;
         let next_device = match self.opt("nextDevice")? {
             Some(At {
                 tree: Tree::Null, ..
@@ -145,13 +147,17 @@ impl<'t> At<'t> {
             Some(device) => Some(device.text()?),
         };
         Ok(RouteEntry {
-            destination: destination.text()?.parse().map_err(|e| {
-                Diagnostic::new(Code::SpecInvalid, destination.path.clone(), format!("{e}"))
+            destination: destination_text.parse().map_err(|e: crate::CidrError| {
+                Diagnostic::new(
+                    Code::SpecInvalid,
+                    destination.path.clone(),
+                    e.describe(&destination_text),
+                )
             })?,
             next_hop: self.get("nextHop")?.text()?,
             origin: RouteOrigin::ALL
                 .into_iter()
-                .find(|o| Ok(o.as_str()) == origin.text().as_deref())
+                .find(|o| o.as_str() == origin_text)
                 .ok_or_else(|| origin.wrong("connected, static, bgp, system or propagated"))?,
             next_device,
         })

@@ -101,7 +101,6 @@ impl Decoder {
         Some(fields)
     }
 
-    /// Records a missing required field and returns `None`.
     /// Reports a required field that is missing. (Not generic, like every part of these
     /// helpers that does not touch `T`: each would be compiled once per field type.)
     pub fn missing(&mut self, fields: &Fields, key: &str) {
@@ -117,6 +116,8 @@ impl Decoder {
             )),
         );
     }
+
+    /// A required field read with `read`.
     pub fn required<T>(
         &mut self,
         fields: &Fields,
@@ -326,6 +327,7 @@ impl Decoder {
         }
     }
 
+    /// A strict CIDR; an IPv6 value in a non-canonical spelling is accepted with a note.
     pub fn cidr(&mut self, tree: &Tree, path: &str) -> Option<Cidr> {
         self.address_text(tree, path, parse_cidr, |e, _| e.hint())
     }
