@@ -102,11 +102,14 @@ impl<'t> Reader<'t> {
 
     /// "line L column C", both from 1, of byte `at`.
     fn place(&self, at: usize) -> String {
-        let before = &self.text[..at];
-        let line = 1 + before.bytes().filter(|&b| b == b'\n').count();
-        let start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = 1 + before[start..].chars().count();
-        format!("line {line} column {column}")
+        // Line breaks as `next_line` takes them: `\r\n`, `\n` or a lone `\r`.
+        let before = &self.text.as_bytes()[..at];
+        let line = 1 + before
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == b'\n' || b == b'\r' && before.get(i + 1) != Some(&b'\n'))
+            .count();
+        format!("line {line} column {}", 1 + self.column(at))
     }
 
     fn syntax<T>(&self, at: usize, what: &str) -> Read<T> {
@@ -148,22 +151,29 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// The next line with content after the current one. Does not move.
+    /// The next line with content after the current one, whose rest holds only blanks and
+    /// a comment (callers check). Does not move.
     fn next_line(&self) -> Read<Next> {
+        match self.after_line(self.pos) {
+            Some(start) => self.line_from(start),
+            None => Ok(Next::End),
+        }
+    }
+
+    /// Where the line after the one holding byte `at` starts, past its break (`\r\n`, `\n`
+    /// or `\r`); `None` when the text ends first.
+    fn after_line(&self, mut at: usize) -> Option<usize> {
         let bytes = self.text.as_bytes();
-        let mut at = self.pos;
-        // The rest of the current line: blanks and a comment only (callers check).
         while at < bytes.len() && !is_break(bytes[at]) {
             at += 1;
         }
         if at == bytes.len() {
-            return Ok(Next::End);
+            return None;
         }
-        // Past the line break: `\r\n`, `\n` or `\r`.
         if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
             at += 1;
         }
-        self.line_from(at + 1)
+        Some(at + 1)
     }
 
     /// The first line with content from `start`, the start of a line. Does not move.
@@ -181,20 +191,11 @@ impl<'t> Reader<'t> {
             }
             match bytes.get(content) {
                 None => return Ok(Next::End),
-                Some(b'#') | Some(b'\n' | b'\r') => {
-                    // A blank or comment line: on to the next one.
-                    let mut end = content;
-                    while end < bytes.len() && !is_break(bytes[end]) {
-                        end += 1;
-                    }
-                    if end == bytes.len() {
-                        return Ok(Next::End);
-                    }
-                    if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
-                        end += 1;
-                    }
-                    start = end + 1;
-                }
+                // A blank or comment line: on to the next one.
+                Some(b'#') | Some(b'\n' | b'\r') => match self.after_line(content) {
+                    Some(next) => start = next,
+                    None => return Ok(Next::End),
+                },
                 Some(_) if content > at => {
                     return self.syntax(at, "a tab indents this line; YAML indents with spaces");
                 }
@@ -290,9 +291,6 @@ impl<'t> Reader<'t> {
         let anchor = self.anchor_property()?;
         // A list or mapping begun on this line is indented by the spaces before it.
         let tabbed = self.text[start..self.pos].contains('\t');
-        if self.peek() == Some(b'!') {
-            return self.unsupported(self.pos, "a tag (`!`): a spec's values need none");
-        }
         let tree = if self.at_line_end() {
             match self.next_line()? {
                 Next::Content { pos, indent } if indent as isize > parent => {
@@ -739,93 +737,14 @@ impl<'t> Reader<'t> {
         let anchor = self.anchor_property()?;
         let at = self.pos;
         let tree = match self.peek() {
-            Some(b'[') => {
-                self.enter()?;
-                self.pos += 1;
-                let mut items = Vec::new();
-                loop {
-                    self.skip_flow_space(parent)?;
-                    if self.peek() == Some(b']') {
-                        break;
-                    }
-                    items.push(self.flow_node(parent)?);
-                    self.skip_flow_space(parent)?;
-                    match self.peek() {
-                        Some(b',') => self.pos += 1,
-                        Some(b']') => break,
-                        Some(b':') => {
-                            return self.unsupported(
-                                self.pos,
-                                "a `key: value` pair directly in a `[` list: write it as `{key: value}`",
-                            );
-                        }
-                        _ => return self.syntax(self.pos, "expected `,` or `]` in a list"),
-                    }
-                }
-                self.pos += 1;
-                self.depth -= 1;
-                Tree::Seq(items)
-            }
-            Some(b'{') => {
-                self.enter()?;
-                self.pos += 1;
-                let mut entries = Vec::new();
-                loop {
-                    self.skip_flow_space(parent)?;
-                    if self.peek() == Some(b'}') {
-                        break;
-                    }
-                    let quoted = matches!(self.peek(), Some(b'"' | b'\''));
-                    let key = match self.peek() {
-                        _ if quoted => self.quoted()?,
-                        Some(b'[' | b'{' | b'?' | b'&' | b'*' | b'!') => {
-                            return self.unsupported(self.pos, "a key that is not a plain name");
-                        }
-                        _ => self.flow_plain()?.to_owned(),
-                    };
-                    self.count_node()?;
-                    self.skip_flow_space(parent)?;
-                    let value = if self.peek() == Some(b':') {
-                        // After a plain key, `:` needs a blank (or the entry's end) after it.
-                        let next = self.byte(self.pos + 1);
-                        if !(quoted
-                            || self.blank_or_end(self.pos + 1)
-                            || matches!(next, Some(b',' | b'}')))
-                        {
-                            return self
-                                .syntax(self.pos, "a `:` after a key needs a space after it");
-                        }
-                        self.pos += 1;
-                        self.skip_flow_space(parent)?;
-                        if matches!(self.peek(), Some(b',' | b'}')) {
-                            self.count_node()?;
-                            Tree::Null
-                        } else {
-                            self.flow_node(parent)?
-                        }
-                    } else {
-                        self.count_node()?;
-                        Tree::Null
-                    };
-                    entries.push((key, value));
-                    self.skip_flow_space(parent)?;
-                    match self.peek() {
-                        Some(b',') => self.pos += 1,
-                        Some(b'}') => break,
-                        _ => return self.syntax(self.pos, "expected `,` or `}` in a mapping"),
-                    }
-                }
-                self.pos += 1;
-                self.depth -= 1;
-                Tree::Map(entries)
-            }
+            Some(b'[') => self.flow_seq(parent)?,
+            Some(b'{') => self.flow_map(parent)?,
             Some(b'"' | b'\'') => {
                 let s = self.quoted()?;
                 self.count_node()?;
                 Tree::Str(s)
             }
             Some(b'*') => self.alias()?,
-            Some(b'!') => return self.unsupported(at, "a tag (`!`): a spec's values need none"),
             Some(b'|' | b'>') => {
                 return self.unsupported(at, "a block scalar (`|` or `>`) inside `[` or `{`");
             }
@@ -839,6 +758,87 @@ impl<'t> Reader<'t> {
             self.define(name, &tree);
         }
         Ok(tree)
+    }
+
+    /// A `[list]` at the current position.
+    fn flow_seq(&mut self, parent: isize) -> Read<Tree> {
+        self.enter()?;
+        self.pos += 1;
+        let mut items = Vec::new();
+        loop {
+            self.skip_flow_space(parent)?;
+            if self.peek() == Some(b']') {
+                break;
+            }
+            items.push(self.flow_node(parent)?);
+            self.skip_flow_space(parent)?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => break,
+                Some(b':') => {
+                    return self.unsupported(
+                        self.pos,
+                        "a `key: value` pair directly in a `[` list: write it as `{key: value}`",
+                    );
+                }
+                _ => return self.syntax(self.pos, "expected `,` or `]` in a list"),
+            }
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(Tree::Seq(items))
+    }
+
+    /// A `{mapping}` at the current position.
+    fn flow_map(&mut self, parent: isize) -> Read<Tree> {
+        self.enter()?;
+        self.pos += 1;
+        let mut entries = Vec::new();
+        loop {
+            self.skip_flow_space(parent)?;
+            if self.peek() == Some(b'}') {
+                break;
+            }
+            let quoted = matches!(self.peek(), Some(b'"' | b'\''));
+            let key = match self.peek() {
+                _ if quoted => self.quoted()?,
+                Some(b'[' | b'{' | b'?' | b'&' | b'*' | b'!') => {
+                    return self.unsupported(self.pos, "a key that is not a plain name");
+                }
+                _ => self.flow_plain()?.to_owned(),
+            };
+            self.count_node()?;
+            self.skip_flow_space(parent)?;
+            let value = if self.peek() == Some(b':') {
+                // After a plain key, `:` needs a blank (or the entry's end) after it.
+                let next = self.byte(self.pos + 1);
+                if !(quoted || self.blank_or_end(self.pos + 1) || matches!(next, Some(b',' | b'}')))
+                {
+                    return self.syntax(self.pos, "a `:` after a key needs a space after it");
+                }
+                self.pos += 1;
+                self.skip_flow_space(parent)?;
+                if matches!(self.peek(), Some(b',' | b'}')) {
+                    self.count_node()?;
+                    Tree::Null
+                } else {
+                    self.flow_node(parent)?
+                }
+            } else {
+                self.count_node()?;
+                Tree::Null
+            };
+            entries.push((key, value));
+            self.skip_flow_space(parent)?;
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => break,
+                _ => return self.syntax(self.pos, "expected `,` or `}` in a mapping"),
+            }
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        Ok(Tree::Map(entries))
     }
 
     /// The text of a plain scalar in a flow collection: it ends at `,` `[` `]` `{` `}`, at
