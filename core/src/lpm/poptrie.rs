@@ -173,7 +173,7 @@ impl<K: Key, V: Clone> FindMany<'_, '_, K, V> {
             }
             if (1..=groups).contains(&k) {
                 self.trie
-                    .stage_nodes_fast(group(keys, k - 1), &mut self.stages[(k - 1) % 3]);
+                    .stage_nodes(group(keys, k - 1), &mut self.stages[(k - 1) % 3]);
             }
             if k >= 2 {
                 self.emitted += self.len;
@@ -210,9 +210,10 @@ impl<'t, K: Key, V: Clone> Iterator for FindMany<'t, '_, K, V> {
     #[inline(always)]
     fn fold<B, F: FnMut(B, Self::Item) -> B>(mut self, init: B, mut f: F) -> B {
         let mut acc = init;
+        let trie = self.trie;
         loop {
             for &leaf in &self.stages[self.emitting].found[self.at..self.len] {
-                acc = f(acc, self.trie.value(leaf));
+                acc = f(acc, trie.value(leaf));
             }
             self.at = self.len;
             if !self.advance() {
@@ -385,32 +386,17 @@ impl<V: Clone> Poptrie<V> {
         }
     }
 
-    /// `stage_nodes` with the CPU's own population count, checked once per group rather
-    /// than once per count.
-    #[inline(always)]
-    fn stage_nodes_fast<K: Key>(&self, keys: &[K], stage: &mut Stage) {
-        #[cfg(all(target_arch = "x86_64", not(target_feature = "popcnt")))]
-        if self.ones.hardware() {
-            #[target_feature(enable = "popcnt")]
-            fn with_popcnt<K: Key, V: Clone>(t: &Poptrie<V>, keys: &[K], stage: &mut Stage) {
-                // Compiled with POPCNT enabled, `count_ones` is that instruction.
-                t.stage_nodes(keys, stage, Ones::portable());
-            }
-            // SAFETY: `hardware` means the CPU reported POPCNT.
-            return unsafe { with_popcnt(self, keys, stage) };
-        }
-        self.stage_nodes(keys, stage, self.ones)
-    }
-
     /// Direct level of a group: every lane records its entry; lanes that point at a node
     /// are queued and the node prefetched. Lanes with a leaf prefetch node 0 instead,
     /// which costs less than a mispredicted branch.
     #[inline(always)]
     fn stage_direct<K: Key>(&self, keys: &[K], stage: &mut Stage) {
-        let nodes = self.nodes.as_ptr();
+        // Read once: through `self` the compiler reloads them after every store to
+        // `stage`, which it cannot tell apart from the trie.
+        let (direct, bits, nodes) = (&self.direct[..], self.bits, self.nodes.as_ptr());
         let mut pending = 0;
         for (i, key) in keys.iter().enumerate() {
-            let e = self.direct[key.top(self.bits)];
+            let e = direct[key.top(bits)];
             let is_node = e & LEAF == 0;
             // `pending <= i < GROUP`; the mask, a no-op, lets the compiler drop the bounds
             // checks.
@@ -426,13 +412,15 @@ impl<V: Clone> Poptrie<V> {
     /// Nodes of a group: each queued lane walks to its leaf (for IPv4 almost always at
     /// the first node) and prefetches it.
     #[inline(always)]
-    fn stage_nodes<K: Key>(&self, keys: &[K], stage: &mut Stage, ones: Ones) {
+    fn stage_nodes<K: Key>(&self, keys: &[K], stage: &mut Stage) {
+        // Read once, as in `stage_direct`.
+        let (nodes, bits, ones) = (&self.nodes[..], self.bits, self.ones);
         let values = self.values.as_ptr();
         for p in 0..stage.pending {
             let i = usize::from(stage.lane[p % GROUP]);
-            let (mut rest, mut e) = (keys[i].skip(self.bits), stage.node[p % GROUP]);
+            let (mut rest, mut e) = (keys[i].skip(bits), stage.node[p % GROUP]);
             let leaf = loop {
-                let node = &self.nodes[e as usize];
+                let node = &nodes[e as usize];
                 let v = rest.top(STRIDE);
                 if node.vector & (1u64 << v) == 0 {
                     break leaf_in(node, v, ones);
