@@ -389,7 +389,10 @@ impl<V: Clone> Poptrie<V> {
     /// Direct level of a group: every lane records its entry; lanes that point at a node
     /// are queued and the node prefetched. Lanes with a leaf prefetch node 0 instead,
     /// which costs less than a mispredicted branch.
-    #[inline(always)]
+    ///
+    /// Each stage is a call of its own, once per group: inlined into the caller's loop,
+    /// the three stages' values outnumbered the registers and spilled to the stack.
+    #[inline(never)]
     fn stage_direct<K: Key>(&self, keys: &[K], stage: &mut Stage) {
         // Read once: through `self` the compiler reloads them after every store to
         // `stage`, which it cannot tell apart from the trie.
@@ -411,7 +414,7 @@ impl<V: Clone> Poptrie<V> {
 
     /// Nodes of a group: each queued lane walks to its leaf (for IPv4 almost always at
     /// the first node) and prefetches it.
-    #[inline(always)]
+    #[inline(never)]
     fn stage_nodes<K: Key>(&self, keys: &[K], stage: &mut Stage) {
         // Read once, as in `stage_direct`.
         let (nodes, bits, ones) = (&self.nodes[..], self.bits, self.ones);
