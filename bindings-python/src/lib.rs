@@ -302,12 +302,15 @@ impl RouteTable {
 
     /// Adds many `(prefix, value)` pairs, building the lookup structure once: much faster
     /// than `insert` in a loop for whole routing tables. A prefix given twice keeps the
-    /// last value; a prefix already in the table gets the new value.
+    /// last value; a prefix already in the table gets the new value. A bad prefix is
+    /// refused at `items/N/0` before anything changes.
     fn insert_many(&mut self, py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut routes = Vec::new();
-        for item in items.try_iter()? {
+        for (i, item) in items.try_iter()?.enumerate() {
             let (text, value): (String, Bound<'_, PyAny>) = item?.extract()?;
-            let p = prefix(py, &text)?;
+            let p = text
+                .parse::<Cidr>()
+                .map_err(|e| cidr_error(py, e, &text, &format!("items/{i}/0")))?;
             routes.push((p, value));
         }
         let mut stored = Vec::with_capacity(routes.len());

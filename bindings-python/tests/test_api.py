@@ -120,8 +120,10 @@ def test_insert_many_loads_a_table_at_once():
     t.insert_many([("10.0.0.0/8", "vpc"), ("10.100.0.0/16", "x"), ("10.100.0.0/16", "dc-pods"), ("::/0", 6)])
     assert len(t) == 3
     assert t.lookup("10.100.1.1") == "dc-pods" and t.lookup("10.1.1.1") == "vpc" and t.lookup("2001:db8::1") == 6
-    with pytest.raises(hybridplan.SpecError):
-        t.insert_many([("10.1.2.3/8", 1)])
+    with pytest.raises(hybridplan.SpecError) as info:
+        t.insert_many([("10.2.0.0/16", 1), ("10.1.2.3/8", 1)])
+    assert (info.value.code, info.value.path) == ("cidr-host-bits", "items/1/0")
+    assert t.lookup("10.2.0.1") == "vpc"  # nothing was added
 
 
 def test_values_of_every_kind_come_back():
