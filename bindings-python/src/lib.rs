@@ -149,9 +149,10 @@ fn trace<'py>(plan: &Bound<'py, PyAny>, src: &str, dst: &str) -> PyResult<Bound<
     to_py(py, &routes.trace(src, dst))
 }
 
-fn prefix(py: Python<'_>, text: &str) -> PyResult<Cidr> {
+/// `text` as a prefix; a bad one is refused at `path`.
+fn prefix(py: Python<'_>, text: &str, path: &str) -> PyResult<Cidr> {
     text.parse::<Cidr>()
-        .map_err(|e| cidr_error(py, e, text, "prefix"))
+        .map_err(|e| cidr_error(py, e, text, path))
 }
 
 /// Longest-prefix match over IPv4 and IPv6 prefixes, any Python object per prefix.
@@ -292,7 +293,7 @@ impl RouteTable {
         prefix_text: &str,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let p = prefix(py, prefix_text)?;
+        let p = prefix(py, prefix_text, "prefix")?;
         let stored = self.store(value)?;
         match self.table.insert(p, stored) {
             Some(old) => self.release(py, old),
@@ -308,9 +309,7 @@ impl RouteTable {
         let mut routes = Vec::new();
         for (i, item) in items.try_iter()?.enumerate() {
             let (text, value): (String, Bound<'_, PyAny>) = item?.extract()?;
-            let p = text
-                .parse::<Cidr>()
-                .map_err(|e| cidr_error(py, e, &text, &format!("items/{i}/0")))?;
+            let p = prefix(py, &text, &format!("items/{i}/0"))?;
             routes.push((p, value));
         }
         let mut stored = Vec::with_capacity(routes.len());
@@ -334,7 +333,7 @@ impl RouteTable {
 
     /// Removes a prefix; returns its value, or None.
     fn remove(&mut self, py: Python<'_>, prefix_text: &str) -> PyResult<Py<PyAny>> {
-        let p = prefix(py, prefix_text)?;
+        let p = prefix(py, prefix_text, "prefix")?;
         match self.table.remove(&p) {
             Some(old) => self.release(py, old),
             None => Ok(py.None()),

@@ -192,8 +192,9 @@ impl<V: Clone> RouteTable<V> {
     /// The value of the longest match of each IPv4 address (as `u32`), in order: the batch
     /// form for large query sets. Lookups run in groups whose memory accesses overlap
     /// (on x86-64 a prefetching pipeline): on a full BGP table, 1.3 to 3 times the rate
-    /// of `lookup` in a loop (more when other work on the host contends for its caches). The answers are yielded as they are found; see
-    /// [`LookupMany`] for the fastest way to take them.
+    /// of `lookup` in a loop (more when other work on the host contends for its caches).
+    /// The answers are yielded as they are found; see [`LookupMany`] for the fastest way
+    /// to take them.
     ///
     /// ```
     /// use hybridplan::{Cidr, lpm::RouteTable};
