@@ -29,6 +29,8 @@ pub(crate) trait Key: Copy + Ord + Default + std::fmt::Debug {
     fn skip(self, bits: u32) -> Self;
     /// The first `bits` bits (1 to 32).
     fn top(self, bits: u32) -> usize;
+    /// The keys as IPv4 addresses, if they are: the batch's pipeline is written for those.
+    fn as_v4(keys: &[Self]) -> Option<&[u32]>;
 }
 
 impl Key for u32 {
@@ -53,6 +55,9 @@ impl Key for u32 {
     fn top(self, bits: u32) -> usize {
         (self >> (32 - bits)) as usize
     }
+    fn as_v4(keys: &[Self]) -> Option<&[u32]> {
+        Some(keys)
+    }
 }
 
 impl Key for u128 {
@@ -76,6 +81,9 @@ impl Key for u128 {
         // Only the high word holds the top bits: one 64-bit shift instead of a 128-bit one.
         ((self >> 64) as u64 >> (64 - bits)) as usize
     }
+    fn as_v4(_: &[Self]) -> Option<&[u32]> {
+        None
+    }
 }
 
 /// Node stride: 6 bits, 64 children, one `u64` bitmap.
@@ -86,148 +94,8 @@ const LEAF: u32 = 1 << 31;
 
 use super::ones::Ones;
 
-/// Whether the batch lookup of addresses of type `K` runs as a pipeline: only where it
-/// can prefetch, and only for IPv4. Elsewhere it looks keys up one by one, a group at a
-/// time: WebAssembly has no prefetch, and a full IPv6 table stays in cache, where the
-/// stages' bookkeeping cost more than their overlap gained (0.95 to 1.0 times `find` in
-/// a loop, against 1.08 to 1.10 key by key, same run).
-fn pipelined<K>() -> bool {
-    cfg!(target_arch = "x86_64") && std::mem::size_of::<K>() == 4
-}
-
-/// Keys per group of the batch lookup.
-const GROUP: usize = 64;
-
-/// One group's progress through the batch lookup.
-#[derive(Clone, Copy)]
-struct Stage {
-    /// Per lane: the leaf found so far.
-    found: [u32; GROUP],
-    /// The lanes still at a node, and those nodes.
-    lane: [u8; GROUP],
-    node: [u32; GROUP],
-    pending: usize,
-}
-
-impl Default for Stage {
-    fn default() -> Self {
-        Stage {
-            found: [NO_ROUTE; GROUP],
-            lane: [0; GROUP],
-            node: [0; GROUP],
-            pending: 0,
-        }
-    }
-}
-
-/// The batch lookup, as an iterator over the value of each key's leaf.
-///
-/// Keys go in groups through three stages, software-pipelined so that each stage works
-/// on a different group: the direct level of group k + 2 (prefetching the nodes it points
-/// at), the nodes of group k + 1 (prefetching the leaves they answer with) and the
-/// leaves of group k, which the iterator yields. Each prefetch so has a whole group's
-/// work to arrive, and the memory accesses of many lookups overlap. Yielding instead of
-/// filling a vector spares the caller a pass over one when it only wants to map the
-/// answers.
-pub(crate) struct FindMany<'t, 'k, K, V> {
-    trie: &'t Poptrie<V>,
-    keys: &'k [K],
-    stages: [Stage; 3],
-    /// The next pipeline step.
-    step: usize,
-    /// The stage whose group is being yielded, the next lane and the group's size.
-    emitting: usize,
-    at: usize,
-    len: usize,
-    /// Keys yielded before the current group.
-    emitted: usize,
-}
-
-/// Group `k` of the batch's keys.
-fn group<K>(keys: &[K], k: usize) -> &[K] {
-    &keys[k * GROUP..((k + 1) * GROUP).min(keys.len())]
-}
-
-impl<K: Key, V: Clone> FindMany<'_, '_, K, V> {
-    /// Runs pipeline steps until a group's leaves are ready; false when none are left.
-    #[inline(always)]
-    fn advance(&mut self) -> bool {
-        let keys = self.keys;
-        let groups = keys.len().div_ceil(GROUP);
-        if !pipelined::<K>() {
-            if self.step == groups {
-                return false;
-            }
-            let keys = group(keys, self.step);
-            self.step += 1;
-            for (found, &key) in self.stages[0].found.iter_mut().zip(keys) {
-                *found = self.trie.find(key);
-            }
-            self.emitted += self.len;
-            self.at = 0;
-            self.len = keys.len();
-            return true;
-        }
-        while self.step < groups + 2 {
-            let k = self.step;
-            self.step += 1;
-            if k < groups {
-                self.trie
-                    .stage_direct(group(keys, k), &mut self.stages[k % 3]);
-            }
-            if (1..=groups).contains(&k) {
-                self.trie
-                    .stage_nodes(group(keys, k - 1), &mut self.stages[(k - 1) % 3]);
-            }
-            if k >= 2 {
-                self.emitted += self.len;
-                self.emitting = (k - 2) % 3;
-                self.at = 0;
-                self.len = group(keys, k - 2).len();
-                return true;
-            }
-        }
-        false
-    }
-}
-
-impl<'t, K: Key, V: Clone> Iterator for FindMany<'t, '_, K, V> {
-    type Item = Option<&'t V>;
-
-    #[inline(always)]
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.at == self.len && !self.advance() {
-            return None;
-        }
-        let leaf = self.stages[self.emitting].found[self.at];
-        self.at += 1;
-        Some(self.trie.value(leaf))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.keys.len() - self.emitted - self.at;
-        (left, Some(left))
-    }
-
-    /// Internal iteration (`sum`, `for_each`, `fold` and the like; not `collect`, which
-    /// calls `next`) runs a group at a time, without `next`'s check per answer.
-    #[inline(always)]
-    fn fold<B, F: FnMut(B, Self::Item) -> B>(mut self, init: B, mut f: F) -> B {
-        let mut acc = init;
-        let trie = self.trie;
-        loop {
-            for &leaf in &self.stages[self.emitting].found[self.at..self.len] {
-                acc = f(acc, trie.value(leaf));
-            }
-            self.at = self.len;
-            if !self.advance() {
-                return acc;
-            }
-        }
-    }
-}
-
-impl<K: Key, V: Clone> ExactSizeIterator for FindMany<'_, '_, K, V> {}
+mod batch;
+pub(crate) use batch::FindMany;
 
 /// A route as the trie is built from it.
 #[derive(Debug)]
@@ -293,33 +161,30 @@ pub(crate) struct Poptrie<V> {
     garbage: usize,
 }
 
-/// Asks the CPU to start loading element `index` of the array at `base`; a hint, never a
-/// fault. The index may be out of bounds: the address is only computed, never read.
-#[inline(always)]
-fn prefetch_at<T>(base: *const T, index: usize) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch reads nothing and cannot fault, whatever the address.
-    unsafe {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        _mm_prefetch::<_MM_HINT_T0>(base.wrapping_add(index).cast());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (base, index);
-}
-
-/// Bits `0..=v` of a u64.
-#[inline(always)]
-fn upto(v: usize) -> u64 {
-    u64::MAX >> (63 - v)
-}
-
 /// The leaf index of child `v` of `node`, a leaf: `NO_ROUTE` when it has no route, else
 /// the node's leaf of the last route run that starts at or before `v`.
 #[inline(always)]
-fn leaf_in(node: &Node, v: usize, ones: Ones) -> u32 {
-    let index = (node.base0 + ones.count(node.leafvec & upto(v))).wrapping_sub(1);
-    let has_route = (((node.nonevec >> v) & 1) as u32) ^ 1;
-    index & has_route.wrapping_neg()
+fn leaf_in(node: &Node, v: u32, ones: Ones) -> u32 {
+    // Shifted up by 63 - v, a bitmap keeps only children 0..=v.
+    let index = (node.base0 + ones.count(node.leafvec << (63 - v))).wrapping_sub(1);
+    let no_route = ((node.nonevec >> v) & 1) as u32;
+    index & no_route.wrapping_sub(1)
+}
+
+/// Walks from node `e` down to the leaf that answers for `rest`, the address bits below
+/// the direct level (at the top of the key): the lookup's loop, shared by `find` and the
+/// batch.
+#[inline(always)]
+fn descend<K: Key>(nodes: &[Node], mut e: u32, mut rest: K, ones: Ones) -> u32 {
+    loop {
+        let node = &nodes[e as usize];
+        let v = rest.top(STRIDE) as u32;
+        if node.vector & (1u64 << v) == 0 {
+            return leaf_in(node, v, ones);
+        }
+        e = node.base1 + ones.count(node.vector << (63 - v)) - 1;
+        rest = rest.skip(STRIDE);
+    }
 }
 
 /// The trie is built from keys of one type and walked with addresses of any type that reads
@@ -358,86 +223,11 @@ impl<V: Clone> Poptrie<V> {
     /// Longest-prefix match: the index of the answering leaf, or `NO_ROUTE`.
     #[inline(always)]
     pub fn find<K: Key>(&self, key: K) -> u32 {
-        let ones = self.ones;
-        let mut e = self.direct[key.top(self.bits)];
+        let e = self.direct[key.top(self.bits)];
         if e & LEAF != 0 {
             return e & !LEAF;
         }
-        let mut rest = key.skip(self.bits);
-        loop {
-            let node = &self.nodes[e as usize];
-            let v = rest.top(STRIDE);
-            if node.vector & (1u64 << v) != 0 {
-                e = node.base1 + ones.count(node.vector & upto(v)) - 1;
-                rest = rest.skip(STRIDE);
-            } else {
-                return leaf_in(node, v, ones);
-            }
-        }
-    }
-
-    /// Batch lookup: the leaf of each key, in order (see [`FindMany`]).
-    pub fn find_many<'t, 'k, K: Key>(&'t self, keys: &'k [K]) -> FindMany<'t, 'k, K, V> {
-        FindMany {
-            trie: self,
-            keys,
-            stages: [Stage::default(); 3],
-            step: 0,
-            emitting: 0,
-            at: 0,
-            len: 0,
-            emitted: 0,
-        }
-    }
-
-    /// Direct level of a group: every lane records its entry; lanes that point at a node
-    /// are queued and the node prefetched. Lanes with a leaf prefetch node 0 instead,
-    /// which costs less than a mispredicted branch.
-    ///
-    /// Each stage is a call of its own, once per group: inlined into the caller's loop,
-    /// the three stages' values outnumbered the registers and spilled to the stack.
-    #[inline(never)]
-    fn stage_direct<K: Key>(&self, keys: &[K], stage: &mut Stage) {
-        // Read once: through `self` the compiler reloads them after every store to
-        // `stage`, which it cannot tell apart from the trie.
-        let (direct, bits, nodes) = (&self.direct[..], self.bits, self.nodes.as_ptr());
-        let mut pending = 0;
-        for (i, key) in keys.iter().enumerate() {
-            let e = direct[key.top(bits)];
-            let is_node = e & LEAF == 0;
-            // `pending <= i < GROUP`; the mask, a no-op, lets the compiler drop the bounds
-            // checks.
-            stage.found[i % GROUP] = e & !LEAF;
-            stage.node[pending % GROUP] = e;
-            stage.lane[pending % GROUP] = i as u8;
-            pending += usize::from(is_node);
-            prefetch_at(nodes, (e & u32::from(is_node).wrapping_neg()) as usize);
-        }
-        stage.pending = pending;
-    }
-
-    /// Nodes of a group: each queued lane walks to its leaf (for IPv4 almost always at
-    /// the first node) and prefetches it.
-    #[inline(never)]
-    fn stage_nodes<K: Key>(&self, keys: &[K], stage: &mut Stage) {
-        // Read once, as in `stage_direct`.
-        let (nodes, bits, ones) = (&self.nodes[..], self.bits, self.ones);
-        let values = self.values.as_ptr();
-        for p in 0..stage.pending {
-            let i = usize::from(stage.lane[p % GROUP]);
-            let (mut rest, mut e) = (keys[i].skip(bits), stage.node[p % GROUP]);
-            let leaf = loop {
-                let node = &nodes[e as usize];
-                let v = rest.top(STRIDE);
-                if node.vector & (1u64 << v) == 0 {
-                    break leaf_in(node, v, ones);
-                }
-                e = node.base1 + ones.count(node.vector & upto(v)) - 1;
-                rest = rest.skip(STRIDE);
-            };
-            stage.found[i % GROUP] = leaf;
-            prefetch_at(values, (leaf as usize).wrapping_sub(1));
-        }
+        descend(&self.nodes, e, key.skip(self.bits), self.ones)
     }
 
     /// Heap bytes held.
