@@ -13,10 +13,10 @@ const _: () = assert!(GROUP.is_multiple_of(16) && GROUP <= 256);
 /// How a batch runs, chosen when it starts from the key type and the CPU.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Path {
-    /// `find` for each key in turn. For IPv6, whose full table stays in cache, where the
-    /// pipeline's bookkeeping cost more than its overlap gained (0.95 to 0.98 times `find`
-    /// in a loop, against 1.08 to 1.12 key by key, same run); and where the CPU cannot be
-    /// asked to prefetch (WebAssembly).
+    /// `find` for each key in turn, as the answers are taken. For IPv6, whose full table
+    /// stays in cache, where the pipeline's bookkeeping cost more than its overlap gained
+    /// (0.95 to 0.98 times `find` in a loop, same run); and where the CPU cannot be asked
+    /// to prefetch (WebAssembly).
     KeyByKey,
     /// The pipeline, in portable code.
     Pipeline,
@@ -80,13 +80,13 @@ pub(crate) struct FindMany<'t, 'k, K, V> {
     keys: &'k [K],
     path: Path,
     stages: [Stage; 3],
-    /// The next pipeline step (or group, key by key).
+    /// The next pipeline step.
     step: usize,
     /// The stage whose group is being yielded, the next lane and the group's size.
     emitting: usize,
     at: usize,
     len: usize,
-    /// Keys yielded before the current group.
+    /// Keys yielded before the current group (key by key: keys yielded).
     emitted: usize,
 }
 
@@ -102,6 +102,12 @@ impl<V: Clone> Poptrie<V> {
     }
 
     fn find_many_by<'t, 'k, K: Key>(&'t self, keys: &'k [K], path: Path) -> FindMany<'t, 'k, K, V> {
+        // The pipeline is written for IPv4 keys.
+        let path = if K::as_v4(keys).is_some() {
+            path
+        } else {
+            Path::KeyByKey
+        };
         FindMany {
             trie: self,
             keys,
@@ -121,9 +127,8 @@ impl<K: Key, V: Clone> FindMany<'_, '_, K, V> {
     #[inline(always)]
     fn advance(&mut self) -> bool {
         let trie = self.trie;
-        let keys = match K::as_v4(self.keys) {
-            Some(keys) if self.path != Path::KeyByKey => keys,
-            _ => return self.advance_key_by_key(),
+        let Some(keys) = K::as_v4(self.keys) else {
+            return false;
         };
         let groups = keys.len().div_ceil(GROUP);
         while self.step < groups + 2 {
@@ -152,23 +157,6 @@ impl<K: Key, V: Clone> FindMany<'_, '_, K, V> {
         }
         false
     }
-
-    /// The next group, looked up key by key.
-    fn advance_key_by_key(&mut self) -> bool {
-        if self.step == self.keys.len().div_ceil(GROUP) {
-            return false;
-        }
-        let keys = group(self.keys, self.step);
-        self.step += 1;
-        for (found, &key) in self.stages[0].found.iter_mut().zip(keys) {
-            *found = self.trie.find(key);
-        }
-        self.emitted += self.len;
-        self.emitting = 0;
-        self.at = 0;
-        self.len = keys.len();
-        true
-    }
 }
 
 impl<'t, K: Key, V: Clone> Iterator for FindMany<'t, '_, K, V> {
@@ -176,6 +164,11 @@ impl<'t, K: Key, V: Clone> Iterator for FindMany<'t, '_, K, V> {
 
     #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
+        if self.path == Path::KeyByKey {
+            let &key = self.keys.get(self.emitted)?;
+            self.emitted += 1;
+            return Some(self.trie.value(self.trie.find(key)));
+        }
         if self.at == self.len && !self.advance() {
             return None;
         }
@@ -193,8 +186,14 @@ impl<'t, K: Key, V: Clone> Iterator for FindMany<'t, '_, K, V> {
     /// calls `next`) runs a group at a time, without `next`'s check per answer.
     #[inline(always)]
     fn fold<B, F: FnMut(B, Self::Item) -> B>(mut self, init: B, mut f: F) -> B {
-        let mut acc = init;
         let trie = self.trie;
+        if self.path == Path::KeyByKey {
+            let keys = &self.keys[self.emitted..];
+            return keys
+                .iter()
+                .fold(init, |acc, &key| f(acc, trie.value(trie.find(key))));
+        }
+        let mut acc = init;
         loop {
             for &leaf in &self.stages[self.emitting].found[self.at..self.len] {
                 acc = f(acc, trie.value(leaf));
@@ -324,6 +323,12 @@ mod tests {
                 let mut folded = Vec::new();
                 trie.find_many_by(&keys[..], path).for_each(|v| folded.push(v.copied()));
                 prop_assert_eq!(&folded, &want, "{:?}, by fold", path);
+                // A third by `next`, the rest by `fold`, from where `next` stopped.
+                let mut both = trie.find_many_by(&keys[..], path);
+                let mut mixed: Vec<_> = both.by_ref().take(keys.len() / 3).map(|v| v.copied()).collect();
+                prop_assert_eq!(both.len(), keys.len() - mixed.len());
+                both.for_each(|v| mixed.push(v.copied()));
+                prop_assert_eq!(&mixed, &want, "{:?}, by next then fold", path);
             }
         }
     }
