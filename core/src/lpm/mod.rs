@@ -2,7 +2,7 @@
 //! the connectivity checks, and of anyone who loads a whole BGP table.
 //!
 //! Each family keeps its routes twice: in an ordered map (exact lookups, updates,
-//! iteration in address order) and in a [`poptrie`] compiled from them for lookups.
+//! iteration in address order) and in a Poptrie (see `poptrie.rs`) compiled from them for lookups.
 
 mod ones;
 mod poptrie;
@@ -190,11 +190,12 @@ impl<V: Clone> RouteTable<V> {
     }
 
     /// The value of the longest match of each IPv4 address (as `u32`), in order: the batch
-    /// form for large query sets. Lookups run in groups whose memory accesses overlap
-    /// (on x86-64 a prefetching pipeline): on a full BGP table, 1.3 to 3 times the rate
-    /// of `lookup` in a loop (more when other work on the host contends for its caches).
-    /// The answers are yielded as they are found; see [`LookupMany`] for the fastest way
-    /// to take them.
+    /// form for large query sets. On x86-64 lookups run in groups through a prefetching
+    /// pipeline whose memory accesses overlap, its first stage in AVX-512 where the CPU
+    /// has it: on a full BGP table, 1.4 to 1.8 times the rate of `lookup` in a loop, the
+    /// more the busier the host's shared cache. Elsewhere (WebAssembly) it is `lookup` in
+    /// a loop. The answers are yielded as they are found; see [`LookupMany`] for the
+    /// fastest way to take them.
     ///
     /// ```
     /// use hybridplan::{Cidr, lpm::RouteTable};
@@ -208,9 +209,9 @@ impl<V: Clone> RouteTable<V> {
     }
 
     /// The value of the longest match of each IPv6 address (as `u128`), in order; see
-    /// `lookup_many_v4`. A full IPv6 table is small enough to stay in cache, so this runs
-    /// at about the rate of `lookup` in a loop: it is the form for addresses held as
-    /// numbers, not a faster one.
+    /// `lookup_many_v4`. A full IPv6 table is small enough to stay in cache, where a
+    /// pipeline gains nothing, so this is `lookup` in a loop: the form for addresses held
+    /// as numbers, not a faster one.
     pub fn lookup_many_v6<'k>(&self, addrs: &'k [u128]) -> LookupMany<'_, 'k, u128, V> {
         self.v6.lookup_many(addrs)
     }
