@@ -2,7 +2,8 @@
 //! the connectivity checks, and of anyone who loads a whole BGP table.
 //!
 //! Each family keeps its routes twice: in an ordered map (exact lookups, updates,
-//! iteration in address order) and in a Poptrie (see `poptrie.rs`) compiled from them for lookups.
+//! iteration in address order) and in a Poptrie (`poptrie.rs`) compiled from them for
+//! lookups.
 
 mod ones;
 mod poptrie;
