@@ -292,49 +292,75 @@ mod tests {
         );
     }
 
+    /// Every path gives `find`'s answer for every key, in order, by `next`, by `fold` and
+    /// by both, for batches that end anywhere in a group and tables with short, long and
+    /// nested prefixes.
+    fn every_path_agrees_with_find(
+        mut routes: Vec<(u32, u8, u32)>,
+        mut keys: Vec<u32>,
+        bits: u32,
+    ) -> Result<(), TestCaseError> {
+        for r in &mut routes {
+            r.0 = r.0.masked(u32::from(r.1));
+        }
+        routes.sort_by_key(|r| (r.0, r.1));
+        routes.dedup_by_key(|r| (r.0, r.1));
+        let routes: Vec<Route<u32, u32>> = routes
+            .iter()
+            .map(|(key, len, value)| Route {
+                key: *key,
+                len: *len,
+                value,
+            })
+            .collect();
+        let trie = Poptrie::build(&routes, bits);
+        // Keys at, inside and just past each route, besides the random ones.
+        for r in &routes {
+            let last = r.key.last(u32::from(r.len));
+            keys.extend([
+                r.key,
+                r.key + (last - r.key) / 2,
+                last,
+                last.wrapping_add(1),
+            ]);
+        }
+        let want: Vec<Option<u32>> = keys
+            .iter()
+            .map(|&k| trie.value(trie.find(k)).copied())
+            .collect();
+        for path in paths_here() {
+            let batch = trie.find_many_by(&keys[..], path);
+            prop_assert_eq!(batch.len(), keys.len());
+            let got: Vec<Option<u32>> = batch.map(|v| v.copied()).collect();
+            prop_assert_eq!(&got, &want, "{:?}, by next", path);
+            let mut folded = Vec::new();
+            trie.find_many_by(&keys[..], path)
+                .for_each(|v| folded.push(v.copied()));
+            prop_assert_eq!(&folded, &want, "{:?}, by fold", path);
+            // A third by `next`, the rest by `fold`, from where `next` stopped.
+            let mut both = trie.find_many_by(&keys[..], path);
+            let mut mixed: Vec<Option<u32>> = both
+                .by_ref()
+                .take(keys.len() / 3)
+                .map(|v| v.copied())
+                .collect();
+            prop_assert_eq!(both.len(), keys.len() - mixed.len());
+            both.for_each(|v| mixed.push(v.copied()));
+            prop_assert_eq!(&mixed, &want, "{:?}, by next then fold", path);
+        }
+        Ok(())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
-        /// Every path gives `find`'s answer for every key, in order, for batches that end
-        /// anywhere in a group and tables with short, long and nested prefixes.
         #[test]
-        fn every_path_agrees_with_find(
-            mut routes in prop::collection::vec((any::<u32>(), 0u8..=32, any::<u32>()), 0..400),
+        fn batches_agree_with_find(
+            routes in prop::collection::vec((any::<u32>(), 0u8..=32, any::<u32>()), 0..400),
             keys in prop::collection::vec(any::<u32>(), 0..300),
             bits in prop_oneof![Just(8u32), Just(18)],
         ) {
-            for r in &mut routes {
-                r.0 = r.0.masked(u32::from(r.1));
-            }
-            routes.sort_by_key(|r| (r.0, r.1));
-            routes.dedup_by_key(|r| (r.0, r.1));
-            let routes: Vec<Route<u32, u32>> = routes
-                .iter()
-                .map(|(key, len, value)| Route { key: *key, len: *len, value })
-                .collect();
-            let trie = Poptrie::build(&routes, bits);
-            // Keys at, inside and just past each route, and random ones.
-            let mut keys = keys;
-            for r in &routes {
-                let last = r.key.last(u32::from(r.len));
-                keys.extend([r.key, r.key + (last - r.key) / 2, last, last.wrapping_add(1)]);
-            }
-            let want: Vec<Option<u32>> = keys.iter().map(|&k| trie.value(trie.find(k)).copied()).collect();
-            for path in paths_here() {
-                let batch = trie.find_many_by(&keys[..], path);
-                prop_assert_eq!(batch.len(), keys.len());
-                let got: Vec<Option<u32>> = batch.map(|v| v.copied()).collect();
-                prop_assert_eq!(&got, &want, "{:?}, by next", path);
-                let mut folded = Vec::new();
-                trie.find_many_by(&keys[..], path).for_each(|v| folded.push(v.copied()));
-                prop_assert_eq!(&folded, &want, "{:?}, by fold", path);
-                // A third by `next`, the rest by `fold`, from where `next` stopped.
-                let mut both = trie.find_many_by(&keys[..], path);
-                let mut mixed: Vec<_> = both.by_ref().take(keys.len() / 3).map(|v| v.copied()).collect();
-                prop_assert_eq!(both.len(), keys.len() - mixed.len());
-                both.for_each(|v| mixed.push(v.copied()));
-                prop_assert_eq!(&mixed, &want, "{:?}, by next then fold", path);
-            }
+            every_path_agrees_with_find(routes, keys, bits)?;
         }
     }
 }
