@@ -508,15 +508,19 @@ mod tests {
             (0x0a01_0200, 30, 30),
             (0x0a01_0280, 25, 25),
         ];
-        let routes: Vec<Route<u32, u32>> = routes
+        Poptrie::build(&routes_of(&routes), 18)
+    }
+
+    /// Builder input borrowing from (key, length, value) triples, sorted and unique.
+    pub(super) fn routes_of(routes: &[(u32, u8, u32)]) -> Vec<Route<'_, u32, u32>> {
+        routes
             .iter()
             .map(|(key, len, value)| Route {
                 key: *key,
                 len: *len,
                 value,
             })
-            .collect();
-        Poptrie::build(&routes, 18)
+            .collect()
     }
 
     #[test]

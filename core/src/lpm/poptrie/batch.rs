@@ -265,7 +265,7 @@ fn prefetch_at<T>(base: *const T, index: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Route;
+    use super::super::tests::routes_of;
     use super::*;
     use proptest::prelude::*;
 
@@ -305,14 +305,7 @@ mod tests {
         }
         routes.sort_by_key(|r| (r.0, r.1));
         routes.dedup_by_key(|r| (r.0, r.1));
-        let routes: Vec<Route<u32, u32>> = routes
-            .iter()
-            .map(|(key, len, value)| Route {
-                key: *key,
-                len: *len,
-                value,
-            })
-            .collect();
+        let routes = routes_of(&routes);
         let trie = Poptrie::build(&routes, bits);
         // Keys at, inside and just past each route, besides the random ones.
         for r in &routes {
