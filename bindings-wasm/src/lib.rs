@@ -210,7 +210,8 @@ impl RouteTable {
         let mut values = Vec::with_capacity(addrs.len());
         self.table
             .lookup_many_v4(addrs)
-            .for_each(|v| values.push(v.copied().unwrap_or(miss)));
+            .or(&miss)
+            .for_each(|&v| values.push(v));
         Uint32Array::from(&values[..])
     }
 
@@ -225,7 +226,8 @@ impl RouteTable {
         let mut values = Vec::with_capacity(addrs.len());
         self.table
             .lookup_many_v6(&addrs)
-            .for_each(|v| values.push(v.copied().unwrap_or(miss)));
+            .or(&miss)
+            .for_each(|&v| values.push(v));
         Uint32Array::from(&values[..])
     }
 }

@@ -77,6 +77,55 @@ impl<'t, K: Key, V: Clone> Iterator for LookupMany<'t, '_, K, V> {
 
 impl<K: Key, V: Clone> ExactSizeIterator for LookupMany<'_, '_, K, V> {}
 
+// `K` is `u32` or `u128`, fixed by the method that made the iterator; callers never name it.
+#[expect(private_bounds)]
+impl<'t, 'k, K: Key, V: Clone> LookupMany<'t, 'k, K, V> {
+    /// The answers with `miss` standing for "no route": the fastest way to take an IPv4
+    /// batch when a default will do (a dense array of results, a sum). Whether an address
+    /// has a route is as good as random, and a branch on each answer's `Option`,
+    /// mispredicted every few misses, made a full-table IPv4 batch 1.15 to 1.2 times
+    /// slower; this chooses each answer without one. (IPv6 and WebAssembly batches are
+    /// lookups in a loop, whose own branches dominate: there it changes little.)
+    ///
+    /// ```
+    /// use hybridplan::{Cidr, lpm::RouteTable};
+    /// let mut table = RouteTable::new();
+    /// table.insert("10.0.0.0/8".parse::<Cidr>().unwrap(), 7u32);
+    /// let found: Vec<u32> = table
+    ///     .lookup_many_v4(&[0x0a01_0203, 0xc000_0201])
+    ///     .or(&0)
+    ///     .copied()
+    ///     .collect();
+    /// assert_eq!(found, [7, 0]);
+    /// ```
+    pub fn or(self, miss: &'t V) -> LookupManyOr<'t, 'k, K, V> {
+        LookupManyOr(self.0.or(miss))
+    }
+}
+
+/// The answers of [`LookupMany::or`]: each address's value, or the miss value.
+pub struct LookupManyOr<'t, 'k, K, V>(poptrie::FindManyOr<'t, 'k, K, V>);
+
+impl<'t, K: Key, V: Clone> Iterator for LookupManyOr<'t, '_, K, V> {
+    type Item = &'t V;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+
+    #[inline(always)]
+    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, f: F) -> B {
+        self.0.fold(init, f)
+    }
+}
+
+impl<K: Key, V: Clone> ExactSizeIterator for LookupManyOr<'_, '_, K, V> {}
+
 /// A longest-prefix-match table from prefixes to values, IPv4 and IPv6 together.
 ///
 /// ```
@@ -482,6 +531,23 @@ mod tests {
             batch.map(|o| o.copied()).collect::<Vec<_>>(),
             want(v6.iter().map(|&a| IpAddr::V6(a.into())).collect())
         );
+        // And with a value for "no route", by `next` and by `fold`.
+        let or_miss = |found: Vec<Option<u32>>| -> Vec<u32> {
+            found.into_iter().map(|v| v.unwrap_or(u32::MAX)).collect()
+        };
+        let want_v4 = or_miss(want(v4.iter().map(|&a| IpAddr::V4(a.into())).collect()));
+        let batch = table.lookup_many_v4(&v4).or(&u32::MAX);
+        prop_assert_eq!(batch.len(), v4.len());
+        prop_assert_eq!(&batch.copied().collect::<Vec<_>>(), &want_v4);
+        let mut folded = Vec::new();
+        table
+            .lookup_many_v4(&v4)
+            .or(&u32::MAX)
+            .for_each(|&v| folded.push(v));
+        prop_assert_eq!(&folded, &want_v4);
+        let want_v6 = or_miss(want(v6.iter().map(|&a| IpAddr::V6(a.into())).collect()));
+        let batch = table.lookup_many_v6(&v6).or(&u32::MAX);
+        prop_assert_eq!(&batch.copied().collect::<Vec<_>>(), &want_v6);
         let listed: Vec<(Cidr, u32)> = table.iter().map(|(c, v)| (c, *v)).collect();
         let expect: Vec<(Cidr, u32)> = reference.iter().map(|(c, v)| (*c, *v)).collect();
         prop_assert_eq!(listed, expect);

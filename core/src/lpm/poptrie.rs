@@ -97,7 +97,7 @@ const LEAF: u32 = 1 << 31;
 use super::ones::Ones;
 
 mod batch;
-pub(crate) use batch::FindMany;
+pub(crate) use batch::{FindMany, FindManyOr};
 
 /// A route as the trie is built from it.
 #[derive(Debug)]
@@ -219,6 +219,20 @@ impl<V: Clone> Poptrie<V> {
         let i = (index as usize).checked_sub(1)?;
         // SAFETY: leaf indices from `find` are at most `values.len()` (`validate`).
         Some(unsafe { self.values.get_unchecked(i) })
+    }
+
+    /// The value of the leaf at `index`, or `miss` for `NO_ROUTE`: chosen by a select,
+    /// not a branch. In a batch, whether an address has a route is as good as random, and
+    /// a branch on it, mispredicted for every few misses, cost 15 to 20 percent.
+    #[inline(always)]
+    pub fn value_or<'a>(&'a self, index: u32, miss: &'a V) -> &'a V {
+        let leaf = self
+            .values
+            .as_ptr()
+            .wrapping_add((index as usize).wrapping_sub(1));
+        let found = std::hint::select_unpredictable(index == NO_ROUTE, miss as *const V, leaf);
+        // SAFETY: `miss`, or a leaf index from `find`, from 1 to `values.len()` (`validate`).
+        unsafe { &*found }
     }
 
     /// The prefix length and value of the leaf at `index`; `None` for `NO_ROUTE`.

@@ -159,44 +159,35 @@ impl<K: Key, V: Clone> FindMany<'_, '_, K, V> {
     }
 }
 
-impl<'t, K: Key, V: Clone> Iterator for FindMany<'t, '_, K, V> {
-    type Item = Option<&'t V>;
-
+impl<K: Key, V: Clone> FindMany<'_, '_, K, V> {
+    /// The next key's leaf.
     #[inline(always)]
-    fn next(&mut self) -> Option<Self::Item> {
+    fn next_leaf(&mut self) -> Option<u32> {
         if self.path == Path::KeyByKey {
             let &key = self.keys.get(self.emitted)?;
             self.emitted += 1;
-            return Some(self.trie.value(self.trie.find(key)));
+            return Some(self.trie.find(key));
         }
         if self.at == self.len && !self.advance() {
             return None;
         }
         let leaf = self.stages[self.emitting].found[self.at];
         self.at += 1;
-        Some(self.trie.value(leaf))
+        Some(leaf)
     }
 
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.keys.len() - self.emitted - self.at;
-        (left, Some(left))
-    }
-
-    /// Internal iteration (`sum`, `for_each`, `fold` and the like; not `collect`, which
-    /// calls `next`) runs a group at a time, without `next`'s check per answer.
+    /// Folds the leaves of the keys left, a group at a time.
     #[inline(always)]
-    fn fold<B, F: FnMut(B, Self::Item) -> B>(mut self, init: B, mut f: F) -> B {
-        let trie = self.trie;
+    fn fold_leaves<B>(mut self, init: B, mut f: impl FnMut(B, u32) -> B) -> B {
         if self.path == Path::KeyByKey {
+            let trie = self.trie;
             let keys = &self.keys[self.emitted..];
-            return keys
-                .iter()
-                .fold(init, |acc, &key| f(acc, trie.value(trie.find(key))));
+            return keys.iter().fold(init, |acc, &key| f(acc, trie.find(key)));
         }
         let mut acc = init;
         loop {
             for &leaf in &self.stages[self.emitting].found[self.at..self.len] {
-                acc = f(acc, trie.value(leaf));
+                acc = f(acc, leaf);
             }
             self.at = self.len;
             if !self.advance() {
@@ -204,9 +195,72 @@ impl<'t, K: Key, V: Clone> Iterator for FindMany<'t, '_, K, V> {
             }
         }
     }
+
+    fn left(&self) -> usize {
+        self.keys.len() - self.emitted - self.at
+    }
+}
+
+impl<'t, K: Key, V: Clone> Iterator for FindMany<'t, '_, K, V> {
+    type Item = Option<&'t V>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Self::Item> {
+        let leaf = self.next_leaf()?;
+        Some(self.trie.value(leaf))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left(), Some(self.left()))
+    }
+
+    /// Internal iteration (`sum`, `for_each`, `fold` and the like; not `collect`, which
+    /// calls `next`) runs a group at a time, without `next`'s check per answer.
+    #[inline(always)]
+    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, mut f: F) -> B {
+        let trie = self.trie;
+        self.fold_leaves(init, |acc, leaf| f(acc, trie.value(leaf)))
+    }
 }
 
 impl<K: Key, V: Clone> ExactSizeIterator for FindMany<'_, '_, K, V> {}
+
+/// [`FindMany`] with a value standing in for "no route": each answer is a value, chosen
+/// without a branch (see [`Poptrie::value_or`]).
+pub(crate) struct FindManyOr<'t, 'k, K, V> {
+    many: FindMany<'t, 'k, K, V>,
+    miss: &'t V,
+}
+
+impl<'t, 'k, K: Key, V: Clone> FindMany<'t, 'k, K, V> {
+    /// The answers with `miss` for keys without a route.
+    pub fn or(self, miss: &'t V) -> FindManyOr<'t, 'k, K, V> {
+        FindManyOr { many: self, miss }
+    }
+}
+
+impl<'t, K: Key, V: Clone> Iterator for FindManyOr<'t, '_, K, V> {
+    type Item = &'t V;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Self::Item> {
+        let leaf = self.many.next_leaf()?;
+        Some(self.many.trie.value_or(leaf, self.miss))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.many.size_hint()
+    }
+
+    #[inline(always)]
+    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, mut f: F) -> B {
+        let (trie, miss) = (self.many.trie, self.miss);
+        self.many
+            .fold_leaves(init, |acc, leaf| f(acc, trie.value_or(leaf, miss)))
+    }
+}
+
+impl<K: Key, V: Clone> ExactSizeIterator for FindManyOr<'_, '_, K, V> {}
 
 /// Direct level of a group: every lane records its entry; lanes that point at a node
 /// are queued and the node prefetched. Lanes with a leaf prefetch node 0 instead,
@@ -340,6 +394,17 @@ mod tests {
             prop_assert_eq!(both.len(), keys.len() - mixed.len());
             both.for_each(|v| mixed.push(v.copied()));
             prop_assert_eq!(&mixed, &want, "{:?}, by next then fold", path);
+            // With a value for "no route", by `next` and by `fold`.
+            let want_or: Vec<u32> = want.iter().map(|v| v.unwrap_or(u32::MAX)).collect();
+            let or = trie.find_many_by(&keys[..], path).or(&u32::MAX);
+            prop_assert_eq!(or.len(), keys.len());
+            let got: Vec<u32> = or.copied().collect();
+            prop_assert_eq!(&got, &want_or, "{:?}, or, by next", path);
+            let mut folded = Vec::new();
+            trie.find_many_by(&keys[..], path)
+                .or(&u32::MAX)
+                .for_each(|&v| folded.push(v));
+            prop_assert_eq!(&folded, &want_or, "{:?}, or, by fold", path);
         }
         Ok(())
     }
