@@ -57,25 +57,33 @@ fn v4_addr(key: V4Key) -> u32 {
 /// `collect`, which calls `next` for each answer.
 pub struct LookupMany<'t, 'k, K, V>(poptrie::FindMany<'t, 'k, K, V>);
 
-impl<'t, K: Key, V: Clone> Iterator for LookupMany<'t, '_, K, V> {
-    type Item = Option<&'t V>;
+/// The iterator impls of a public batch type: each forwards to the trie's own iterator,
+/// `fold` included, which takes a group of answers at a time.
+macro_rules! forward_iterator {
+    ($name:ident, $item:ty) => {
+        impl<'t, K: Key, V: Clone> Iterator for $name<'t, '_, K, V> {
+            type Item = $item;
 
-    #[inline(always)]
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0.next()
-    }
+            #[inline(always)]
+            fn next(&mut self) -> Option<Self::Item> {
+                self.0.next()
+            }
 
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
-    }
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                self.0.size_hint()
+            }
 
-    #[inline(always)]
-    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, f: F) -> B {
-        self.0.fold(init, f)
-    }
+            #[inline(always)]
+            fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, f: F) -> B {
+                self.0.fold(init, f)
+            }
+        }
+
+        impl<K: Key, V: Clone> ExactSizeIterator for $name<'_, '_, K, V> {}
+    };
 }
 
-impl<K: Key, V: Clone> ExactSizeIterator for LookupMany<'_, '_, K, V> {}
+forward_iterator!(LookupMany, Option<&'t V>);
 
 // `K` is `u32` or `u128`, fixed by the method that made the iterator; callers never name it.
 #[expect(private_bounds)]
@@ -106,25 +114,7 @@ impl<'t, 'k, K: Key, V: Clone> LookupMany<'t, 'k, K, V> {
 /// The answers of [`LookupMany::or`]: each address's value, or the miss value.
 pub struct LookupManyOr<'t, 'k, K, V>(poptrie::FindManyOr<'t, 'k, K, V>);
 
-impl<'t, K: Key, V: Clone> Iterator for LookupManyOr<'t, '_, K, V> {
-    type Item = &'t V;
-
-    #[inline(always)]
-    fn next(&mut self) -> Option<Self::Item> {
-        self.0.next()
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
-    }
-
-    #[inline(always)]
-    fn fold<B, F: FnMut(B, Self::Item) -> B>(self, init: B, f: F) -> B {
-        self.0.fold(init, f)
-    }
-}
-
-impl<K: Key, V: Clone> ExactSizeIterator for LookupManyOr<'_, '_, K, V> {}
+forward_iterator!(LookupManyOr, &'t V);
 
 /// A longest-prefix-match table from prefixes to values, IPv4 and IPv6 together.
 ///
