@@ -246,13 +246,19 @@ impl<V: Clone> Poptrie<V> {
     /// Longest-prefix match: the index of the answering leaf, or `NO_ROUTE`.
     #[inline(always)]
     pub fn find<K: Key>(&self, key: K) -> u32 {
+        // Every field a lookup may need is read before the first branch: read on every
+        // lookup, they are loop-invariant in a caller's loop and kept in registers. Read
+        // only on the way to a node, they were reloaded (and the popcount check redone) on
+        // each lookup wherever the compiler could not prove the table readable ahead of
+        // the branch, as in a closure over it: IPv4 lookups ran 1.1 times slower there.
+        let (nodes, ones) = (&self.nodes[..], self.ones);
         // SAFETY: the top `bits` bits of a key are below `1 << bits`, the length of
         // `direct` (`validate`).
         let e = unsafe { *self.direct.get_unchecked(key.top(self.bits)) };
         if e & LEAF != 0 {
             return e & !LEAF;
         }
-        descend(&self.nodes, e, key.skip(self.bits), self.ones)
+        descend(nodes, e, key.skip(self.bits), ones)
     }
 
     /// Heap bytes held.
