@@ -10,6 +10,15 @@ pub(super) fn has_avx512() -> bool {
     is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("popcnt")
 }
 
+/// Whether the CPU is Intel's (read once: in a virtual machine CPUID traps to the host).
+pub(super) fn is_intel() -> bool {
+    static INTEL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *INTEL.get_or_init(|| {
+        let id = __cpuid(0);
+        (id.ebx, id.edx, id.ecx) == (0x756e_6547, 0x4965_6e69, 0x6c65_746e) // "GenuineIntel"
+    })
+}
+
 /// The direct stage sixteen keys at a time: one gather reads their direct entries; the
 /// leaves are stored as found, and the lanes at a node are compressed into the queue
 /// with their nodes and remaining bits. Then each queued node is prefetched.
