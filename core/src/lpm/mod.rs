@@ -405,13 +405,13 @@ impl<K: Key, V: Clone> FamilyTable<K, V> {
     /// both read their bits from the top alike).
     #[inline(always)]
     fn lookup<A: Key>(&self, addr: A) -> Option<(u8, &V)> {
-        self.trie.leaf(self.trie.find(addr))
+        self.trie.find_leaf(addr)
     }
 
     /// The value of the match of `addr`, without its prefix length (one read fewer).
     #[inline(always)]
     fn value<A: Key>(&self, addr: A) -> Option<&V> {
-        self.trie.value(self.trie.find(addr))
+        self.trie.find_value(addr)
     }
 
     fn lookup_many<'k, A: Key>(&self, addrs: &'k [A]) -> LookupMany<'_, 'k, A, V> {
