@@ -232,7 +232,7 @@ impl<V: Clone> RouteTable<V> {
     /// The value of the longest match of each IPv4 address (as `u32`), in order: the batch
     /// form for large query sets. On x86-64 lookups run in groups through a prefetching
     /// pipeline whose memory accesses overlap, its first stage in AVX-512 where the CPU
-    /// has it. On a full BGP table, taken through [`LookupMany::or`], 1.8 to 2 times the
+    /// has it. On a full BGP table, taken through [`LookupMany::or`], 1.7 to 2 times the
     /// rate of `lookup` in a loop; taken as `Option`s, 1.4 to 1.8 times (the more the
     /// busier the host's shared cache). Elsewhere (WebAssembly) it is `lookup` in a loop.
     /// The answers are yielded as they are found; see [`LookupMany`] for the fastest way
