@@ -257,13 +257,11 @@ impl<V: Clone> Poptrie<V> {
         unsafe { Some((*lens.get_unchecked(i), values.get_unchecked(i))) }
     }
 
-    /// Longest-prefix match: the value of the answering leaf (see `find_leaf`).
+    /// Longest-prefix match: the value of the answering leaf (the length unused is never
+    /// read).
     #[inline(always)]
     pub fn find_value<K: Key>(&self, key: K) -> Option<&V> {
-        let values = &self.values[..];
-        let i = (self.find(key) as usize).checked_sub(1)?;
-        // SAFETY: as in `find_leaf`.
-        Some(unsafe { values.get_unchecked(i) })
+        self.find_leaf(key).map(|(_, value)| value)
     }
 
     /// Longest-prefix match: the index of the answering leaf, or `NO_ROUTE`.

@@ -94,7 +94,8 @@ pub(crate) struct FindMany<'t, 'k, K, V> {
     trie: &'t Poptrie<V>,
     keys: &'k [K],
     path: Path,
-    /// Whether the pipeline prefetches ahead of its direct stage ([`Path::prefetches_ahead`]).
+    /// Whether the pipeline prefetches ahead of its direct stage ([`Path::prefetches_ahead`]);
+    /// key by key, nothing reads it.
     ahead: bool,
     stages: [Stage; 3],
     /// The next pipeline step.
@@ -129,7 +130,7 @@ impl<V: Clone> Poptrie<V> {
             trie: self,
             keys,
             path,
-            ahead: path != Path::KeyByKey && Path::prefetches_ahead(),
+            ahead: Path::prefetches_ahead(),
             stages: [Stage::default(); 3],
             step: 0,
             emitting: 0,
@@ -421,7 +422,7 @@ mod tests {
         {
             let start = || {
                 let mut batch = trie.find_many_by(&keys[..], path);
-                batch.ahead = ahead && path != Path::KeyByKey;
+                batch.ahead = ahead;
                 batch
             };
             let batch = start();
