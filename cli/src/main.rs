@@ -1,8 +1,9 @@
 //! `hybridplan`: plan a hybrid ACK cluster network from one spec.
 //!
-//! Exit codes (SPEC.md §6): 0 no error diagnostics; 1 the spec has errors (the plan or the
+//! Exit codes: 0 no error diagnostics; 1 the spec has errors (the plan or the
 //! diagnostics are still printed); 2 usage error, unreadable file, or text that is not JSON
-//! or YAML at all. `trace` exits 0 when the packet is delivered, 1 when it is not.
+//! or YAML at all. `trace` exits 0 when the packet is delivered, 1 when it is not or when the
+//! spec has errors (named on standard error).
 
 use clap::{Parser, Subcommand, ValueEnum};
 use hybridplan::{Diagnostic, Plan, SpecError};
@@ -25,8 +26,8 @@ struct Cli {
 enum Command {
     /// Plan a spec: diagnostics, mode, address budget, routing, manifests, checks.
     Plan {
-        /// The spec (JSON or YAML); `-` reads standard input. Without it, the built-in
-        /// reference scenario is planned.
+        /// The spec (JSON or YAML); `-` reads standard input, `reference` or nothing the
+        /// built-in reference scenario.
         spec: Option<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
@@ -76,6 +77,8 @@ enum Format {
 }
 
 const EXIT_ERRORS: u8 = 1;
+/// The name that stands for the built-in reference scenario wherever a spec is expected.
+const REFERENCE: &str = "reference";
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
@@ -99,7 +102,6 @@ fn main() -> ExitCode {
 /// Prints the configuration; a spec with errors still renders (to show what would be
 /// advertised), with its errors on standard error and exit code 1.
 fn render_frr(spec: Option<&Path>, device: &str) -> ExitCode {
-    let spec = spec.filter(|p| *p != Path::new("reference"));
     let bytes = match read_spec(spec) {
         Ok(t) => t,
         Err(message) => {
@@ -126,9 +128,7 @@ fn render_frr(spec: Option<&Path>, device: &str) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    if plan.has_errors() {
-        let errors: Vec<Diagnostic> = plan.errors().cloned().collect();
-        eprint!("{}", render_diagnostics(&errors, Format::Text));
+    if report_errors(&plan) {
         return ExitCode::from(EXIT_ERRORS);
     }
     ExitCode::SUCCESS
@@ -145,8 +145,7 @@ fn trace(spec: &Path, src: &str, dst: &str, format: Format) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let reference = spec == Path::new("reference");
-    let bytes = match read_spec((!reference).then_some(spec)) {
+    let bytes = match read_spec(Some(spec)) {
         Ok(t) => t,
         Err(message) => {
             eprintln!("hybridplan: {message}");
@@ -170,6 +169,11 @@ fn trace(spec: &Path, src: &str, dst: &str, format: Format) -> ExitCode {
         Format::Yaml => to_yaml(&trace),
         Format::Text => hybridplan::report::render_trace(&trace),
     });
+    // The routes of a spec with errors are not the ones to roll out: the trace is shown,
+    // and the errors beside it, as `render frr` does.
+    if report_errors(&plan) {
+        return ExitCode::from(EXIT_ERRORS);
+    }
     if trace.outcome == hybridplan::routing::Outcome::Delivered {
         ExitCode::SUCCESS
     } else {
@@ -177,10 +181,26 @@ fn trace(spec: &Path, src: &str, dst: &str, format: Format) -> ExitCode {
     }
 }
 
-/// The spec's bytes: the built-in reference without a path, standard input for `-`.
+/// Writes the plan's errors to standard error; whether there were any.
+fn report_errors(plan: &Plan) -> bool {
+    let errors: Vec<Diagnostic> = plan.errors().cloned().collect();
+    if errors.is_empty() {
+        return false;
+    }
+    eprint!(
+        "hybridplan: the spec has {} error(s); the plan is not one to roll out:\n{}",
+        errors.len(),
+        render_diagnostics(&errors, Format::Text)
+    );
+    true
+}
+
+/// The spec's bytes: the built-in reference without a path or for `reference` (in every
+/// command alike), standard input for `-`.
 fn read_spec(path: Option<&Path>) -> Result<Vec<u8>, String> {
     match path {
         None => Ok(hybridplan::REFERENCE_SPEC.as_bytes().to_vec()),
+        Some(p) if p == Path::new(REFERENCE) => Ok(hybridplan::REFERENCE_SPEC.as_bytes().to_vec()),
         Some(p) if p == Path::new("-") => {
             let mut bytes = Vec::new();
             std::io::stdin()

@@ -216,3 +216,33 @@ fn trace_prints_the_hops_and_exits_by_outcome() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("leading zeros"));
 }
+
+#[test]
+fn reference_names_the_built_in_scenario_in_every_command() {
+    let named = hybridplan(&["plan", "reference"], None);
+    let default = hybridplan(&["plan"], None);
+    assert_eq!(named.status.code(), Some(0));
+    assert_eq!(named.stdout, default.stdout);
+    let frr = hybridplan(&["render", "frr", "reference"], None);
+    assert_eq!(frr.status.code(), Some(0));
+}
+
+#[test]
+fn trace_of_a_spec_with_errors_says_so_on_stderr_and_exits_1() {
+    // An overlapping service range: the trace still runs, but the plan is not one to roll out.
+    let spec = hybridplan::REFERENCE_SPEC
+        .replace("serviceCidr: 172.21.0.0/20", "serviceCidr: 10.100.0.0/20");
+    let out = hybridplan(
+        &["trace", "-", "10.100.1.1", "10.10.25.10"],
+        Some(spec.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stdout.starts_with("trace 10.100.1.1 -> 10.10.25.10"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("cidr-overlap"), "{stderr}");
+    assert!(stderr.contains("not one to roll out"), "{stderr}");
+}

@@ -14,6 +14,13 @@ pub(crate) fn quoted(text: &str) -> String {
     out
 }
 
+/// `text` with the escapes of [`quoted`] but without the quotes: printable ASCII only,
+/// and reversible, for a value that must be kept but may not be trusted.
+pub(crate) fn escaped(text: &str) -> String {
+    let q = quoted(text);
+    q[1..q.len() - 1].to_owned()
+}
+
 /// Writes `text` double-quoted with the escapes JSON and YAML share (`\"`, `\\`, `\n`,
 /// `\t`, `\r`, `\uXXXX`, and YAML's `\UXXXXXXXX` past the first plane), keeping as they
 /// are the characters `verbatim` accepts.
@@ -98,6 +105,12 @@ pub enum Code {
     VbrGateway,
     /// The requested mode contradicts the size/performance rules.
     ModeMismatch,
+    /// A field the selected mode does not use: it has no effect on the plan.
+    FieldUnused,
+    /// An Alibaba Cloud id, region or zone of the wrong shape (`vsw-…`, `cn-hangzhou-h`).
+    CloudIdInvalid,
+    /// A name that goes into Kubernetes objects is not a valid Kubernetes name.
+    KubernetesNameInvalid,
     /// Structural problem: unknown key, wrong type, missing field, value out of range.
     SpecInvalid,
     /// The text is not JSON or YAML at all.
@@ -106,7 +119,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 32] = [
         Code::CidrSyntax,
         Code::CidrHostBits,
         Code::CidrNormalized,
@@ -134,6 +147,9 @@ impl Code {
         Code::AsnInvalid,
         Code::VbrGateway,
         Code::ModeMismatch,
+        Code::FieldUnused,
+        Code::CloudIdInvalid,
+        Code::KubernetesNameInvalid,
         Code::SpecInvalid,
         Code::SpecSyntax,
     ];
@@ -151,7 +167,8 @@ impl Code {
             | Code::VpcRouteLimit
             | Code::OssRegionUnknown
             | Code::DcIpv6Missing
-            | Code::ModeMismatch => Severity::Warning,
+            | Code::ModeMismatch
+            | Code::FieldUnused => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -186,6 +203,9 @@ impl Code {
             Code::AsnInvalid => "asn-invalid",
             Code::VbrGateway => "vbr-gateway",
             Code::ModeMismatch => "mode-mismatch",
+            Code::FieldUnused => "field-unused",
+            Code::CloudIdInvalid => "cloud-id-invalid",
+            Code::KubernetesNameInvalid => "kubernetes-name-invalid",
             Code::SpecInvalid => "spec-invalid",
             Code::SpecSyntax => "spec-syntax",
         }

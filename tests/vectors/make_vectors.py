@@ -227,8 +227,9 @@ vector("scenario-yaml-text", "a spec given as YAML text, lists in the single-val
 # ---- one vector per diagnostic code ------------------------------------------------------
 vector("code-cidr-syntax", "leading zeros in an octet", with_(CLEAN, onPrem__podCidr="010.100.0.0/16"),
        ["cidr-syntax"], None, 1, [("cidr-syntax", "/onPrem/podCidr")])
-vector("code-cidr-host-bits", "host bits set", with_(CLEAN, onPrem__podCidr="172.20.0.1/16"),
-       ["cidr-host-bits"], None, 1, [("cidr-host-bits", "/onPrem/podCidr")])
+vector("code-cidr-host-bits", "host bits set: an error, while every other rule still runs on "
+       "the prefix it stands for", with_(CLEAN, onPrem__podCidr="172.20.0.1/16"),
+       ["cidr-host-bits"], IPIP, 1, [("cidr-host-bits", "/onPrem/podCidr")])
 d = dual_stack()
 d["onPrem"]["podCidrs"][1] = "FD00:20:0::/56"
 vector("code-cidr-normalized", "IPv6 in upper case and uncompressed: accepted, normalised, noted",
@@ -345,6 +346,22 @@ vector("code-spec-invalid-max-nodes", "planned growth below today's node count",
        with_(CLEAN, onPrem__maxNodes=30), ["spec-invalid"], IPIP, 1, [("spec-invalid", "/onPrem/maxNodes")])
 vector("code-spec-invalid-duplicate-key", "a key given twice",
        "name: a\nname: b\n", ["spec-invalid"], None, 1, [("spec-invalid", "/name")])
+vector("code-field-unused", "route reflectors asked for, but the plan picks an overlay mode",
+       with_(CLEAN, onPrem__routeReflectors=2, onPrem__routeReflectorNodes=["dc-rr-1", "dc-rr-2"]),
+       ["field-unused"], IPIP, 0,
+       [("field-unused", "/onPrem/routeReflectors"), ("field-unused", "/onPrem/routeReflectorNodes")])
+vector("code-cloud-id-invalid", "a vSwitch id that is not `vsw-...`",
+       with_(CLEAN, cloud__zones__0__nodeVSwitches__0__id="vsw_node_h"), ["cloud-id-invalid"], IPIP, 1,
+       [("cloud-id-invalid", "/cloud/zones/0/nodeVSwitches/0/id")])
+vector("code-kubernetes-name-invalid", "a name that cannot go into Kubernetes object names",
+       with_(CLEAN, name="IDC_small"), ["kubernetes-name-invalid"], IPIP, 1,
+       [("kubernetes-name-invalid", "/name")])
+vector("every-problem-at-once", "a malformed id, host bits and an overlap: all three reported",
+       with_(CLEAN, cloud__zones__0__podVSwitches__0__id="pod-h", onPrem__podCidr="172.20.0.1/16",
+             onPrem__serviceCidr="172.20.16.0/20"),
+       ["cloud-id-invalid", "cidr-host-bits", "cidr-overlap"], IPIP, 1,
+       [("cloud-id-invalid", "/cloud/zones/0/podVSwitches/0/id"), ("cidr-host-bits", "/onPrem/podCidr"),
+        ("cidr-overlap", "/onPrem/serviceCidr")])
 vector("code-spec-syntax", "text that is not YAML at all", "onPrem: [\n", ["spec-syntax"], None, 2)
 
 # ---- BAD_INPUTS.md rows marked "reject" --------------------------------------------------
@@ -374,8 +391,11 @@ rows = [
     ("missing-mask", "172.20.0.0", "cidr-syntax"),
 ]
 for row, text, code in rows:
+    # A prefix with host bits still stands for one prefix: planned, with the error.
+    readable = code == "cidr-host-bits"
     vector(f"bad-input-row-{row}", f"BAD_INPUTS.md: pod range {text!r} is refused",
-           with_(CLEAN, onPrem__podCidr=text), [code], None, 1, [(code, "/onPrem/podCidr")])
+           with_(CLEAN, onPrem__podCidr=text), [code], IPIP if readable else None, 1,
+           [(code, "/onPrem/podCidr")])
 # Row 6: 0.0.0.0/0 as a pool overlaps every reserved range and every other range.
 vector("bad-input-row-06", "BAD_INPUTS.md: 0.0.0.0/0 as the DC pod range",
        with_(CLEAN, onPrem__podCidr="0.0.0.0/0"), ["reserved-range", "cidr-overlap"], IPIP, 1,
@@ -467,15 +487,17 @@ vector("hostile-nodes-max", "2^32 - 1 DC nodes: planned (route reflectors, not a
        with_(CLEAN, onPrem__nodes=2**32 - 1, onPrem__maxNodes=None), ["pod-cidr-capacity"],
        RR, 1, [("pod-cidr-capacity", "/onPrem/podCidr")])
 vector("hostile-name-nul", "a NUL in the name: not a DNS label",
-       with_(CLEAN, name="idc\u0000small"), ["spec-invalid"], None, 1, [("spec-invalid", "/name")])
+       with_(CLEAN, name="idc\u0000small"), ["kubernetes-name-invalid"], IPIP, 1,
+       [("kubernetes-name-invalid", "/name")])
 vector("hostile-name-rtl", "an RTL override in the name: not a DNS label",
-       with_(CLEAN, name="idc\u202esmall"), ["spec-invalid"], None, 1, [("spec-invalid", "/name")])
+       with_(CLEAN, name="idc\u202esmall"), ["kubernetes-name-invalid"], IPIP, 1,
+       [("kubernetes-name-invalid", "/name")])
 vector("hostile-zone-rtl", "an RTL override in a zone id",
-       with_(CLEAN, cloud__zones__0__zone="cn-hangzhou-h\u202e"), ["spec-invalid"], None, 1,
-       [("spec-invalid", "/cloud/zones/0/zone")])
+       with_(CLEAN, cloud__zones__0__zone="cn-hangzhou-h\u202e"), ["cloud-id-invalid"], IPIP, 1,
+       [("cloud-id-invalid", "/cloud/zones/0/zone")])
 vector("hostile-vswitch-id-newline", "a vSwitch id that would start a new YAML document",
-       with_(CLEAN, cloud__zones__0__podVSwitches__0__id="vsw-a\n---\nkind: Secret"), ["spec-invalid"],
-       None, 1, [("spec-invalid", "/cloud/zones/0/podVSwitches/0/id")])
+       with_(CLEAN, cloud__zones__0__podVSwitches__0__id="vsw-a\n---\nkind: Secret"),
+       ["cloud-id-invalid"], IPIP, 1, [("cloud-id-invalid", "/cloud/zones/0/podVSwitches/0/id")])
 vector("hostile-non-utf8", "bytes that are not UTF-8 text",
        json.dumps(CLEAN).encode() + b"\n\xff\xfe", ["spec-syntax"], None, 2, [("spec-syntax", "")])
 vector("hostile-long-string", "a 5,000-byte name: past the string limit",

@@ -3,6 +3,8 @@
 //! 100 or more, or high performance → a routed mode, Calico route reflection by default.
 //! Also the BGP topology the mode implies: full mesh or route reflectors, and how many.
 
+mod unused;
+
 use crate::facts;
 use crate::spec::{HybridCluster, IpFamily, NetworkMode, Performance, RequestedMode};
 use crate::{Code, Diagnostic};
@@ -256,6 +258,7 @@ pub(crate) fn select(spec: &HybridCluster) -> (ModeDecision, Vec<Diagnostic>) {
         bgp_topology,
         route_reflectors,
     };
+    diagnostics.extend(unused::check(spec, &decision));
     (decision, diagnostics)
 }
 

@@ -12,7 +12,7 @@ use crate::spec::HybridCluster;
 pub(crate) use ranges::reserved_ranges;
 
 pub(crate) fn check(spec: &HybridCluster) -> Vec<Diagnostic> {
-    let mut out = spec.notes.clone();
+    let mut out = spec.read_diagnostics.clone();
     family::check(spec, &mut out);
     ranges::check(spec, &mut out);
     bgp::check(spec, &mut out);

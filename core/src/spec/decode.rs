@@ -1,16 +1,26 @@
 //! Typed reading of a document tree: each helper checks one field, records a diagnostic
 //! with the field's JSON Pointer when it is wrong, and carries on, so one pass reports
 //! every structural problem of a spec at once.
+//!
+//! A wrong value that can still be read (a prefix with host bits set, an id of the wrong
+//! shape) is an error the plan carries while every rule that does not depend on it still
+//! runs; only what cannot be read at all stops planning.
 
 use super::tree::Tree;
 use crate::cidr::{Cidr, CidrError, parse_addr, parse_cidr};
-use crate::{Code, Diagnostic, diagnostic::pointer_token, diagnostic::quoted};
+use crate::diagnostic::{escaped, pointer_token, quoted};
+use crate::{Code, Diagnostic};
 use std::net::IpAddr;
 
 /// Collects diagnostics while a tree is decoded.
 #[derive(Default)]
 pub(crate) struct Decoder {
+    /// Every diagnostic, in the order found.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many of them are errors that leave a value unread: the spec cannot be planned.
+    pub blocking: usize,
+    /// JSON Pointers of the optional fields the spec gives (defaults are not given).
+    pub given: Vec<String>,
 }
 
 /// The entries of one mapping whose keys were checked against the known field names.
@@ -62,11 +72,16 @@ fn did_you_mean<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
 
 impl Decoder {
     pub fn invalid(&mut self, path: &str, message: impl Into<String>) {
-        self.diagnostics
-            .push(Diagnostic::new(Code::SpecInvalid, path, message));
+        self.push(Diagnostic::new(Code::SpecInvalid, path, message));
     }
 
     fn push(&mut self, diagnostic: Diagnostic) {
+        self.blocking += usize::from(diagnostic.is_error());
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Records a problem with a value that was read all the same: planning goes on.
+    pub fn push_read_anyway(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
 
@@ -143,7 +158,11 @@ impl Decoder {
         read: impl FnOnce(&mut Self, &Tree, &str) -> Option<T>,
     ) -> T {
         match fields.get(key) {
-            Some((tree, at)) => read(self, tree, &at).unwrap_or(default),
+            Some((tree, at)) => {
+                let value = read(self, tree, &at);
+                self.given.push(at);
+                value.unwrap_or(default)
+            }
             None => default,
         }
     }
@@ -181,15 +200,17 @@ impl Decoder {
         if ok {
             return Some(id);
         }
-        self.push(
+        self.push_read_anyway(
             Diagnostic::new(
-                Code::SpecInvalid,
+                Code::CloudIdInvalid,
                 path,
                 format!("{} is not a `{kind}-…` id: expected `{kind}-` then lowercase letters, digits and '-'", quoted(&id)),
             )
             .hint(format!("copy the id from the Alibaba Cloud console; it starts with `{kind}-`")),
         );
-        None
+        // Kept (escaped, so that no character of it can reach a terminal or a file
+        // unquoted) for every rule that does not need it; no manifest is written with it.
+        Some(escaped(&id))
     }
 
     /// A region or zone id (`cn-hangzhou`, `cn-hangzhou-h`): lowercase letters, digits, '-'.
@@ -198,9 +219,9 @@ impl Decoder {
         if is_dns_label(&name) {
             return Some(name);
         }
-        self.push(
+        self.push_read_anyway(
             Diagnostic::new(
-                Code::SpecInvalid,
+                Code::CloudIdInvalid,
                 path,
                 format!(
                     "{} is not a region or zone id: expected lowercase letters, digits and '-'",
@@ -209,7 +230,7 @@ impl Decoder {
             )
             .hint("write it as the console shows it, e.g. cn-hangzhou or cn-hangzhou-h"),
         );
-        None
+        Some(escaped(&name))
     }
 
     pub fn boolean(&mut self, tree: &Tree, path: &str) -> Option<bool> {
@@ -362,6 +383,14 @@ impl Decoder {
                 let mut d = Diagnostic::new(e.code(), path, e.describe(&text));
                 if let Some(h) = hint(&e, &text) {
                     d = d.hint(h);
+                }
+                // Host bits: the prefix is known (`10.1.2.3/16` is 10.1.0.0/16), so every
+                // other rule still runs on it while the error stands; never a silent fix.
+                if let CidrError::HostBits { canonical } = &e
+                    && let Ok(value) = parse(canonical)
+                {
+                    self.push_read_anyway(d);
+                    return Some(value);
                 }
                 self.push(d);
                 None

@@ -12,8 +12,9 @@ mod yaml;
 pub use tree::Format;
 
 use crate::cidr::{Cidr, Family};
+use crate::diagnostic::{escaped, quoted};
 use crate::facts;
-use crate::{Code, Diagnostic, SpecError, diagnostic::quoted};
+use crate::{Code, Diagnostic, SpecError};
 use decode::{Decoder, Fields};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -126,8 +127,11 @@ pub struct HybridCluster {
     pub cloud: Cloud,
     pub interconnect: Interconnect,
     pub cloud_services: CloudServices,
-    /// Informational diagnostics from reading the text (normalised spellings).
-    pub notes: Vec<Diagnostic>,
+    /// Diagnostics from reading the text: normalised spellings, and values read despite
+    /// an error (a prefix with host bits set, a malformed id), which the plan carries.
+    pub read_diagnostics: Vec<Diagnostic>,
+    /// JSON Pointers of the optional fields given, sorted (see [`HybridCluster::gives`]).
+    pub given: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -306,18 +310,30 @@ impl HybridCluster {
         let tree = tree::read(text, format)?;
         let mut decoder = Decoder::default();
         let spec = decode_cluster(&mut decoder, &tree);
-        let (errors, notes): (Vec<_>, Vec<_>) = decoder
-            .diagnostics
-            .into_iter()
-            .partition(Diagnostic::is_error);
         match spec {
-            Some(mut spec) if errors.is_empty() => {
+            Some(mut spec) if decoder.blocking == 0 => {
                 limits::check_ranges(spec.ranges().len())?;
-                spec.notes = notes;
+                spec.read_diagnostics = decoder.diagnostics;
+                decoder.given.sort_unstable();
+                spec.given = decoder.given;
                 Ok(spec)
             }
-            _ => Err(SpecError::Invalid(errors)),
+            _ => Err(SpecError::Invalid(
+                decoder
+                    .diagnostics
+                    .into_iter()
+                    .filter(Diagnostic::is_error)
+                    .collect(),
+            )),
         }
+    }
+
+    /// Whether the spec gives the optional field at `pointer` (`/onPrem/routeReflectors`)
+    /// rather than leaving it to its default.
+    pub fn gives(&self, pointer: &str) -> bool {
+        self.given
+            .binary_search_by(|p| p.as_str().cmp(pointer))
+            .is_ok()
     }
 
     /// Every address range of the spec of `family`, with its role and pointer.
@@ -543,7 +559,8 @@ fn decode_cluster(d: &mut Decoder, tree: &Tree) -> Option<HybridCluster> {
         cloud: cloud?,
         interconnect: interconnect?,
         cloud_services: cloud_services?,
-        notes: Vec::new(),
+        read_diagnostics: Vec::new(),
+        given: Vec::new(),
     })
 }
 
@@ -561,7 +578,7 @@ fn decode_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> {
         .collect();
     suggestion = suggestion.trim_matches('-').to_owned();
     let mut diag = Diagnostic::new(
-        Code::SpecInvalid,
+        Code::KubernetesNameInvalid,
         path,
         format!(
             "name {} is not a DNS label (lowercase letters, digits and '-', at most 63 characters); it is used in Kubernetes object names",
@@ -571,8 +588,8 @@ fn decode_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> {
     if !suggestion.is_empty() {
         diag = diag.hint(format!("for example `{suggestion}`"));
     }
-    d.diagnostics.push(diag);
-    None
+    d.push_read_anyway(diag);
+    Some(escaped(&name))
 }
 
 fn specs(items: Vec<(Cidr, String)>) -> Vec<SpecCidr> {
@@ -664,14 +681,15 @@ fn decode_node_name(d: &mut Decoder, tree: &Tree, path: &str) -> Option<String> 
     if name.len() <= 253 && name.split('.').all(decode::is_dns_label) {
         return Some(name);
     }
-    d.invalid(
+    d.push_read_anyway(Diagnostic::new(
+        Code::KubernetesNameInvalid,
         path,
         format!(
             "{} is not a Kubernetes node name (lowercase letters, digits, '-' and '.', at most 253 characters)",
             quoted(&name)
         ),
-    );
-    None
+    ));
+    Some(escaped(&name))
 }
 
 fn decode_edge_router(d: &mut Decoder, tree: &Tree, path: &str) -> Option<EdgeRouter> {

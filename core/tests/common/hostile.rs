@@ -161,25 +161,25 @@ pub fn cases() -> Vec<Case> {
         Case {
             name: "NUL in the name",
             bytes: reference_with("name: reference", r#"name: "ref\0erence""#),
-            code: "spec-invalid",
+            code: "kubernetes-name-invalid",
             path: "/name",
         },
         Case {
             name: "RTL override in the name",
             bytes: reference_with("name: reference", "name: \"ref\u{202e}ecnerefer\""),
-            code: "spec-invalid",
+            code: "kubernetes-name-invalid",
             path: "/name",
         },
         Case {
             name: "RTL override in a zone id",
             bytes: reference_with("zone: cn-hangzhou-h", "zone: \"cn-hangzhou-h\u{202e}\""),
-            code: "spec-invalid",
+            code: "cloud-id-invalid",
             path: "/cloud/zones/0/zone",
         },
         Case {
             name: "NUL in a vSwitch id",
             bytes: reference_with("id: vsw-pod-h", r#"id: "vsw-pod\0-h""#),
-            code: "spec-invalid",
+            code: "cloud-id-invalid",
             path: "/cloud/zones/0/podVSwitches/0/id",
         },
         Case {

@@ -1,0 +1,86 @@
+//! Fields the selected mode does not use. Given, they change nothing in the plan, which a
+//! reader of the spec would not guess: each is a `field-unused` warning that says why.
+
+use super::ModeDecision;
+use crate::spec::{HybridCluster, NetworkMode};
+use crate::{Code, Diagnostic};
+
+/// A field that only some modes read.
+struct ModeField {
+    pointer: &'static str,
+    used_by: fn(NetworkMode) -> bool,
+    /// Why the mode leaves it unread.
+    why: fn(NetworkMode) -> String,
+}
+
+const MODE_FIELDS: &[ModeField] = &[
+    ModeField {
+        pointer: "/onPrem/routeReflectors",
+        used_by: uses_route_reflectors,
+        why: no_route_reflectors,
+    },
+    ModeField {
+        pointer: "/onPrem/routeReflectorNodes",
+        used_by: uses_route_reflectors,
+        why: no_route_reflectors,
+    },
+    ModeField {
+        pointer: "/onPrem/calicoBlockSize",
+        used_by: NetworkMode::is_calico,
+        why: no_calico_blocks,
+    },
+    ModeField {
+        pointer: "/onPrem/calicoBlockSizeV6",
+        used_by: NetworkMode::is_calico,
+        why: no_calico_blocks,
+    },
+    ModeField {
+        pointer: "/onPrem/asNumber",
+        used_by: runs_bgp,
+        why: |mode| {
+            format!("{mode} runs no BGP among or from the DC nodes, so they have no AS number")
+        },
+    },
+];
+
+fn uses_route_reflectors(mode: NetworkMode) -> bool {
+    mode == NetworkMode::CalicoRouteReflector
+}
+
+fn no_route_reflectors(mode: NetworkMode) -> String {
+    format!("only calico-route-reflector has route reflectors; {mode} has none")
+}
+
+fn no_calico_blocks(mode: NetworkMode) -> String {
+    format!(
+        "{mode} does not hand out Calico IPAM blocks: each node takes one subnet of the pod range (addressing.dcPods)"
+    )
+}
+
+fn runs_bgp(mode: NetworkMode) -> bool {
+    mode.is_calico() || mode == NetworkMode::CiliumBgp
+}
+
+/// A `field-unused` warning for each field the spec gives that the selected mode ignores.
+pub(crate) fn check(spec: &HybridCluster, decision: &ModeDecision) -> Vec<Diagnostic> {
+    let mode = decision.selected;
+    MODE_FIELDS
+        .iter()
+        .filter(|f| spec.gives(f.pointer) && !(f.used_by)(mode))
+        .map(|f| {
+            Diagnostic::new(
+                Code::FieldUnused,
+                f.pointer,
+                format!(
+                    "the plan does not use `{}`: {}",
+                    f.pointer.rsplit('/').next().unwrap_or(f.pointer),
+                    (f.why)(mode)
+                ),
+            )
+            .related("/mode")
+            .hint(format!(
+                "remove it, or choose a mode that uses it with `mode:` (the plan selected {mode})"
+            ))
+        })
+        .collect()
+}
