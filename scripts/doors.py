@@ -63,7 +63,7 @@ def main() -> int:
             run = subprocess.run([binary, "plan", str(f), "--format", "json"], capture_output=True, text=True)
             # Exit 2 (text that is not JSON or YAML) prints a message, not JSON (SPEC.md §6).
             cli[str(p)] = json.loads(run.stdout) if run.returncode != 2 else "exit 2"
-    node = json.loads(subprocess.run(["node", "-e", NODE, str(ROOT / "npm/dist/node/hybridplan_wasm.cjs"), *paths],
+    node = json.loads(subprocess.run(["node", "-e", NODE, str(ROOT / "npm/dist/index.cjs"), *paths],
                                      capture_output=True, text=True, check=True).stdout)
     py = json.loads(subprocess.run([python, "-c", PYTHON, *paths], capture_output=True, text=True, check=True).stdout)
     differ = []

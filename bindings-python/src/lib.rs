@@ -14,7 +14,7 @@ create_exception!(
     hybridplan,
     SpecError,
     PyValueError,
-    "A spec, prefix or address that cannot be read: `.code`, `.path` (a JSON Pointer), `.hint`, and for a spec `.diagnostics`."
+    "A spec, plan, prefix or address that cannot be read.\n\n`.code` is the diagnostic code of the first problem (`spec-invalid`, `cidr-syntax`, ...),\n`.path` its JSON Pointer, `.hint` what to do about it, and `.diagnostics` every problem\nfound, as dicts shaped like `Diagnostic`."
 );
 
 fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -99,7 +99,12 @@ fn read_spec(spec: &Bound<'_, PyAny>) -> PyResult<HybridCluster> {
     parsed.map_err(|e| from_core(py, e))
 }
 
-/// The plan of a spec (a dict, or JSON/YAML text) as a dict.
+/// The plan of a spec: diagnostics, mode, addressing, routing, manifests, connectivity.
+///
+/// `spec` is a dict shaped like `HybridClusterSpec`, JSON or YAML text (str), or that
+/// text's bytes (bytes, bytearray). Returns the plan as plain dicts and lists, typed as
+/// `Plan`. Raises `SpecError` (a ValueError with .code, .path, .hint and .diagnostics)
+/// when the spec cannot be read at all; every other problem is a diagnostic in the plan.
 #[pyfunction]
 fn plan<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let cluster = read_spec(spec)?;
@@ -108,7 +113,9 @@ fn plan<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     to_py(py, &planned)
 }
 
-/// Every diagnostic of a spec, errors first, as a list of dicts.
+/// Every diagnostic of a spec, errors first: the plan's `diagnostics` alone.
+///
+/// `spec` is taken as `plan()` takes it, and `SpecError` raised likewise.
 #[pyfunction]
 fn validate<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let cluster = read_spec(spec)?;
@@ -140,7 +147,12 @@ fn ip_arg(ip: &Bound<'_, PyAny>) -> PyResult<std::net::IpAddr> {
     }
 }
 
-/// Follows a packet from `src` to `dst` through a plan's route tables.
+/// Follows a packet from `src` to `dst` through the route tables of a plan.
+///
+/// `plan` is what `plan()` returned (only its routing.tables are read); `src` and `dst` are
+/// IP addresses as text. Returns a `Trace`: the hops, and an outcome of `delivered`,
+/// `black-hole`, `loop` or `unknown-source`. Raises `SpecError` for a malformed plan or
+/// address (`.path` is `src` or `dst`).
 #[pyfunction]
 fn trace<'py>(plan: &Bound<'py, PyAny>, src: &str, dst: &str) -> PyResult<Bound<'py, PyAny>> {
     let py = plan.py();

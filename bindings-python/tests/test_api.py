@@ -188,3 +188,24 @@ def test_a_shared_table_answers_the_same_from_many_threads():
     for th in threads:
         th.join()
     assert not errors and len(results) == 160 and all(results)
+
+
+def test_help_says_what_the_stubs_say():
+    """help(hybridplan.plan) and the .pyi carry the same docstring, function by function."""
+    import ast
+    import inspect
+
+    stub = ast.parse((pathlib.Path(hybridplan.__file__).parent / "_hybridplan.pyi").read_text())
+    documented = {}
+    for node in stub.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and ast.get_docstring(node):
+            documented[node.name] = (getattr(hybridplan, node.name), ast.get_docstring(node))
+        if isinstance(node, ast.ClassDef):
+            for method in node.body:
+                if isinstance(method, ast.FunctionDef) and ast.get_docstring(method):
+                    owner = getattr(hybridplan, node.name)
+                    documented[f"{node.name}.{method.name}"] = (getattr(owner, method.name), ast.get_docstring(method))
+    assert {"plan", "validate", "trace", "SpecError", "RouteTable", "RouteTable.lookup"} <= set(documented)
+    for name, (obj, doc) in documented.items():
+        assert " ".join((inspect.getdoc(obj) or "").split()) == " ".join(doc.split()), name
+    assert "SpecError" in inspect.getdoc(hybridplan.plan) and "bytes" in inspect.getdoc(hybridplan.plan)

@@ -1,6 +1,6 @@
 // The planning console: the spec on the left, checked on every keystroke; the plan on the
 // right. All the work is the WebAssembly module's; this file only draws.
-import init, { plan, trace } from "../dist/web/index.js";
+import { plan, trace } from "../dist/index.js";
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -128,8 +128,7 @@ function runTrace(event) {
   }
 }
 
-await init();
-$("spec").value = await (await fetch("../dist/reference.yaml")).text();
+$("spec").value = await (await fetch("./reference.yaml")).text();
 let pending = 0;
 $("spec").addEventListener("input", () => { clearTimeout(pending); pending = setTimeout(update, 120); });
 $("spec").addEventListener("scroll", () => { $("backdrop").scrollTop = $("spec").scrollTop; $("backdrop").scrollLeft = $("spec").scrollLeft; });

@@ -3,11 +3,15 @@
 // addresses on the real IPv4 table of ../shared/data/bgp (RouteViews 2015, 606,138 prefixes).
 import { readFileSync, statSync } from "node:fs";
 import { gzipSync, gunzipSync } from "node:zlib";
-import { plan, RouteTable } from "../dist/node/index.mjs";
+import { plan, RouteTable } from "hybridplan";
 
 const here = (p) => new URL(p, import.meta.url);
-const wasm = readFileSync(here("../dist/web/hybridplan_wasm_bg.wasm"));
-console.log(`wasm: ${(wasm.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
+const wasm = Buffer.from((await import("../dist/wasm.js")).default, "base64");
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+console.log(`wasm: ${kib(wasm.length)} raw, ${kib(gzipSync(wasm, { level: 9 }).length)} gzipped`);
+// What a page downloads: the module inlined as base64 (dist/wasm.js), plus the glue.
+const shipped = Buffer.concat(["../dist/wasm.js", "../dist/glue.js", "../dist/index.js"].map((f) => readFileSync(here(f))));
+console.log(`as shipped (inlined, with its glue): ${kib(shipped.length)} raw, ${kib(gzipSync(shipped, { level: 9 }).length)} gzipped`);
 
 const reference = readFileSync(here("../../core/data/reference.yaml"), "utf8");
 const times = [];

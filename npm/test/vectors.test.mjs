@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { plan } from "../dist/node/index.mjs";
+import { plan } from "hybridplan";
 
 const dir = new URL("../../tests/vectors/", import.meta.url);
 const vectors = readdirSync(dir)
@@ -43,7 +43,7 @@ for (const v of vectors) {
 }
 
 test("CommonJS require gives the same module", () => {
-  const cjs = createRequire(import.meta.url)("../dist/node/hybridplan_wasm.cjs");
+  const cjs = createRequire(import.meta.url)("hybridplan");
   const clean = vectors.find((v) => v.expect.exit === 0);
   assert.deepEqual(cjs.plan(clean.spec), plan(clean.spec));
 });

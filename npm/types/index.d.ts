@@ -1,15 +1,17 @@
-// The API of the package (wasm-bindgen glue, SPEC.md §5). The spec, plan and trace types
-// beside this file are generated from the Rust types at build time.
-import type { HybridClusterSpec } from "./HybridClusterSpec.js";
-import type { Plan } from "./Plan.js";
-import type { Trace } from "./Trace.js";
-import type { Diagnostic } from "./Diagnostic.js";
-import type { Code } from "./Code.js";
+// The API of the package. The build joins it with the spec, plan and trace types that
+// ts-rs generates from the Rust types (the imports below name them for editors; the build
+// drops them) into one file per module system: dist/index.d.ts and dist/index.d.cts.
+// The module starts when it is imported: there is no `init()` to call.
+import type { HybridClusterSpec } from "./types/HybridClusterSpec.js";
+import type { Plan } from "./types/Plan.js";
+import type { Trace } from "./types/Trace.js";
+import type { Diagnostic } from "./types/Diagnostic.js";
+import type { Code } from "./types/Code.js";
 
-export type * from "./HybridClusterSpec.js";
-export type * from "./Plan.js";
-export type * from "./Trace.js";
-export type * from "./Diagnostic.js";
+export type * from "./types/HybridClusterSpec.js";
+export type * from "./types/Plan.js";
+export type * from "./types/Trace.js";
+export type * from "./types/Diagnostic.js";
 
 /** Thrown when a spec cannot be read (syntax, schema) or an address is malformed. */
 export interface SpecError extends Error {
@@ -45,7 +47,3 @@ export class RouteTable {
   lookupManyV6(words: Uint32Array, miss?: number): Uint32Array;
   free(): void;
 }
-
-/** Browser entry only (`hybridplan/web`): loads the WebAssembly; call once before the rest. */
-export default function init(input?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module): Promise<unknown>;
-export { init };

@@ -3,39 +3,67 @@ from typing import Any, Optional, Union, final
 
 from typing_extensions import Buffer
 
+from .types import Diagnostic, HybridClusterSpec, Plan, Trace
+
 __all__ = ["RouteTable", "SpecError", "plan", "trace", "validate"]
 
-_Spec = Union[dict[str, Any], str, bytes, bytearray]
-_Plan = dict[str, Any]
-_Diagnostic = dict[str, Any]
+_Spec = Union[HybridClusterSpec, dict[str, Any], str, bytes, bytearray]
 
 class SpecError(ValueError):
-    """A spec, prefix or address that cannot be read."""
+    """A spec, plan, prefix or address that cannot be read.
+
+    `.code` is the diagnostic code of the first problem (`spec-invalid`, `cidr-syntax`, ...),
+    `.path` its JSON Pointer, `.hint` what to do about it, and `.diagnostics` every problem
+    found, as dicts shaped like `Diagnostic`."""
 
     code: str
     path: str
     hint: Optional[str]
-    diagnostics: list[_Diagnostic]
+    diagnostics: list[Diagnostic]
 
-def plan(spec: _Spec) -> _Plan:
-    """The plan of a spec (a dict, or JSON/YAML text): diagnostics, mode, addressing,
-    routing, manifests, connectivity. Raises SpecError when the spec cannot be read."""
+def plan(spec: _Spec) -> Plan:
+    """The plan of a spec: diagnostics, mode, addressing, routing, manifests, connectivity.
 
-def validate(spec: _Spec) -> list[_Diagnostic]:
-    """Every diagnostic of a spec, errors first."""
+    `spec` is a dict shaped like `HybridClusterSpec`, JSON or YAML text (str), or that
+    text's bytes (bytes, bytearray). Returns the plan as plain dicts and lists, typed as
+    `Plan`. Raises `SpecError` (a ValueError with .code, .path, .hint and .diagnostics)
+    when the spec cannot be read at all; every other problem is a diagnostic in the plan."""
 
-def trace(plan: _Plan, src: str, dst: str) -> dict[str, Any]:
-    """Follows a packet from src to dst through a plan's route tables."""
+def validate(spec: _Spec) -> list[Diagnostic]:
+    """Every diagnostic of a spec, errors first: the plan's `diagnostics` alone.
+
+    `spec` is taken as `plan()` takes it, and `SpecError` raised likewise."""
+
+def trace(plan: Union[Plan, dict[str, Any]], src: str, dst: str) -> Trace:
+    """Follows a packet from `src` to `dst` through the route tables of a plan.
+
+    `plan` is what `plan()` returned (only its routing.tables are read); `src` and `dst` are
+    IP addresses as text. Returns a `Trace`: the hops, and an outcome of `delivered`,
+    `black-hole`, `loop` or `unknown-source`. Raises `SpecError` for a malformed plan or
+    address (`.path` is `src` or `dst`)."""
 
 @final
 class RouteTable:
-    """Longest-prefix match over IPv4 and IPv6 prefixes, any object per prefix."""
+    """Longest-prefix match over IPv4 and IPv6 prefixes, any Python object per prefix.
+    Lookups release the GIL; one table can be shared by threads."""
 
     def __init__(self) -> None: ...
     def __len__(self) -> int: ...
-    def insert(self, prefix_text: str, value: object) -> Any: ...
-    def insert_many(self, items: Iterable[tuple[str, object]]) -> None: ...
-    def remove(self, prefix_text: str) -> Any: ...
-    def lookup(self, ip: Union[str, int]) -> Any: ...
-    def lookup_prefix(self, ip: Union[str, int]) -> Optional[tuple[str, Any]]: ...
-    def lookup_many(self, addrs: Union[Buffer, list[str]]) -> list[Any]: ...
+    def insert(self, prefix_text: str, value: object) -> Any:
+        """Adds `prefix` (canonical text) with `value`; returns the value it replaced, or None.
+        Int values come back from lookups as equal ints; other objects as themselves."""
+    def insert_many(self, items: Iterable[tuple[str, object]]) -> None:
+        """Adds many `(prefix, value)` pairs, building the lookup structure once: much faster
+        than `insert` in a loop for whole routing tables. A prefix given twice keeps the
+        last value; a prefix already in the table gets the new value. A bad prefix is
+        refused at `items/N/0` before anything changes."""
+    def remove(self, prefix_text: str) -> Any:
+        """Removes a prefix; returns its value, or None."""
+    def lookup(self, ip: Union[str, int]) -> Any:
+        """The value of the longest prefix containing `ip` (text, or an int for IPv4), or None:
+        like `dict.get`, and like pytricia's `get`."""
+    def lookup_prefix(self, ip: Union[str, int]) -> Optional[tuple[str, Any]]:
+        """The longest prefix containing `ip` and its value, `(prefix, value)`, or None."""
+    def lookup_many(self, addrs: Union[Buffer, list[str]]) -> list[Any]:
+        """The value of the longest match of each address, None where nothing matches: a
+        buffer of native-endian uint32 IPv4 addresses, or a list of address strings."""

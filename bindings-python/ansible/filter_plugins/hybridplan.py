@@ -1,2 +1,0 @@
-# Ansible loads filters from this folder; they come from the installed `hybridplan` package.
-from hybridplan.ansible_filters import FilterModule  # noqa: F401

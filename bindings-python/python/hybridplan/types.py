@@ -1,0 +1,474 @@
+"""Types of the spec, the plan and a trace, generated from the Rust types
+(`python3 scripts/python_types.py`; do not edit). `plan()` returns a `Plan`,
+`trace()` a `Trace`; a spec may be written as a `HybridClusterSpec`."""
+
+from typing import Literal, Optional, TypedDict
+
+
+CloudServicesSpec = TypedDict("CloudServicesSpec", {
+    "containerRegistry": bool,
+    "prometheus": bool,
+    "oss": bool,
+    "extraCidr": str,
+    "extraCidrs": list[str],
+}, total=False)
+
+
+TerwaySpec = TypedDict("TerwaySpec", {
+    "mode": Literal["shared-eni", "exclusive-eni"],
+    "enisPerNode": int,
+    "ipsPerEni": int,
+}, total=False)
+
+
+_VSwitchSpecRequired = TypedDict("_VSwitchSpecRequired", {
+    "id": str,
+    "cidr": str,
+})
+
+
+class VSwitchSpec(_VSwitchSpecRequired, total=False):
+    ipv6Cidr: str
+
+
+ZoneSpec = TypedDict("ZoneSpec", {
+    "zone": str,
+    "nodeVSwitches": list[VSwitchSpec],
+    "podVSwitches": list[VSwitchSpec],
+})
+
+
+# The Alibaba Cloud side.
+_CloudSpecRequired = TypedDict("_CloudSpecRequired", {
+    "region": str,
+    "zones": list[ZoneSpec],
+    "nodes": int,
+    "securityGroups": list[str],
+})
+
+
+class CloudSpec(_CloudSpecRequired, total=False):
+    vpcCidr: str
+    vpcCidrs: list[str]
+    maxNodes: int
+    maxPodsPerNode: int
+    terway: TerwaySpec
+
+
+CenSpec = TypedDict("CenSpec", {
+    "id": str,
+})
+
+
+_VbrSpecRequired = TypedDict("_VbrSpecRequired", {
+    "id": str,
+    "vlanId": int,
+    "localGatewayIp": str,
+    "peerGatewayIp": str,
+    "peeringSubnet": str,
+})
+
+
+class VbrSpec(_VbrSpecRequired, total=False):
+    localGatewayIpv6: str
+    peerGatewayIpv6: str
+    peeringSubnetIpv6: str
+    asNumber: int
+
+
+InterconnectSpec = TypedDict("InterconnectSpec", {
+    "vbr": VbrSpec,
+    "cen": CenSpec,
+})
+
+
+_EdgeRouterSpecRequired = TypedDict("_EdgeRouterSpecRequired", {
+    "ip": str,
+    "asNumber": int,
+})
+
+
+class EdgeRouterSpec(_EdgeRouterSpecRequired, total=False):
+    ipv6: str
+
+
+# The data center.
+_OnPremSpecRequired = TypedDict("_OnPremSpecRequired", {
+    "nodes": int,
+    "edgeRouters": list[EdgeRouterSpec],
+})
+
+
+class OnPremSpec(_OnPremSpecRequired, total=False):
+    nodeCidr: str
+    nodeCidrs: list[str]
+    podCidr: str
+    podCidrs: list[str]
+    serviceCidr: str
+    serviceCidrs: list[str]
+    maxNodes: int
+    maxPodsPerNode: int
+    asNumber: int
+    calicoBlockSize: int
+    calicoBlockSizeV6: int
+    routeReflectors: int
+    routeReflectorNodes: list[str]
+
+
+# A hybrid cluster spec (SPEC.md §2). Lists have a single-value form (`podCidr`) beside
+# the list form (`podCidrs`); give one of them.
+_HybridClusterSpecRequired = TypedDict("_HybridClusterSpecRequired", {
+    "onPrem": OnPremSpec,
+    "cloud": CloudSpec,
+    "interconnect": InterconnectSpec,
+})
+
+
+class HybridClusterSpec(_HybridClusterSpecRequired, total=False):
+    name: str
+    ipFamily: Literal["ipv4", "dual"]
+    performance: Literal["standard", "high"]
+    mode: Literal["auto", "flannel-vxlan", "calico-ipip", "cilium-vxlan", "calico-route-reflector", "cilium-bgp"]
+    cloudServices: CloudServicesSpec
+
+
+TerwayMode = Literal["shared-eni", "exclusive-eni"]
+
+
+Count = str
+
+
+ZoneBudget = TypedDict("ZoneBudget", {
+    "zone": str,
+    "path": str,
+    # Usable addresses of the zone's IPv4 pod vSwitches (size − 4 each).
+    "podVswitchAddresses": Count,
+    # Cloud pods planned in the zone (spread evenly over the zones).
+    "podsPlanned": int,
+    "headroom": Count,
+})
+
+
+CloudPodBudget = TypedDict("CloudPodBudget", {
+    "terwayMode": TerwayMode,
+    # Pods one ECS node can hold, from its ENIs.
+    "podsPerNodeLimit": int,
+    # Pods planned per ECS node.
+    "podsPerNode": int,
+    "nodesPlanned": int,
+    "podsPlanned": int,
+    "zones": list[ZoneBudget],
+})
+
+
+# A canonical IP prefix: the host bits are always zero, so equal prefixes compare equal
+# and print the same (RFC 5952 for IPv6). Orders by family, then address, then length.
+Cidr = str
+
+
+# Address family. `V4` sorts before `V6`.
+Family = Literal["ipv4", "ipv6"]
+
+
+# How a DC pod range is handed to nodes.
+UnitKind = Literal["calico-block", "node-subnet"]
+
+
+PodRangeBudget = TypedDict("PodRangeBudget", {
+    "family": Family,
+    "cidrs": list[Cidr],
+    "unit": UnitKind,
+    # Prefix length of one unit (Calico block size, or the per-node subnet).
+    "unitPrefixLength": int,
+    "addressesPerUnit": Count,
+    # Addresses each node needs: its pods, plus a tunnel address in Calico IPIP.
+    "addressesPerNode": int,
+    "unitsPerNode": int,
+    "units": Count,
+    "nodesSupported": Count,
+    "nodesPlanned": int,
+    # Nodes the range can hold beyond the plan (negative: short by that many).
+    "headroomNodes": Count,
+})
+
+
+# What a range of the spec is for.
+Role = Literal["dc-nodes", "dc-pods", "services", "vpc", "node-vswitch", "pod-vswitch", "vbr-peering", "cloud-service-extra"]
+
+
+RangeBudget = TypedDict("RangeBudget", {
+    "role": Role,
+    "cidr": Cidr,
+    "path": str,
+    # The vSwitch or VBR id, where the range has one.
+    "id": Optional[str],
+    "addresses": Count,
+    # Addresses that can be handed out (vSwitches keep 4).
+    "usable": Count,
+})
+
+
+Suggestion = TypedDict("Suggestion", {
+    # The field the suggestion replaces or adds to.
+    "path": str,
+    "reason": str,
+    # The longest prefix length that would be large enough.
+    "minimumPrefixLength": int,
+    # A free range of that length, clashing with nothing in the spec, if one was found.
+    "cidr": Optional[Cidr],
+})
+
+
+Addressing = TypedDict("Addressing", {
+    # Every range of the spec with its size.
+    "ranges": list[RangeBudget],
+    # DC pod ranges per family against the DC nodes they must hold.
+    "dcPods": list[PodRangeBudget],
+    # Terway pods per ECS node and each zone's pod vSwitch addresses.
+    "cloudPods": CloudPodBudget,
+    # Replacement ranges for those that are too small.
+    "suggestions": list[Suggestion],
+})
+
+
+# A check to run after rollout: a probe from one place to another and what must happen.
+Check = TypedDict("Check", {
+    "from": str,
+    "to": str,
+    "src": str,
+    "dst": str,
+    # Devices the packet passes, in order, as `trace` finds them.
+    "path": list[str],
+    # What the operator should see.
+    "expect": str,
+    # How to probe it.
+    "probe": str,
+})
+
+
+# Stable diagnostic codes (SPEC.md §4). New codes may be added; none is ever renamed.
+Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "spec-invalid", "spec-syntax"]
+
+
+Severity = Literal["error", "warning", "info"]
+
+
+# One problem found in a spec.
+Diagnostic = TypedDict("Diagnostic", {
+    "code": Code,
+    "severity": Severity,
+    "message": str,
+    # JSON Pointer of the offending field (`/onPrem/podCidr`); empty for the whole spec.
+    "path": str,
+    # JSON Pointers of the other fields involved (an overlap names both sides).
+    "related": list[str],
+    # What to do about it, where the planner can tell.
+    "hint": Optional[str],
+})
+
+
+# One file to apply: multi-document YAML for `kubectl` or `calicoctl`, or a Helm values
+# file.
+Manifest = TypedDict("Manifest", {
+    # `calico`, `terway`, `flannel` or `cilium`.
+    "component": str,
+    # File name to write it under (`--out DIR`); the number gives the order to apply.
+    "file": str,
+    "yaml": str,
+})
+
+
+BgpTopology = Literal["none", "full-mesh", "route-reflectors"]
+
+
+# A network mode for the DC side.
+NetworkMode = Literal["flannel-vxlan", "calico-ipip", "cilium-vxlan", "calico-route-reflector", "cilium-bgp"]
+
+
+Candidate = TypedDict("Candidate", {
+    "mode": NetworkMode,
+    # 1 is the best.
+    "rank": int,
+    # Whether the mode meets the size/performance rule for this spec.
+    "fits": bool,
+    "reasons": list[str],
+})
+
+
+# The mode chosen for the DC side, why, and every candidate ranked.
+ModeDecision = TypedDict("ModeDecision", {
+    "selected": NetworkMode,
+    # Why this mode: the facts of the spec and the rule they meet.
+    "reasons": list[str],
+    # Every mode, best first.
+    "candidates": list[Candidate],
+    # The CNI on the ECS nodes (always Terway in a registered hybrid cluster).
+    "cloudCni": str,
+    # How the DC nodes exchange routes: `full-mesh`, `route-reflectors` or `none`.
+    "bgpTopology": BgpTopology,
+    # Route reflector nodes planned (0 unless `bgpTopology` is `route-reflectors`).
+    "routeReflectors": int,
+})
+
+
+Aggregation = TypedDict("Aggregation", {
+    # Who exports the routes (`calico-blocks`, `cilium-node-cidrs`).
+    "source": str,
+    # Routes exported at the planned size (one per IPAM block or node CIDR in use).
+    "routes": Count,
+    "prefixLength": int,
+    # The prefixes the DC edge must aggregate them into.
+    "aggregateTo": list[Cidr],
+    "note": str,
+})
+
+
+BgpSpeaker = TypedDict("BgpSpeaker", {
+    "device": str,
+    # An address, or the range the speakers' addresses come from.
+    "address": str,
+    "asNumber": int,
+    # Prefixes this side advertises to the other.
+    "advertises": list[Cidr],
+    # What `advertises` stands for, where it is more than the list (per-block routes).
+    "note": Optional[str],
+})
+
+
+# One BGP session, or a group of like sessions (`count` > 1: every client node with every
+# route reflector, say).
+BgpSession = TypedDict("BgpSession", {
+    "local": BgpSpeaker,
+    "peer": BgpSpeaker,
+    # How many sessions of this shape the design has (a full mesh of 2^32 nodes has more
+    # than 2^53, so a decimal string like every count that can grow that large).
+    "count": Count,
+    # `ebgp` or `ibgp`.
+    "kind": str,
+})
+
+
+# Where a route comes from.
+RouteOrigin = Literal["connected", "static", "bgp", "system", "propagated"]
+
+
+RouteEntry = TypedDict("RouteEntry", {
+    "destination": Cidr,
+    # The next hop as an operator writes it: an address, an interface or an attachment.
+    "nextHop": str,
+    "origin": RouteOrigin,
+    # The device a packet goes to next; absent when it is delivered at this device.
+    "nextDevice": Optional[str],
+})
+
+
+HopTable = TypedDict("HopTable", {
+    # Short name used as `nextDevice` (`dc-edge`, `vbr`, …).
+    "device": str,
+    # What the device is, with its address and AS where it has them.
+    "label": str,
+    "entries": list[RouteEntry],
+})
+
+
+VbrAdvertisement = TypedDict("VbrAdvertisement", {
+    "prefixes": list[Cidr],
+    # Routes the VBR accepts from one BGP peer before it drops the rest.
+    "limit": int,
+})
+
+
+Routing = TypedDict("Routing", {
+    # One table per hop.
+    "tables": list[HopTable],
+    "bgpSessions": list[BgpSession],
+    # Exactly what the DC edge advertises to the VBR (the exact summary of the DC's
+    # prefixes), and the VBR's limit for it.
+    "vbrAdvertisement": Optional[VbrAdvertisement],
+    # Routes a speaker exports that must be aggregated before they leave the DC.
+    "aggregation": list[Aggregation],
+})
+
+
+# The plan for one spec. All keys are always present.
+Plan = TypedDict("Plan", {
+    # Every problem found, errors first.
+    "diagnostics": list[Diagnostic],
+    "mode": ModeDecision,
+    "addressing": Addressing,
+    "routing": Routing,
+    # Empty while any error diagnostic stands.
+    "manifests": list[Manifest],
+    "connectivity": list[Check],
+})
+
+
+Hop = TypedDict("Hop", {
+    "device": str,
+    # The route that matched (longest prefix), if any.
+    "matched": Optional[Cidr],
+    "nextHop": Optional[str],
+    "origin": Optional[RouteOrigin],
+})
+
+
+Outcome = Literal["delivered", "black-hole", "loop", "unknown-source"]
+
+
+# The path of one packet.
+Trace = TypedDict("Trace", {
+    "src": str,
+    "dst": str,
+    "hops": list[Hop],
+    "outcome": Outcome,
+    # Why the trace ended, in words.
+    "reason": str,
+})
+
+
+__all__ = [
+    "Addressing",
+    "Aggregation",
+    "BgpSession",
+    "BgpSpeaker",
+    "BgpTopology",
+    "Candidate",
+    "CenSpec",
+    "Check",
+    "Cidr",
+    "CloudPodBudget",
+    "CloudServicesSpec",
+    "CloudSpec",
+    "Code",
+    "Count",
+    "Diagnostic",
+    "EdgeRouterSpec",
+    "Family",
+    "Hop",
+    "HopTable",
+    "HybridClusterSpec",
+    "InterconnectSpec",
+    "Manifest",
+    "ModeDecision",
+    "NetworkMode",
+    "OnPremSpec",
+    "Outcome",
+    "Plan",
+    "PodRangeBudget",
+    "RangeBudget",
+    "Role",
+    "RouteEntry",
+    "RouteOrigin",
+    "Routing",
+    "Severity",
+    "Suggestion",
+    "TerwayMode",
+    "TerwaySpec",
+    "Trace",
+    "UnitKind",
+    "VSwitchSpec",
+    "VbrAdvertisement",
+    "VbrSpec",
+    "ZoneBudget",
+    "ZoneSpec",
+]
