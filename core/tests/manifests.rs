@@ -396,12 +396,15 @@ fn spec_strings_cannot_add_documents_or_keys_to_manifests() {
     let text = hybridplan::REFERENCE_SPEC
         .replace("id: vsw-pod-h", &format!("id: {quoted}"))
         .replace("[sg-hybrid]", &format!("[{quoted}]"));
-    // The reader refuses them as ids, each at its pointer...
-    let error = HybridCluster::from_yaml(&text).unwrap_err();
-    let paths: Vec<&str> = error
-        .diagnostics()
-        .iter()
-        .map(|d| d.path.as_str())
+    // The reader reports them as malformed ids, each at its pointer, and writes no
+    // manifest while they stand...
+    let read = plan(&HybridCluster::from_yaml(&text).unwrap());
+    let paths: Vec<&str> = read
+        .errors()
+        .map(|d| {
+            assert_eq!(d.code, hybridplan::Code::CloudIdInvalid);
+            d.path.as_str()
+        })
         .collect();
     assert_eq!(
         paths,
@@ -410,6 +413,7 @@ fn spec_strings_cannot_add_documents_or_keys_to_manifests() {
             "/cloud/securityGroups/0"
         ]
     );
+    assert!(read.manifests.is_empty());
     // ...and the writer holds even for a spec built in code, past the reader.
     let mut spec = hybridplan::reference();
     spec.cloud.zones[0].pod_vswitches[0].id = hostile.to_owned();
