@@ -153,6 +153,12 @@ def read_declarations(folder):
     for path in sorted(pathlib.Path(folder).glob("*.ts")):
         text = "\n".join(line for line in path.read_text().splitlines()
                          if not line.startswith(("//", "import ")))
+        if "`" in re.sub(r"/\*\*.*?\*/", "", text, flags=re.DOTALL):
+            # A template literal type (Device's `dc-edge-${number}`): a str in Python.
+            name = re.search(r"export type (\w+)", text).group(1)
+            doc = re.search(r"/\*\*.*?\*/", text, re.DOTALL)
+            decls[name] = (clean_doc(doc.group(0)) if doc else None, ("name", "string"))
+            continue
         r = Reader(text)
         doc = r.doc()
         r.take("export")

@@ -4,7 +4,7 @@
 #![cfg(not(target_family = "wasm"))]
 
 use hybridplan::routing::PlanRoutes;
-use hybridplan::{Cidr, HybridCluster, SpecError as CoreSpecError, lpm};
+use hybridplan::{Cidr, Device, Endpoint, HybridCluster, SpecError as CoreSpecError, lpm};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -150,15 +150,47 @@ fn ip_arg(ip: &Bound<'_, PyAny>) -> PyResult<std::net::IpAddr> {
 /// Follows a packet from `src` to `dst` through the route tables of a plan.
 ///
 /// `plan` is what `plan()` returned (only its routing.tables are read); `src` and `dst` are
-/// IP addresses as text. Returns a `Trace`: the hops, and an outcome of `delivered`,
-/// `black-hole`, `loop` or `unknown-source`. Raises `SpecError` for a malformed plan or
-/// address (`.path` is `src` or `dst`).
+/// IP addresses as text; `src_node` and `dst_node` name the node each end runs on
+/// (`dc-node` or `ecs-node`), which a pod address of an overlay needs. Returns a `Trace`:
+/// the hops, and an outcome of `delivered`, `no-route`, `loop`, `unknown-source` or
+/// `ambiguous`. Raises `SpecError` for a malformed plan, address or node.
 #[pyfunction]
-fn trace<'py>(plan: &Bound<'py, PyAny>, src: &str, dst: &str) -> PyResult<Bound<'py, PyAny>> {
+#[pyo3(signature = (plan, src, dst, *, src_node=None, dst_node=None))]
+fn trace<'py>(
+    plan: &Bound<'py, PyAny>,
+    src: &str,
+    dst: &str,
+    src_node: Option<&str>,
+    dst_node: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
     let py = plan.py();
     let routes = PlanRoutes::from_json(&json_dumps(plan)?).map_err(|e| from_core(py, e))?;
-    let (src, dst) = (address(py, src, "src")?, address(py, dst, "dst")?);
-    to_py(py, &routes.trace(src, dst))
+    let src = Endpoint {
+        addr: address(py, src, "src")?,
+        node: node(py, src_node, "src_node")?,
+    };
+    let dst = Endpoint {
+        addr: address(py, dst, "dst")?,
+        node: node(py, dst_node, "dst_node")?,
+    };
+    to_py(py, &routes.trace_endpoints(src, dst))
+}
+
+/// The device `text` names, for the argument `path`.
+fn node(py: Python<'_>, text: Option<&str>, path: &str) -> PyResult<Option<Device>> {
+    text.map(|t| {
+        t.parse::<Device>().map_err(|e| {
+            spec_error(
+                py,
+                "spec-invalid",
+                path,
+                &e.to_string(),
+                Some("dc-node or ecs-node"),
+                None,
+            )
+        })
+    })
+    .transpose()
 }
 
 /// `text` as a prefix; a bad one is refused at `path`.

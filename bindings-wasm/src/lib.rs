@@ -4,7 +4,7 @@
 //! the core's, and numbers beyond 2^53 stay the strings the core writes.
 
 use hybridplan::routing::PlanRoutes;
-use hybridplan::{Cidr, HybridCluster, SpecError, lpm};
+use hybridplan::{Cidr, Device, Endpoint, HybridCluster, SpecError, lpm};
 use js_sys::{Error, JSON, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
@@ -94,11 +94,48 @@ pub fn validate(spec: JsValue) -> Result<JsValue, JsValue> {
     to_js(&hybridplan::validate(&read_spec(&spec)?))
 }
 
-/// Follows a packet from `src` to `dst` through a plan's route tables.
+/// Follows a packet from `src` to `dst` through a plan's route tables; `options` may name
+/// the node each end runs on (`{ srcNode: "ecs-node", dstNode: "dc-node" }`), which a pod
+/// address of an overlay needs.
 #[wasm_bindgen]
-pub fn trace(plan: JsValue, src: &str, dst: &str) -> Result<JsValue, JsValue> {
+pub fn trace(plan: JsValue, src: &str, dst: &str, options: JsValue) -> Result<JsValue, JsValue> {
     let routes = PlanRoutes::from_json(&stringify(&plan)?).map_err(spec_error)?;
-    to_js(&routes.trace(address(src, "src")?, address(dst, "dst")?))
+    let src = Endpoint {
+        addr: address(src, "src")?,
+        node: node_option(&options, "srcNode")?,
+    };
+    let dst = Endpoint {
+        addr: address(dst, "dst")?,
+        node: node_option(&options, "dstNode")?,
+    };
+    to_js(&routes.trace_endpoints(src, dst))
+}
+
+/// The device named by `options[key]`, if the option is given.
+fn node_option(options: &JsValue, key: &str) -> Result<Option<Device>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    let value = Reflect::get(options, &JsValue::from_str(key))?;
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let text = value.as_string().ok_or_else(|| {
+        error(
+            "spec-invalid",
+            key,
+            "a node is a string: dc-node or ecs-node",
+            None,
+        )
+    })?;
+    text.parse::<Device>().map(Some).map_err(|e| {
+        error(
+            "spec-invalid",
+            key,
+            &e.to_string(),
+            Some("dc-node or ecs-node"),
+        )
+    })
 }
 
 /// Longest-prefix match over IPv4 and IPv6 prefixes with a number (0..=2^32-1) per prefix.

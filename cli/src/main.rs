@@ -6,7 +6,7 @@
 //! spec has errors (named on standard error).
 
 use clap::{Parser, Subcommand, ValueEnum};
-use hybridplan::{Diagnostic, Plan, SpecError};
+use hybridplan::{Device, Diagnostic, Endpoint, Plan, SpecError};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,6 +45,13 @@ enum Command {
         src: String,
         /// Destination address.
         dst: String,
+        /// The node the source runs on, `dc-node` or `ecs-node`: needed for a pod address of
+        /// an overlay that spans both sides.
+        #[arg(long, value_name = "NODE")]
+        src_node: Option<Device>,
+        /// The node the destination runs on, likewise.
+        #[arg(long, value_name = "NODE")]
+        dst_node: Option<Device>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -59,7 +66,7 @@ enum Command {
         spec: Option<PathBuf>,
         /// The device: `dc-edge` (peers with the VBR), `dc-edge-2`, … for further edge routers.
         #[arg(long, default_value = "dc-edge")]
-        device: String,
+        device: Device,
     },
 }
 
@@ -89,19 +96,21 @@ fn main() -> ExitCode {
             spec,
             src,
             dst,
+            src_node,
+            dst_node,
             format,
-        } => trace(&spec, &src, &dst, format),
+        } => trace(&spec, (&src, src_node), (&dst, dst_node), format),
         Command::Render {
             target: RenderTarget::Frr,
             spec,
             device,
-        } => render_frr(spec.as_deref(), &device),
+        } => render_frr(spec.as_deref(), device),
     }
 }
 
 /// Prints the configuration; a spec with errors still renders (to show what would be
 /// advertised), with its errors on standard error and exit code 1.
-fn render_frr(spec: Option<&Path>, device: &str) -> ExitCode {
+fn render_frr(spec: Option<&Path>, device: Device) -> ExitCode {
     let bytes = match read_spec(spec) {
         Ok(t) => t,
         Err(message) => {
@@ -134,11 +143,18 @@ fn render_frr(spec: Option<&Path>, device: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn trace(spec: &Path, src: &str, dst: &str, format: Format) -> ExitCode {
-    let addr = |text: &str, what: &str| {
-        hybridplan::cidr::parse_addr(text).map_err(|e| format!("{what} `{text}`: {e}"))
+fn trace(
+    spec: &Path,
+    src: (&str, Option<Device>),
+    dst: (&str, Option<Device>),
+    format: Format,
+) -> ExitCode {
+    let end = |(text, node): (&str, Option<Device>), what: &str| {
+        hybridplan::cidr::parse_addr(text)
+            .map(|addr| Endpoint { addr, node })
+            .map_err(|e| format!("{what} `{text}`: {e}"))
     };
-    let (src, dst) = match (addr(src, "source"), addr(dst, "destination")) {
+    let (src, dst) = match (end(src, "source"), end(dst, "destination")) {
         (Ok(s), Ok(d)) => (s, d),
         (Err(message), _) | (_, Err(message)) => {
             eprintln!("hybridplan: {message}");
@@ -163,7 +179,7 @@ fn trace(spec: &Path, src: &str, dst: &str, format: Format) -> ExitCode {
             return ExitCode::from(EXIT_ERRORS);
         }
     };
-    let trace = hybridplan::trace(&plan, src, dst);
+    let trace = hybridplan::trace_endpoints(&plan, src, dst);
     emit(&match format {
         Format::Json => to_json(&trace),
         Format::Yaml => to_yaml(&trace),

@@ -210,7 +210,7 @@ fn trace_prints_the_hops_and_exits_by_outcome() {
         Some(hybridplan::REFERENCE_SPEC.as_bytes()),
     );
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout_json(&out)["outcome"], "black-hole");
+    assert_eq!(stdout_json(&out)["outcome"], "no-route");
 
     let out = hybridplan(&["trace", "reference", "010.100.1.1", "10.10.25.10"], None);
     assert_eq!(out.status.code(), Some(2));
@@ -245,4 +245,43 @@ fn trace_of_a_spec_with_errors_says_so_on_stderr_and_exits_1() {
     );
     assert!(stderr.contains("cidr-overlap"), "{stderr}");
     assert!(stderr.contains("not one to roll out"), "{stderr}");
+}
+
+#[test]
+fn trace_takes_the_side_of_an_overlay_pod() {
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/scenario-clean-overlay.json"
+    ))
+    .unwrap();
+    let spec = serde_json::from_str::<Value>(&spec).unwrap()["spec"].to_string();
+    // A pod address of the overlay: on which side it runs, the address cannot say.
+    let args = ["trace", "-", "172.20.128.10", "172.20.1.1"];
+    let out = hybridplan(&args, Some(spec.as_bytes()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ambiguous"));
+    let placed = [
+        &args[..],
+        &["--src-node", "ecs-node", "--dst-node", "dc-node"],
+    ]
+    .concat();
+    let out = hybridplan(&placed, Some(spec.as_bytes()));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("[in ipip 10.10.24.10 -> 192.168.0.10]"),
+        "{text}"
+    );
+    let out = hybridplan(
+        &[
+            "trace",
+            "-",
+            "172.20.1.1",
+            "172.20.1.2",
+            "--src-node",
+            "vpc",
+        ],
+        Some(spec.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(1));
 }

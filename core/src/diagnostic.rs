@@ -111,6 +111,11 @@ pub enum Code {
     CloudIdInvalid,
     /// A name that goes into Kubernetes objects is not a valid Kubernetes name.
     KubernetesNameInvalid,
+    /// Terway forced onto the ECS nodes beside an overlay DC: DC pods become unreachable
+    /// from cloud pods.
+    TerwayBesideOverlay,
+    /// Pod vSwitches given where no Terway runs: they are not used.
+    VswitchUnused,
     /// Structural problem: unknown key, wrong type, missing field, value out of range.
     SpecInvalid,
     /// The text is not JSON or YAML at all.
@@ -119,7 +124,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 32] = [
+    pub const ALL: [Code; 34] = [
         Code::CidrSyntax,
         Code::CidrHostBits,
         Code::CidrNormalized,
@@ -150,6 +155,8 @@ impl Code {
         Code::FieldUnused,
         Code::CloudIdInvalid,
         Code::KubernetesNameInvalid,
+        Code::TerwayBesideOverlay,
+        Code::VswitchUnused,
         Code::SpecInvalid,
         Code::SpecSyntax,
     ];
@@ -157,7 +164,7 @@ impl Code {
     /// The severity every diagnostic of this code carries.
     pub const fn severity(self) -> Severity {
         match self {
-            Code::CidrNormalized => Severity::Info,
+            Code::CidrNormalized | Code::VswitchUnused => Severity::Info,
             Code::CloudServiceRange
             | Code::PodCidrInVpc
             | Code::DcRangeInVpc
@@ -206,6 +213,8 @@ impl Code {
             Code::FieldUnused => "field-unused",
             Code::CloudIdInvalid => "cloud-id-invalid",
             Code::KubernetesNameInvalid => "kubernetes-name-invalid",
+            Code::TerwayBesideOverlay => "terway-beside-overlay",
+            Code::VswitchUnused => "vswitch-unused",
             Code::SpecInvalid => "spec-invalid",
             Code::SpecSyntax => "spec-syntax",
         }

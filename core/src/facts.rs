@@ -106,6 +106,12 @@ pub const RESERVED_V6: [(&str, &str); 5] = [
     ("64:ff9b::/96", "NAT64"),
 ];
 
+/// The Alibaba Cloud service range: the VPC's system route for cloud services (OSS VIPs,
+/// Container Registry and other service endpoints all lie in it); CEN calls it "the
+/// 100.64.0.0/10 CIDR block" that cloud services use
+/// (https://www.alibabacloud.com/help/en/vpc/user-guide/route-table-overview).
+pub const CLOUD_SERVICES_V4: &str = "100.64.0.0/10";
+
 /// Some Alibaba Cloud services use addresses in 100.0.0.0/8 outside 100.64.0.0/10
 /// (ACK Edge network docs) [DOMAIN §4.6].
 pub const CLOUD_SERVICE_V4: &str = "100.0.0.0/8";
@@ -156,3 +162,37 @@ pub const FLANNEL_VXLAN_PORT: u32 = 8472;
 /// Cilium BGP peer timers and graceful restart, the documented defaults
 /// (cilium `bgp_peer_types.go`) [DOMAIN §3.3].
 pub const CILIUM_BGP_RESTART_SECONDS: u32 = 120;
+
+// ---- ports and protocols the modes need between the two sides --------------------------
+
+/// BGP (TCP 179; Calico BGPConfiguration `listenPort` default).
+pub const BGP_PORT: u16 = 179;
+/// VXLAN as Flannel and Cilium use it: the Linux kernel's default port, 8472 (flannel
+/// `Documentation/backends.md`: "Port ... defaults to kernel default, currently 8472";
+/// Cilium `tunnel-port` default for VXLAN).
+pub const LINUX_VXLAN_PORT: u16 = 8472;
+/// VXLAN as Calico uses it: the IANA port, 4789 (Calico FelixConfiguration `vxlanPort`).
+pub const CALICO_VXLAN_PORT: u16 = 4789;
+/// IP-in-IP is IP protocol 4 (RFC 2003), which Calico's IPIP mode sends between nodes.
+pub const IPIP_PROTOCOL: u8 = 4;
+/// Calico Typha (TCP 5473): calico-node on every node connects to it. Operator installs
+/// always run Typha; manifest installs past 50 nodes should (calico-typha.yaml: "We
+/// recommend using Typha if you have more than 50 nodes").
+pub const CALICO_TYPHA_PORT: u16 = 5473;
+pub const CALICO_TYPHA_RECOMMENDED_NODES: u32 = 50;
+/// Cilium's health checks between nodes (TCP 4240, Cilium "Firewall Rules").
+pub const CILIUM_HEALTH_PORT: u16 = 4240;
+/// The kubelet's API (TCP 10250): the API server reaches it for logs, exec and
+/// port-forward, metrics-server for metrics (Kubernetes "Ports and Protocols").
+pub const KUBELET_PORT: u16 = 10250;
+/// The Kubernetes API server (TCP 6443, Kubernetes "Ports and Protocols").
+pub const API_SERVER_PORT: u16 = 6443;
+/// node-exporter, which Managed Service for Prometheus scrapes (TCP 9100; ACK Edge
+/// endpoints page).
+pub const NODE_EXPORTER_PORT: u16 = 9100;
+
+/// kube-controller-manager `--node-cidr-mask-size-ipv4` / `-ipv6` defaults (24 and 64):
+/// the node subnet Flannel's kube subnet manager takes from `node.spec.podCIDR`
+/// (kubernetes `cmd/kube-controller-manager/app/options/nodeipamcontroller.go`).
+pub const KCM_NODE_CIDR_MASK_V4_DEFAULT: u8 = 24;
+pub const KCM_NODE_CIDR_MASK_V6_DEFAULT: u8 = 64;

@@ -27,12 +27,13 @@ pub mod report;
 pub mod routing;
 mod rules;
 pub mod spec;
+pub mod steps;
 
 pub use cidr::{Cidr, CidrError, Family};
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::SpecError;
 pub use lpm::RouteTable;
-pub use routing::{Trace, trace};
+pub use routing::{Device, Endpoint, Trace, trace, trace_endpoints};
 pub use spec::{HybridCluster, NetworkMode};
 
 use serde::{Deserialize, Serialize};
@@ -57,8 +58,14 @@ pub struct Plan {
     pub mode: mode::ModeDecision,
     pub addressing: addressing::Addressing,
     pub routing: routing::Routing,
+    /// What the security groups and the DC's firewalls must let through across Express
+    /// Connect, each with why.
+    pub flows: Vec<routing::Flow>,
     /// Empty while any error diagnostic stands.
     pub manifests: Vec<manifests::Manifest>,
+    /// What to do, in order, on each side: what the manifests and the route tables need
+    /// beyond themselves.
+    pub steps: Vec<steps::Step>,
     pub connectivity: Vec<routing::Check>,
 }
 
@@ -137,18 +144,22 @@ pub fn plan(spec: &HybridCluster) -> Plan {
         addressing,
         routing,
     } = analyse(spec);
-    let connectivity = routing::connectivity(spec, mode.selected, &routing);
+    let connectivity = routing::connectivity(spec, &mode, &routing);
+    let flows = routing::flows(spec, &mode);
     let manifests = if diagnostics.iter().any(Diagnostic::is_error) {
         Vec::new()
     } else {
         manifests::build(spec, &mode, &addressing)
     };
+    let steps = steps::steps(spec, &mode, &addressing, &routing, &manifests);
     Plan {
         diagnostics,
         mode,
         addressing,
         routing,
+        flows,
         manifests,
+        steps,
         connectivity,
     }
 }

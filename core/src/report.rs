@@ -13,29 +13,74 @@ pub fn render_text(plan: &Plan) -> String {
     mode(&mut out, plan);
     addressing(&mut out, plan);
     routing(&mut out, plan);
+    flows(&mut out, plan);
     if plan.has_errors() {
-        out.push_str("Manifests: none while errors stand\n");
+        out.push_str("\nManifests: none while errors stand\n");
     } else {
-        let _ = writeln!(out, "Manifests: {} files", plan.manifests.len());
+        let _ = writeln!(out, "\nManifests: {} files", plan.manifests.len());
         for m in &plan.manifests {
             let _ = writeln!(out, "  {} ({})", m.file, m.component);
         }
     }
+    steps(&mut out, plan);
     let _ = writeln!(out, "\nConnectivity checks:");
     for c in &plan.connectivity {
+        let path: Vec<String> = c.path.iter().map(ToString::to_string).collect();
         let _ = writeln!(
             out,
-            "  {} -> {} ({} -> {}): {}\n      path {}; probe: {}",
+            "  {} -> {} ({} -> {}): {}: {}\n      path {}; probe: {}",
             c.from,
             c.to,
             c.src,
             c.dst,
+            c.outcome.as_str(),
             c.expect,
-            c.path.join(" > "),
+            path.join(" > "),
             c.probe
         );
     }
     out
+}
+
+fn flows(out: &mut String, plan: &Plan) {
+    out.push_str("\nFlows across Express Connect (security groups and DC firewalls):\n");
+    for f in &plan.flows {
+        let port = f.port.map(|p| format!(" {p}")).unwrap_or_default();
+        let cidrs = |e: &crate::routing::FlowEnd| {
+            e.cidrs
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let _ = writeln!(
+            out,
+            "  {}{port:<6} {} ({}) -> {} ({}): {}",
+            f.protocol.as_str(),
+            f.from.name,
+            cidrs(&f.from),
+            f.to.name,
+            cidrs(&f.to),
+            f.why
+        );
+    }
+}
+
+fn steps(out: &mut String, plan: &Plan) {
+    out.push_str("\nSteps:\n");
+    for (i, s) in plan.steps.iter().enumerate() {
+        let side = match s.side {
+            crate::steps::Side::Cloud => "cloud",
+            crate::steps::Side::Dc => "dc",
+        };
+        let _ = writeln!(out, "  {}. [{side}] {}", i + 1, s.title);
+        for d in &s.details {
+            let _ = writeln!(out, "       - {d}");
+        }
+        if let Some(src) = &s.source {
+            let _ = writeln!(out, "       source: {src}");
+        }
+    }
 }
 
 fn routing(out: &mut String, plan: &Plan) {
@@ -57,21 +102,26 @@ fn routing(out: &mut String, plan: &Plan) {
     for s in &r.bgp_sessions {
         let _ = writeln!(
             out,
-            "  BGP {} {} (AS {}) <-> {} {} (AS {}), {} x{}",
+            "  BGP {} {} (AS {}) <-> {} {} (AS {}), {} {} x{}",
             s.local.device,
             s.local.address,
             s.local.as_number,
             s.peer.device,
             s.peer.address,
             s.peer.as_number,
-            s.kind,
+            s.family,
+            s.kind.as_str(),
             s.count
         );
     }
     for t in &r.tables {
         let _ = writeln!(out, "  table {}: {}", t.device, t.label);
         for e in &t.entries {
-            let next = e.next_device.as_deref().unwrap_or("delivered");
+            let next = match (e.next_device, &e.tunnel) {
+                (Some(d), _) => d.to_string(),
+                (None, Some(t)) => format!("{} tunnel", t.encapsulation.as_str()),
+                (None, None) => "delivered".to_owned(),
+            };
             let _ = writeln!(
                 out,
                 "    {:<22} {:<11} {} [{next}]",
@@ -92,22 +142,21 @@ pub fn render_trace(trace: &crate::Trace) -> String {
             .map_or_else(|| "no route".to_owned(), |m| m.to_string());
         let via = h.next_hop.as_deref().unwrap_or("-");
         let origin = h.origin.map_or("", |o| o.as_str());
+        let tunnel = h
+            .tunnel
+            .as_deref()
+            .map(|t| format!(" [in {t}]"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "{:>3}  {:<10} {:<20} {:<11} {via}",
+            "{:>3}  {:<10} {:<20} {:<11} {via}{tunnel}",
             i + 1,
-            h.device,
+            h.device.to_string(),
             matched,
             origin
         );
     }
-    let outcome = match trace.outcome {
-        crate::routing::Outcome::Delivered => "delivered",
-        crate::routing::Outcome::BlackHole => "black hole",
-        crate::routing::Outcome::Loop => "loop",
-        crate::routing::Outcome::UnknownSource => "unknown source",
-    };
-    let _ = writeln!(out, "{outcome}: {}", trace.reason);
+    let _ = writeln!(out, "{}: {}", trace.outcome.as_str(), trace.reason);
     out
 }
 
@@ -189,9 +238,17 @@ fn pods(out: &mut String, b: &PodRangeBudget) {
         UnitKind::CalicoBlock => "blocks",
         UnitKind::NodeSubnet => "node subnets",
     };
+    let who = if b.cloud_nodes_planned > 0 {
+        format!(
+            " ({} DC + {} ECS)",
+            b.dc_nodes_planned, b.cloud_nodes_planned
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "  DC pods {} {}: {} /{} {unit}, {} per node -> {} nodes for {} planned (headroom {})",
+        "  Pods {} {}: {} /{} {unit}, {} per node -> {} nodes for {} planned{who} (headroom {})\n    allocated by {}",
         b.family,
         cidrs.join(", "),
         b.units,
@@ -199,7 +256,8 @@ fn pods(out: &mut String, b: &PodRangeBudget) {
         b.units_per_node,
         b.nodes_supported,
         b.nodes_planned,
-        b.headroom_nodes
+        b.headroom_nodes,
+        b.allocated_by
     );
 }
 
@@ -209,22 +267,31 @@ fn addressing(out: &mut String, plan: &Plan) {
     for b in &a.dc_pods {
         pods(out, b);
     }
-    let c = &a.cloud_pods;
-    let _ = writeln!(
-        out,
-        "  Cloud pods: Terway {}, {} pods per ECS node (ENIs allow {}), {} nodes -> {} pods",
-        c.terway_mode.as_str(),
-        c.pods_per_node,
-        c.pods_per_node_limit,
-        c.nodes_planned,
-        c.pods_planned
-    );
-    for z in &c.zones {
-        let _ = writeln!(
-            out,
-            "    zone {}: {} usable pod IPs for {} pods (headroom {})",
-            z.zone, z.pod_vswitch_addresses, z.pods_planned, z.headroom
-        );
+    match &a.cloud_pods {
+        Some(c) => {
+            let _ = writeln!(
+                out,
+                "  Cloud pods: Terway {}, {} pods per ECS node (ENIs allow {}), {} nodes -> {} pods",
+                c.terway_mode.as_str(),
+                c.pods_per_node,
+                c.pods_per_node_limit,
+                c.nodes_planned,
+                c.pods_planned
+            );
+            for z in &c.zones {
+                let _ = writeln!(
+                    out,
+                    "    zone {}: {} usable pod IPs for {} pods (headroom {})",
+                    z.zone, z.pod_vswitch_addresses, z.pods_planned, z.headroom
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  Cloud pods: from the overlay's pod range (above), no pod vSwitches"
+            );
+        }
     }
     out.push_str("  Ranges:\n");
     for r in &a.ranges {

@@ -2,6 +2,7 @@
 //! (pools are the spec's ranges, DC CNI and Terway scheduling exclude each other, BGP AS
 //! numbers are the plan's), output is byte-stable, and snapshots catch any change.
 
+use hybridplan::Device;
 use hybridplan::{Cidr, HybridCluster, Plan, plan};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -117,31 +118,55 @@ fn every_clean_scenario_yields_manifests_with_the_plans_facts() {
             );
         }
 
-        // Terway only on ECS nodes; the DC CNI never there.
-        let (op, values) = affinity_on(daemonset_affinity(&objects, "terway-eniip"), EXTERNAL);
+        let terway = plan.mode.cloud_cni.as_str() == "terway";
         assert_eq!(
-            (op.as_str(), values),
-            ("In", vec!["true".to_owned()]),
-            "{name}"
+            terway,
+            plan.mode.selected.is_routed(),
+            "{name}: Terway beside a routed DC only"
         );
-        let dc_affinity = match plan.mode.selected.as_str() {
-            "calico-route-reflector" | "calico-ipip" => daemonset_affinity(&objects, "calico-node"),
-            "flannel-vxlan" => daemonset_affinity(&objects, "kube-flannel-ds"),
-            _ => {
-                let values = objects
-                    .iter()
-                    .find(|(f, _)| f.ends_with("cilium-values.yaml"))
-                    .map(|(_, o)| o)
-                    .unwrap();
-                &values["affinity"]
-            }
+        let cilium_values = || {
+            objects
+                .iter()
+                .find(|(f, _)| f.ends_with("cilium-values.yaml"))
+                .map(|(_, o)| o)
+                .unwrap()
         };
-        let (op, values) = affinity_on(dc_affinity, EXTERNAL);
-        assert_eq!(
-            (op.as_str(), values),
-            ("NotIn", vec!["true".to_owned()]),
-            "{name}"
-        );
+        if terway {
+            // Terway only on ECS nodes; the DC CNI never there.
+            let (op, values) = affinity_on(daemonset_affinity(&objects, "terway-eniip"), EXTERNAL);
+            assert_eq!(
+                (op.as_str(), values),
+                ("In", vec!["true".to_owned()]),
+                "{name}"
+            );
+            let dc_affinity = match plan.mode.selected.as_str() {
+                "calico-route-reflector" => daemonset_affinity(&objects, "calico-node"),
+                _ => &cilium_values()["affinity"],
+            };
+            let (op, values) = affinity_on(dc_affinity, EXTERNAL);
+            assert_eq!(
+                (op.as_str(), values),
+                ("NotIn", vec!["true".to_owned()]),
+                "{name}"
+            );
+            check_terway(&name, &spec, &objects);
+        } else {
+            // The overlay spans both sides: no Terway, and nothing keeps the DC's CNI off
+            // the ECS nodes.
+            assert!(
+                plan.manifests.iter().all(|m| m.component != "terway"),
+                "{name}"
+            );
+            assert!(
+                kind(&objects, "DaemonSet")
+                    .iter()
+                    .all(|d| d["spec"]["template"]["spec"]["affinity"].is_null()),
+                "{name}"
+            );
+            if plan.mode.selected.as_str() == "cilium-vxlan" {
+                assert!(cilium_values()["affinity"].is_null(), "{name}");
+            }
+        }
 
         let pods: BTreeSet<Cidr> = spec.on_prem.pod_cidrs.iter().map(|c| c.cidr).collect();
         match plan.mode.selected.as_str() {
@@ -151,7 +176,6 @@ fn every_clean_scenario_yields_manifests_with_the_plans_facts() {
             "flannel-vxlan" => check_flannel(&name, &plan, &objects, &pods),
             _ => check_cilium(&name, &spec, &plan, &objects, &pods),
         }
-        check_terway(&name, &spec, &objects);
 
         // Same spec, same bytes.
         assert_eq!(plan.manifests, hybridplan::plan(&spec).manifests, "{name}");
@@ -231,8 +255,8 @@ fn check_calico(
         .routing
         .bgp_sessions
         .iter()
-        .filter(|s| s.peer.device.starts_with("dc-edge"))
-        .filter(|s| s.local.device != "dc-edge")
+        .filter(|s| matches!(s.peer.device, Device::DcEdge(_)))
+        .filter(|s| !matches!(s.local.device, Device::DcEdge(_)))
         .map(|s| u64::from(s.peer.as_number))
         .collect();
     let peer_asns: BTreeSet<u64> = kind(objects, "BGPPeer")
@@ -271,7 +295,16 @@ fn check_flannel(name: &str, plan: &Plan, objects: &[(String, Value)], pods: &BT
         .iter()
         .find(|b| b.family == hybridplan::Family::V4)
         .unwrap();
-    assert_eq!(net["SubnetLen"], unit.unit_prefix_length, "{name}");
+    // Each node's subnet is its podCIDR from kube-controller-manager, which the plan names;
+    // SubnetLen would not be used.
+    assert!(net.get("SubnetLen").is_none(), "{name}");
+    assert!(
+        unit.allocated_by.contains(&format!(
+            "--node-cidr-mask-size-ipv4={}",
+            unit.unit_prefix_length
+        )),
+        "{name}"
+    );
     assert_eq!(net["Backend"]["Type"], "vxlan");
 }
 

@@ -1,5 +1,6 @@
 //! FRR configuration of the DC edge: what the plan says, in FRR's words.
 
+use hybridplan::Device;
 use hybridplan::{HybridCluster, plan, reference, render};
 
 fn lines(config: &str) -> Vec<&str> {
@@ -10,7 +11,7 @@ fn lines(config: &str) -> Vec<&str> {
 fn the_reference_edge_peers_with_the_vbr_and_advertises_only_the_summary() {
     let spec = reference();
     let plan = plan(&spec);
-    let config = render::frr(&spec, &plan, "dc-edge").unwrap();
+    let config = render::frr(&spec, &plan, Device::DcEdge(0)).unwrap();
     let l = lines(&config);
     for expected in [
         "router bgp 65001",
@@ -48,10 +49,10 @@ fn overlay_modes_have_no_dc_peers_and_unknown_devices_are_named() {
     let spec = HybridCluster::from_yaml(&text).unwrap();
     let plan = plan(&spec);
     assert!(!plan.mode.selected.is_routed(), "{:?}", plan.mode.selected);
-    let config = render::frr(&spec, &plan, "dc-edge").unwrap();
+    let config = render::frr(&spec, &plan, Device::DcEdge(0)).unwrap();
     assert!(!config.contains("peer-group DC"), "{config}");
     assert!(config.contains("neighbor 192.168.255.1 remote-as 45104"));
-    let err = render::frr(&spec, &plan, "vbr").unwrap_err();
-    assert_eq!(err.known, vec!["dc-edge".to_owned()]);
+    let err = render::frr(&spec, &plan, Device::Vbr(0)).unwrap_err();
+    assert_eq!(err.known, vec![Device::DcEdge(0)]);
     assert!(err.to_string().contains("dc-edge"));
 }

@@ -1,8 +1,8 @@
 //! Routing as an operator reads it: the hop tables, the BGP sessions, what crosses the
 //! VBR, and traces through them.
 
-use hybridplan::routing::{Outcome, PlanRoutes, device};
-use hybridplan::{Plan, plan, reference, trace};
+use hybridplan::routing::{Device, Outcome, PlanRoutes, SessionKind, SessionRole};
+use hybridplan::{Endpoint, Plan, plan, reference, trace, trace_endpoints};
 use serde_json::Value;
 use std::net::IpAddr;
 
@@ -18,7 +18,18 @@ fn vector(name: &str) -> Value {
     serde_json::from_str::<Value>(&std::fs::read_to_string(path).unwrap()).unwrap()["spec"].clone()
 }
 
-const DC_TO_CLOUD: [&str; 6] = ["dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node"];
+fn vector_plan(name: &str) -> Plan {
+    Plan::from_json(&vector(name).to_string()).unwrap()
+}
+
+const DC_TO_CLOUD: [Device; 6] = [
+    Device::DcNode,
+    Device::DcEdge(0),
+    Device::Vbr(0),
+    Device::CenTr,
+    Device::Vpc,
+    Device::EcsNode,
+];
 
 #[test]
 fn a_dc_pod_reaches_a_cloud_pod_through_edge_vbr_cen_and_vpc() {
@@ -45,9 +56,10 @@ fn the_dc_advertises_the_exact_summary_of_what_it_owns() {
     assert_eq!(adv.limit, 110);
     let session = &plan.routing.bgp_sessions[0];
     assert_eq!(
-        (session.local.device.as_str(), session.peer.device.as_str()),
-        ("dc-edge", "vbr")
+        (session.local.device, session.peer.device),
+        (Device::DcEdge(0), Device::Vbr(0))
     );
+    assert_eq!(session.role, SessionRole::EdgeVbr);
     assert_eq!(
         (session.local.as_number, session.peer.as_number),
         (65001, 45104)
@@ -64,80 +76,225 @@ fn the_dc_advertises_the_exact_summary_of_what_it_owns() {
 }
 
 #[test]
-fn every_hop_has_a_table_and_route_reflector_sessions_are_counted() {
+fn every_hop_has_a_table_and_route_reflector_sessions_are_counted_among_themselves_too() {
     let plan = plan(&reference());
-    let devices: Vec<&str> = plan
-        .routing
-        .tables
-        .iter()
-        .map(|t| t.device.as_str())
-        .collect();
-    for d in [
-        device::DC_NODE,
-        device::DC_EDGE,
-        device::VBR,
-        device::CEN,
-        device::VPC,
-        device::ECS_NODE,
-    ] {
+    let devices: Vec<Device> = plan.routing.tables.iter().map(|t| t.device).collect();
+    for d in DC_TO_CLOUD {
         assert!(devices.contains(&d), "no table for {d}");
     }
-    let clients = plan
-        .routing
-        .bgp_sessions
-        .iter()
-        .find(|s| s.peer.device == "route-reflector")
-        .unwrap();
-    assert_eq!(clients.count, hybridplan::addressing::Count((200 - 3) * 3));
-    assert_eq!(clients.kind, "ibgp");
+    let count = |role| {
+        plan.routing
+            .bgp_sessions
+            .iter()
+            .find(|s| s.role == role)
+            .map(|s| (s.count.0, s.kind))
+            .unwrap()
+    };
+    // 200 nodes, 3 reflectors: every client with every reflector, the reflectors pairwise.
+    assert_eq!(
+        count(SessionRole::ClientReflector),
+        ((200 - 3) * 3, SessionKind::Ibgp)
+    );
+    assert_eq!(
+        count(SessionRole::ReflectorReflector),
+        (3, SessionKind::Ibgp)
+    );
+    assert_eq!(count(SessionRole::ReflectorEdge), (3, SessionKind::Ebgp));
 }
 
 #[test]
-fn the_dc_edge_routes_cloud_services_to_the_vbr() {
+fn the_dc_edge_routes_cloud_services_to_the_vbr_and_the_transit_router_to_the_vpc() {
     let plan = plan(&reference());
-    let edge = plan
-        .routing
-        .tables
-        .iter()
-        .find(|t| t.device == "dc-edge")
-        .unwrap();
+    let table = |d: Device| plan.routing.tables.iter().find(|t| t.device == d).unwrap();
     for oss in [
         "100.118.28.0/24",
         "100.114.102.0/24",
         "100.98.170.0/24",
         "100.118.31.0/24",
-        "10.0.0.0/8",
+        "100.103.9.188/32",
     ] {
-        let e = edge
-            .entries
-            .iter()
-            .find(|e| e.destination.to_string() == oss)
-            .unwrap_or_else(|| panic!("{oss}"));
-        assert_eq!(e.next_device.as_deref(), Some("vbr"));
+        let at = |d: Device| {
+            table(d)
+                .entries
+                .iter()
+                .find(|e| e.destination.to_string() == oss)
+                .unwrap_or_else(|| panic!("{d}: {oss}"))
+                .clone()
+        };
+        let e = at(Device::DcEdge(0));
+        assert_eq!(e.next_device, Some(Device::Vbr(0)));
         assert!(e.next_hop.starts_with("192.168.255.1"));
+        // The transit router does not learn 100.x from the VPC: a static route per range.
+        let tr = at(Device::CenTr);
+        assert_eq!(
+            (tr.next_device, tr.origin.as_str()),
+            (Some(Device::Vpc), "static")
+        );
     }
     let t = trace(&plan, ip("192.168.0.10"), ip("100.118.28.7"));
     assert_eq!(t.outcome, Outcome::Delivered, "{}", t.reason);
+    assert!(
+        plan.steps
+            .iter()
+            .any(|s| s.title.contains("cloud-service ranges")
+                && s.details.iter().any(|d| d.starts_with("100.118.28.0/24")))
+    );
 }
 
 #[test]
-fn in_an_overlay_mode_cloud_pods_cannot_route_to_dc_pods() {
-    let plan = Plan::from_json(&vector("scenario-clean-overlay").to_string()).unwrap();
-    let t = trace(&plan, ip("10.10.32.10"), ip("172.20.1.1"));
-    assert_eq!(t.outcome, Outcome::BlackHole);
-    assert_eq!(t.path(), ["ecs-node", "vpc"]);
+fn in_an_overlay_the_ecs_nodes_run_it_too_and_pods_reach_each_other_through_the_tunnel() {
+    let plan = vector_plan("scenario-clean-overlay");
+    assert_eq!(plan.mode.cloud_cni.as_str(), "calico");
+    assert!(plan.manifests.iter().all(|m| m.component != "terway"));
+    // Only node ranges cross the VBR.
+    let adv = &plan.routing.vbr_advertisement.as_ref().unwrap().prefixes;
+    assert_eq!(
+        adv.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["192.168.0.0/24"]
+    );
+    let cloud_pod = Endpoint::on(ip("172.20.128.10"), Device::EcsNode);
+    let dc_pod = Endpoint::on(ip("172.20.1.1"), Device::DcNode);
+    let t = trace_endpoints(&plan, cloud_pod, dc_pod);
+    assert_eq!(t.outcome, Outcome::Delivered, "{}", t.reason);
+    assert_eq!(
+        t.path(),
+        [
+            Device::EcsNode,
+            Device::Vpc,
+            Device::CenTr,
+            Device::Vbr(0),
+            Device::DcEdge(0),
+            Device::DcNode
+        ]
+    );
+    assert_eq!(t.hops[0].matched.unwrap().to_string(), "172.20.0.0/16");
+    assert!(
+        t.hops[1]
+            .tunnel
+            .as_deref()
+            .unwrap()
+            .starts_with("ipip 10.10.24.10 -> 192.168.0.10"),
+        "{:?}",
+        t.hops[1]
+    );
     let check = plan
         .connectivity
         .iter()
         .find(|c| c.from == "cloud pod" && c.to == "DC pod")
         .unwrap();
-    assert!(
-        check.expect.starts_with("no route, by design"),
+    assert_eq!(check.outcome, Outcome::Delivered);
+    assert_eq!(check.path, t.path());
+    // A pod address alone does not say on which side the pod runs.
+    let ambiguous = trace(&plan, ip("172.20.128.10"), ip("172.20.1.1"));
+    assert_eq!(
+        ambiguous.outcome,
+        Outcome::Ambiguous,
         "{}",
-        check.expect
+        ambiguous.reason
     );
-    let t = trace(&plan, ip("172.20.1.1"), ip("10.10.32.10"));
-    assert_eq!(t.outcome, Outcome::Delivered, "{}", t.reason);
+}
+
+#[test]
+fn terway_forced_beside_an_overlay_is_an_error_and_the_plan_shows_why() {
+    let plan = vector_plan("code-terway-beside-overlay");
+    let d = plan.errors().next().unwrap();
+    assert_eq!(
+        (d.code.as_str(), d.path.as_str()),
+        ("terway-beside-overlay", "/cloud/cni")
+    );
+    let check = plan
+        .connectivity
+        .iter()
+        .find(|c| c.from == "cloud pod" && c.to == "DC pod")
+        .unwrap();
+    assert_eq!(check.outcome, Outcome::NoRoute);
+    let t = trace(&plan, ip(&check.src), ip(&check.dst));
+    assert_eq!(
+        (t.outcome, t.path()),
+        (Outcome::NoRoute, vec![Device::EcsNode, Device::Vpc])
+    );
+}
+
+#[test]
+fn ipv6_crosses_the_vbr_only_with_its_own_peering() {
+    let plan = vector_plan("code-dc-ipv6-missing-vbr");
+    for t in &plan.routing.tables {
+        if matches!(t.device, Device::Vbr(_) | Device::CenTr | Device::Vpc) {
+            assert!(
+                t.entries
+                    .iter()
+                    .all(|e| e.destination.family() == hybridplan::Family::V4
+                        || e.origin.as_str() == "system"),
+                "{}: IPv6 routes without an IPv6 session",
+                t.device
+            );
+        }
+        if let Device::DcEdge(_) = t.device {
+            assert!(
+                t.entries
+                    .iter()
+                    .all(|e| e.destination.family() == hybridplan::Family::V4
+                        || e.next_device != Some(Device::Vbr(0))),
+                "the edge routes IPv6 to the VBR"
+            );
+        }
+    }
+    assert!(
+        plan.routing
+            .bgp_sessions
+            .iter()
+            .all(|s| s.role != SessionRole::EdgeVbr || s.family == hybridplan::Family::V4)
+    );
+    let v6 = plan
+        .connectivity
+        .iter()
+        .find(|c| c.from == "DC pod (IPv6)" && c.to == "cloud pod (IPv6)")
+        .unwrap();
+    assert_eq!(v6.outcome, Outcome::NoRoute);
+    let t = trace_endpoints(
+        &plan,
+        Endpoint::on(ip(&v6.src), v6.src_node),
+        Endpoint {
+            addr: ip(&v6.dst),
+            node: v6.dst_node,
+        },
+    );
+    assert_eq!(t.outcome, Outcome::NoRoute, "{}", t.reason);
+}
+
+#[test]
+fn two_edge_routers_each_get_their_own_sessions_in_every_routed_design() {
+    for (mode, rr) in [
+        ("calico-route-reflector", None),
+        ("calico-route-reflector", Some(0)),
+        ("cilium-bgp", None),
+    ] {
+        let mut spec = vector("scenario-reference");
+        spec["mode"] = mode.into();
+        spec["onPrem"]["edgeRouters"] = serde_json::json!([
+            {"ip": "192.168.0.1", "asNumber": 65001}, {"ip": "192.168.0.2", "asNumber": 65001}
+        ]);
+        if let Some(n) = rr {
+            spec["onPrem"]["routeReflectors"] = n.into();
+        }
+        let cluster = hybridplan::HybridCluster::from_json(&spec.to_string()).unwrap();
+        let plan = hybridplan::plan(&cluster);
+        for edge in [Device::DcEdge(0), Device::DcEdge(1)] {
+            let dc_side = plan
+                .routing
+                .bgp_sessions
+                .iter()
+                .filter(|s| s.peer.device == edge && !matches!(s.local.device, Device::Vbr(_)))
+                .count();
+            assert_eq!(dc_side, 1, "{mode} {rr:?}: {edge}");
+            // Each edge's router configuration has the DC's speakers as neighbours.
+            let frr = hybridplan::render::frr(&cluster, &plan, edge).unwrap();
+            assert!(
+                frr.contains(" bgp listen range 192.168.0.0/24 peer-group DC"),
+                "{mode} {rr:?}: {edge}\n{frr}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -147,11 +304,11 @@ fn a_routing_loop_is_reported_not_followed() {
         .routing
         .tables
         .iter_mut()
-        .find(|t| t.device == "vpc")
+        .find(|t| t.device == Device::Vpc)
         .unwrap();
     for e in &mut vpc.entries {
         if e.destination.to_string() == "10.10.25.0/24" {
-            e.next_device = Some("cen-tr".into());
+            e.next_device = Some(Device::CenTr);
         }
     }
     let t = trace(&plan, ip("10.100.1.1"), ip("10.10.25.10"));
@@ -168,72 +325,41 @@ fn a_source_outside_the_plan_is_named_as_such() {
 }
 
 #[test]
-fn every_scenario_check_follows_its_own_trace_and_routed_ones_all_arrive() {
-    for name in [
-        "scenario-reference",
-        "scenario-large",
-        "scenario-cilium-bgp",
-        "scenario-dual-stack",
-        "scenario-clean-overlay",
-    ] {
-        let plan = Plan::from_json(&vector(name).to_string()).unwrap();
-        assert!(!plan.connectivity.is_empty(), "{name}");
-        for c in &plan.connectivity {
-            let t = trace(&plan, ip(&c.src), ip(&c.dst));
-            assert_eq!(t.path(), c.path, "{name}: {} -> {}", c.from, c.to);
-            let by_design = c.expect.starts_with("no route, by design");
-            assert_eq!(
-                t.outcome == Outcome::Delivered,
-                !by_design,
-                "{name}: {} -> {}: {}",
-                c.from,
-                c.to,
-                t.reason
-            );
-        }
-    }
-}
-
-#[test]
-fn dual_stack_routes_ipv6_end_to_end() {
-    let plan = Plan::from_json(&vector("scenario-dual-stack").to_string()).unwrap();
-    let c = plan
-        .connectivity
-        .iter()
-        .find(|c| c.from == "DC pod (IPv6)" && c.to == "cloud pod (IPv6)")
-        .unwrap();
-    assert_eq!(c.path.first().map(String::as_str), Some("dc-node"));
-    assert_eq!(c.path.last().map(String::as_str), Some("ecs-node"));
-}
-
-#[test]
 fn a_plan_survives_a_json_round_trip_and_traces_the_same() {
-    let plan = plan(&reference());
+    let plan = vector_plan("scenario-clean-overlay");
     let json = serde_json::to_string(&plan).unwrap();
     let back: Plan = serde_json::from_str(&json).unwrap();
     assert_eq!(back, plan);
-    let a = trace(&plan, ip("10.100.1.1"), ip("10.10.25.10"));
-    assert_eq!(trace(&back, ip("10.100.1.1"), ip("10.10.25.10")), a);
+    let (a, b) = (
+        Endpoint::on(ip("172.20.1.1"), Device::DcNode),
+        Endpoint::on(ip("172.20.128.10"), Device::EcsNode),
+    );
+    assert_eq!(trace_endpoints(&back, a, b), trace_endpoints(&plan, a, b));
 }
 
 #[test]
 fn the_route_tables_alone_trace_like_the_whole_plan() {
-    let plan = plan(&reference());
-    let mut json: Value = serde_json::to_value(&plan).unwrap();
-    // Only `routing.tables` is read: the rest may be missing or carry unknown keys.
-    let tables = json["routing"]["tables"].take();
-    let trimmed = serde_json::json!({ "routing": { "tables": tables, "extra": 1 }, "note": "x" });
-    let routes = PlanRoutes::from_json(&trimmed.to_string()).unwrap();
-    assert_eq!(routes.tables(), plan.routing.tables.as_slice());
-    for (src, dst) in [
-        ("10.100.1.1", "10.10.25.10"),
-        ("10.10.25.10", "10.100.1.1"),
-        ("10.100.1.1", "8.8.8.8"),
-    ] {
-        assert_eq!(
-            routes.trace(ip(src), ip(dst)),
-            trace(&plan, ip(src), ip(dst))
-        );
+    for plan in [plan(&reference()), vector_plan("scenario-clean-overlay")] {
+        let mut json: Value = serde_json::to_value(&plan).unwrap();
+        // Only `routing.tables` is read: the rest may be missing or carry unknown keys.
+        let tables = json["routing"]["tables"].take();
+        let trimmed =
+            serde_json::json!({ "routing": { "tables": tables, "extra": 1 }, "note": "x" });
+        let routes = PlanRoutes::from_json(&trimmed.to_string()).unwrap();
+        assert_eq!(routes.tables(), plan.routing.tables.as_slice());
+        for c in &plan.connectivity {
+            let (src, dst) = (
+                Endpoint::on(ip(&c.src), c.src_node),
+                Endpoint {
+                    addr: ip(&c.dst),
+                    node: c.dst_node,
+                },
+            );
+            assert_eq!(
+                routes.trace_endpoints(src, dst),
+                trace_endpoints(&plan, src, dst)
+            );
+        }
     }
     // A malformed plan is refused at the pointer of what is wrong.
     for (text, code, path) in [
@@ -244,19 +370,29 @@ fn the_route_tables_alone_trace_like_the_whole_plan() {
             "/routing/tables",
         ),
         (
-            r#"{"routing": {"tables": [{"device": "x", "label": "x", "entries": [{}]}]}}"#,
+            r#"{"routing": {"tables": [{"device": "dc-edge", "label": "x", "entries": [{}]}]}}"#,
             "spec-invalid",
             "/routing/tables/0/entries/0",
         ),
         (
-            r#"{"routing": {"tables": [{"device": "x", "label": "x", "entries": [{"destination": "10.0.0.1/8", "nextHop": "x", "origin": "bgp"}]}]}}"#,
+            r#"{"routing": {"tables": [{"device": "edge", "label": "x", "entries": []}]}}"#,
+            "spec-invalid",
+            "/routing/tables/0/device",
+        ),
+        (
+            r#"{"routing": {"tables": [{"device": "vpc", "label": "x", "entries": [{"destination": "10.0.0.1/8", "nextHop": "x", "origin": "bgp"}]}]}}"#,
             "spec-invalid",
             "/routing/tables/0/entries/0/destination",
         ),
         (
-            r#"{"routing": {"tables": [{"device": "x", "label": "x", "entries": [{"destination": "10.0.0.0/8", "nextHop": "x", "origin": "ospf"}]}]}}"#,
+            r#"{"routing": {"tables": [{"device": "vpc", "label": "x", "entries": [{"destination": "10.0.0.0/8", "nextHop": "x", "origin": "ospf"}]}]}}"#,
             "spec-invalid",
             "/routing/tables/0/entries/0/origin",
+        ),
+        (
+            r#"{"routing": {"tables": [{"device": "vpc", "label": "x", "entries": [{"destination": "10.0.0.0/8", "nextHop": "x", "origin": "static", "tunnel": {"encapsulation": "gre", "endpoints": []}}]}]}}"#,
+            "spec-invalid",
+            "/routing/tables/0/entries/0/tunnel/encapsulation",
         ),
         ("[1,", "spec-syntax", ""),
     ] {

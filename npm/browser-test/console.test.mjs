@@ -37,7 +37,9 @@ test("the console plans, flags an overlap as you type, and traces", async (t) =>
   }
   await page.waitForSelector("body[data-ready=true]", { timeout: 15000 });
 
-  assert.equal(await page.textContent("#mode"), "calico-route-reflector");
+  assert.equal(await page.textContent("#mode"), "calico-route-reflector; ECS nodes: terway");
+  assert.ok((await page.textContent("#flows")).includes("10250"), "the flows are listed");
+  assert.ok((await page.locator("#steps > li").count()) >= 3, "the steps are listed");
   assert.ok(await page.locator("#topology svg").count() === 1, "topology drawn");
   assert.ok((await page.textContent("#routes")).includes("cen-tr"));
   assert.ok((await page.locator("#manifests details").count()) >= 5, "manifests listed");
@@ -56,6 +58,21 @@ test("the console plans, flags an overlap as you type, and traces", async (t) =>
   await page.locator("#trace-hops li").first().waitFor({ timeout: 5000 });
   const hops = await page.locator("#trace-hops li").evaluateAll((els) => els.map((e) => e.dataset.device));
   assert.deepEqual(hops, ["dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node"]);
+  assert.ok((await page.textContent("#trace-outcome")).includes("delivered"));
+
+  // An overlay: pods of both sides in one range, reached through the tunnel; the trace
+  // needs the side of each pod.
+  const overlay = spec.replace("performance: high", "performance: standard").replace("maxNodes: 200", "maxNodes: 60")
+    .replace("nodes: 120", "nodes: 40");
+  await page.fill("#spec", overlay);
+  await page.waitForFunction(() => document.querySelector("#mode").textContent.startsWith("calico-ipip"), null, { timeout: 5000 });
+  assert.ok((await page.textContent("#flows")).includes("ipip"), "IPIP crosses Express Connect");
+  await page.fill("#trace-src", "10.100.1.1");
+  await page.selectOption("#trace-src-node", "dc-node");
+  await page.fill("#trace-dst", "10.100.128.10");
+  await page.selectOption("#trace-dst-node", "ecs-node");
+  await page.click("#trace-run");
+  await page.waitForFunction(() => document.querySelector("#trace-hops li:last-child")?.dataset.device === "ecs-node", null, { timeout: 5000 });
   assert.ok((await page.textContent("#trace-outcome")).includes("delivered"));
 
   mkdirSync(new URL("../test-output/", import.meta.url), { recursive: true });

@@ -83,15 +83,24 @@ function topology(p) {
 }
 
 function renderPlan(p) {
-  $("mode").textContent = p.mode.selected;
+  $("mode").textContent = `${p.mode.selected}; ECS nodes: ${p.mode.cloudCni}`;
   $("mode-reasons").innerHTML = p.mode.reasons.map((r) => `<li>${esc(r)}</li>`).join("");
   $("topology").innerHTML = topology(p);
   const a = p.addressing;
   $("budget").innerHTML =
     table(["DC pods", "unit", "per node", "nodes supported", "planned", "headroom"],
       a.dcPods.map((b) => [b.cidrs.join(", "), `${b.unit} /${b.unitPrefixLength}`, b.unitsPerNode, b.nodesSupported, b.nodesPlanned, b.headroomNodes])) +
-    table(["zone", "pod vSwitch IPs", "cloud pods planned", "headroom"],
-      a.cloudPods.zones.map((z) => [z.zone, z.podVswitchAddresses, z.podsPlanned, z.headroom]));
+    (a.cloudPods
+      ? table(["zone", "pod vSwitch IPs", "cloud pods planned", "headroom"],
+        a.cloudPods.zones.map((z) => [z.zone, z.podVswitchAddresses, z.podsPlanned, z.headroom]))
+      : "<p>Cloud pods take addresses from the overlay's pod range (above).</p>");
+  const ends = (e) => `${e.name} ${e.cidrs.join(", ")}`;
+  $("flows").innerHTML = table(["protocol", "port", "from", "to", "why"],
+    p.flows.map((f) => [f.protocol, f.port ?? "", ends(f.from), ends(f.to), f.why]));
+  $("steps").innerHTML = p.steps.map((s) =>
+    `<li><b>[${esc(s.side)}]</b> ${esc(s.title)}<ul>${s.details.map((d) => `<li>${esc(d)}</li>`).join("")}</ul></li>`).join("");
+  $("checks").innerHTML = table(["from", "to", "src → dst", "outcome", "path", "expect"],
+    p.connectivity.map((c) => [c.from, c.to, `${c.src} → ${c.dst}`, c.outcome, c.path.join(" › "), c.expect]));
   $("routes").innerHTML = p.routing.tables.map((t) =>
     `<details><summary>${esc(t.device)}: ${esc(t.label)} (${t.entries.length})</summary>` +
     table(["destination", "next hop", "origin"], t.entries.map((e) => [e.destination, e.nextHop, e.origin])) + "</details>").join("");
@@ -119,7 +128,8 @@ function runTrace(event) {
   event.preventDefault();
   if (!current) return;
   try {
-    const t = trace(current, $("trace-src").value.trim(), $("trace-dst").value.trim());
+    const t = trace(current, $("trace-src").value.trim(), $("trace-dst").value.trim(),
+      { srcNode: $("trace-src-node").value || undefined, dstNode: $("trace-dst-node").value || undefined });
     $("trace-hops").innerHTML = t.hops.map((h) => `<li data-device="${esc(h.device)}">${esc(h.device)}: ${esc(h.matched)} → ${esc(h.nextHop)} (${esc(h.origin)})</li>`).join("");
     $("trace-outcome").innerHTML = `<span class="${t.outcome === "delivered" ? "delivered" : "failed"}">${esc(t.outcome)}</span> ${esc(t.reason)}`;
   } catch (e) {

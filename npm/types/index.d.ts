@@ -28,8 +28,13 @@ export interface SpecError extends Error {
 export function plan(spec: HybridClusterSpec | string | Uint8Array): Plan;
 /** Every diagnostic of a spec, errors first. */
 export function validate(spec: HybridClusterSpec | string | Uint8Array): Diagnostic[];
+/** The node each end of a trace runs on: a pod address of an overlay may be on either side. */
+export interface TraceOptions {
+  srcNode?: "dc-node" | "ecs-node";
+  dstNode?: "dc-node" | "ecs-node";
+}
 /** Follows a packet from `src` to `dst` through a plan's route tables. */
-export function trace(plan: Plan, src: string, dst: string): Trace;
+export function trace(plan: Plan, src: string, dst: string, options?: TraceOptions): Trace;
 
 /** Longest-prefix match over IPv4 and IPv6 prefixes, one 32-bit number per prefix. */
 export class RouteTable {

@@ -15,7 +15,7 @@ the BGP sessions, then checks:
   and the summary the plan suggests converges.
 
 usage: frr_e2e.py HYBRIDPLAN_BINARY [SCENARIO ...]   (scenarios: reference, cilium-bgp,
-       overflow; default all). Needs root; without it, says so and exits 77 (skipped).
+       dual-stack, two-edges, two-edges-cilium, overflow; default all). Needs root; without it, says so and exits 77 (skipped).
 """
 
 from __future__ import annotations
@@ -76,7 +76,10 @@ class Lab:
         sh("ip", "netns", "add", ns)
         self.namespaces.append(ns)
         self.run(device, "ip", "link", "set", "lo", "up")
-        for key in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"):
+        # Forwarding on; ICMP errors unthrottled, so traceroutes in quick succession each
+        # hear every hop (the kernel limits them per destination to one a second).
+        for key in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
+                    "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"):
             self.run(device, "sysctl", "-qw", key)
 
     def run(self, device: str, *args: str, check: bool = True, timeout: float = 30):
@@ -236,14 +239,16 @@ def vbr_config(vbr: dict, edge_as: int, peers: dict[int, str], networks: list[st
     return "\n".join(lines + ["exit"]) + "\n"
 
 
-def configure_edge(binary: str, lab: "Lab", text: str, edge_as: int, vbr_gateways: list[str]) -> None:
-    """The DC edge: exactly what `hybridplan render frr` writes, plus the test's timing."""
-    run = hybridplan(binary, "render", "frr", "-", "--device", "dc-edge", spec=text)
+def configure_edge(binary: str, lab: "Lab", text: str, edge_as: int, vbr_gateways: list[str],
+                   device: str = "dc-edge") -> None:
+    """A DC edge: exactly what `hybridplan render frr` writes, plus the test's timing."""
+    run = hybridplan(binary, "render", "frr", "-", "--device", device, spec=text)
     if run.returncode not in (0, 1):  # 1: the spec has errors, the config still renders
         raise Failure(f"render frr failed: {run.stderr}")
-    lab.vtysh("dc-edge", config=run.stdout)
-    lab.vtysh("dc-edge", "configure terminal", f"router bgp {edge_as}",
-              *[f"neighbor {g} advertisement-interval 0" for g in vbr_gateways])
+    lab.vtysh(device, config=run.stdout)
+    if vbr_gateways:
+        lab.vtysh(device, "configure terminal", f"router bgp {edge_as}",
+                  *[f"neighbor {g} advertisement-interval 0" for g in vbr_gateways])
 
 
 class Scenario:
@@ -277,7 +282,10 @@ class Scenario:
         if 6 in self.families and v6_nodes and edge.get("ipv6"):
             lan[6] = v6_nodes[0]
         self.route_reflector = self.plan["mode"]["bgpTopology"] == "route-reflectors"
+        # Further edge routers peer with the cluster only: dc-edge-2, ….
+        self.more_edges = [(f"dc-edge-{i + 2}", e) for i, e in enumerate(op["edgeRouters"][1:])]
         devices = ["dc-pod", "dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node", "cloud-pod"]
+        devices += [d for d, _ in self.more_edges]
         if self.route_reflector:
             devices.append("rr")
         for d in devices:
@@ -290,6 +298,13 @@ class Scenario:
         for f, net in lan.items():
             lab.address("dc-edge", "lan", with_len(edge_ip[f], net))
         self.node_ips: dict[str, dict[int, str]] = {}
+        for d, e in self.more_edges:
+            a, b = lab.link(d, "dc-edge")
+            lab.run("dc-edge", "ip", "link", "set", b, "master", "lan")
+            for f, net in lan.items():
+                ip = e["ip"] if f == 4 else e.get("ipv6")
+                if ip:
+                    lab.address(d, a, with_len(ip, net))
         lan_members = ["dc-node"] + (["rr"] if self.route_reflector else [])
         for i, d in enumerate(lan_members):
             a, b = lab.link(d, "dc-edge")
@@ -355,7 +370,7 @@ class Scenario:
                     # (IPv6 ignores the scope when choosing a source: deprecate it instead.)
                     lab.run(d, "ip", "addr", "replace", host_prefix(dst), "dev", "lo", "scope", "host",
                             *(["preferred_lft", "0"] if v6(dst) else []))
-            elif c["to"].startswith("OSS"):
+            elif c["to"] in ("OSS", "Container Registry"):
                 lab.address("vpc", "lo", host_prefix(dst))
 
         self.gateway = {
@@ -400,14 +415,15 @@ class Scenario:
         dc_as, edge_as = op.get("asNumber", 64512), edge["asNumber"]
         edge_ip = {4: edge["ip"], 6: edge.get("ipv6")}
         speakers = ["dc-node"] + (["rr"] if self.route_reflector else [])
-        for d in ["dc-edge", "vbr", *speakers]:
+        for d in ["dc-edge", "vbr", *speakers, *[d for d, _ in self.more_edges]]:
             lab.frr(d)
         sessions = self.plan["routing"]["bgpSessions"]
-        edge_session = next(s for s in sessions if s["local"]["device"] == "dc-edge")
+        # What the VBR publishes: the vSwitches, in every family whose session exists.
+        cloud_routes = [c for s in sessions if s["role"] == "edge-vbr" for c in s["peer"]["advertises"]]
         self.families_up = [f for f in self.families if f == 4 or "peerGatewayIpv6" in vbr]
 
         peers = {f: vbr["peerGatewayIp"] if f == 4 else vbr["peerGatewayIpv6"] for f in self.families_up}
-        lab.vtysh("vbr", config=vbr_config(vbr, edge_as, peers, edge_session["peer"]["advertises"]))
+        lab.vtysh("vbr", config=vbr_config(vbr, edge_as, peers, cloud_routes))
 
         # The DC node: its pod block (Calico) or PodCIDR (Cilium) and the service range,
         # which Calico (serviceClusterIPs) and Cilium (a ClusterIP advertisement) announce.
@@ -425,14 +441,22 @@ class Scenario:
         node_lines = [f"{'ipv6' if f == 6 else 'ip'} route {c} blackhole" for f in origin for c in origin[f]]
         node_lines += [f"router bgp {dc_as}", f" bgp router-id {self.node_ips['dc-node'][4]}",
                        " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast"]
-        peer_as = dc_as if uplink else edge_as
-        node_peer = {f: (self.node_ips["rr"][f] if uplink else edge_ip[f]) for f in origin if f in self.node_ips["dc-node"]}
-        for peer in node_peer.values():
-            node_lines += peer_lines(peer, peer_as)
-        for f, peer in node_peer.items():
+        # Every edge router's address, per family: the node (or the reflector) peers with each.
+        edges = [edge] + [e for _, e in self.more_edges]
+        edge_ips = {f: [e["ip"] if f == 4 else e["ipv6"] for e in edges if f == 4 or e.get("ipv6")] for f in (4, 6)}
+        if uplink:
+            node_peer = {f: [(self.node_ips["rr"][f], dc_as)] for f in origin if f in self.node_ips["dc-node"]}
+        else:
+            node_peer = {f: [(ip, e["asNumber"]) for ip, e in zip(edge_ips[f], edges)]
+                         for f in origin if f in self.node_ips["dc-node"]}
+        for pairs in node_peer.values():
+            for peer, asn in pairs:
+                node_lines += peer_lines(peer, asn)
+        for f, pairs in node_peer.items():
             node_lines.append(f" address-family {afi(f)} unicast")
             node_lines += [f"  network {c}" for c in origin[f]]
-            node_lines += [f"  neighbor {peer} activate", " exit-address-family"]
+            node_lines += [f"  neighbor {peer} activate" for peer, _ in pairs]
+            node_lines.append(" exit-address-family")
         lab.vtysh("dc-node", config="\n".join(node_lines + ["exit"]) + "\n")
 
         if uplink:
@@ -441,19 +465,23 @@ class Scenario:
             rr_lines = [f"router bgp {dc_as}", f" bgp router-id {rr[4]}", " no bgp ebgp-requires-policy",
                         " no bgp default ipv4-unicast"]
             for f in rr:
-                rr_lines += [f" neighbor {client[f]} remote-as {dc_as}", *peer_lines(edge_ip[f], edge_as)]
+                rr_lines.append(f" neighbor {client[f]} remote-as {dc_as}")
+                for ip, e in zip(edge_ips[f], edges):
+                    rr_lines += peer_lines(ip, e["asNumber"])
             for f in rr:
                 rr_lines += [f" address-family {afi(f)} unicast",
                              f"  neighbor {client[f]} activate",
-                             f"  neighbor {client[f]} route-reflector-client",
-                             f"  neighbor {edge_ip[f]} activate",
-                             # Calico's nextHopMode: Keep: the edge routes to the node owning the block.
-                             f"  neighbor {edge_ip[f]} attribute-unchanged next-hop",
-                             " exit-address-family"]
+                             f"  neighbor {client[f]} route-reflector-client"]
+                for ip in edge_ips[f]:
+                    # Calico's nextHopMode: Keep: the edge routes to the node owning the block.
+                    rr_lines += [f"  neighbor {ip} activate", f"  neighbor {ip} attribute-unchanged next-hop"]
+                rr_lines.append(" exit-address-family")
             lab.vtysh("rr", config="\n".join(rr_lines + ["exit"]) + "\n")
 
         vbr_side = {4: vbr["localGatewayIp"], 6: vbr.get("localGatewayIpv6")}
         configure_edge(self.binary, lab, self.spec_text, edge_as, [vbr_side[f] for f in self.families_up])
+        for d, e in self.more_edges:
+            configure_edge(self.binary, lab, self.spec_text, e["asNumber"], [], device=d)
 
     def peers_up(self, lab: Lab, device: str, f: int) -> int:
         summary = lab.bgp_json(device, f"show bgp {afi(f)} unicast summary json")
@@ -461,7 +489,8 @@ class Scenario:
 
     def wait_converged(self, lab: Lab) -> None:
         wait(lambda: all(self.peers_up(lab, "vbr", f) >= 1 and self.peers_up(lab, "dc-edge", f) >= 2
-                         for f in self.families_up), 60, "BGP sessions to come up")
+                         for f in self.families_up)
+             and all(self.peers_up(lab, d, 4) >= 1 for d, _ in self.more_edges), 60, "BGP sessions to come up")
         expected = set(self.plan["routing"]["vbrAdvertisement"]["prefixes"])
         expected = {p for p in expected if family(p) in self.families_up}
         wait(lambda: set(self.learned(lab, "vbr")) == expected, 60, "the VBR to learn the DC summary")
@@ -484,7 +513,7 @@ class Scenario:
     def check_routes(self, lab: Lab) -> list[str]:
         problems = []
         pods = [c for b in self.plan["addressing"]["dcPods"] for c in b["cidrs"]]
-        for device in ("dc-edge", "vbr"):
+        for device in ("dc-edge", "vbr", *[d for d, _ in self.more_edges]):
             planned = {e["destination"] for e in self.tables[device]
                        if e["origin"] == "bgp" and family(e["destination"]) in self.families_up}
             learned = set(self.learned(lab, device))
@@ -498,20 +527,25 @@ class Scenario:
     def check_traffic(self, lab: Lab) -> list[str]:
         problems = []
         where = {"DC node": "dc-node", "DC pod": "dc-pod", "ECS node": "ecs-node", "cloud pod": "cloud-pod"}
-        port = {"DC node": 10250, "ECS node": 10250, "DC pod": 8080, "cloud pod": 8080, "service": 443, "OSS": 443}
+        port = {"DC node": 10250, "ECS node": 10250, "DC pod": 8080, "cloud pod": 8080, "service": 443, "OSS": 443,
+                "Container Registry": 443}
         started = set()
         for c in self.plan["connectivity"]:
             frm, to = c["from"].split(" (")[0], c["to"].split(" (")[0]
             if family(c["dst"]) not in self.families_up:
                 continue
             src_ns = where[frm]
-            dst_ns = where.get(to) or ("vpc" if to == "OSS" else {"dc-pod": "dc-node", "cloud-pod": "ecs-node"}[src_ns])
+            dst_ns = where.get(to) or ("vpc" if to in ("OSS", "Container Registry")
+                                       else {"dc-pod": "dc-node", "cloud-pod": "ecs-node"}[src_ns])
             tcp = port[to]
             if (dst_ns, c["dst"], tcp) not in started:
                 lab.listen(dst_ns, c["dst"], tcp)
                 started.add((dst_ns, c["dst"], tcp))
-            trace = json.loads(hybridplan(self.binary, "trace", "-", c["src"], c["dst"], "--format", "json",
+            sides = ["--src-node", c["srcNode"]] + (["--dst-node", c["dstNode"]] if c.get("dstNode") else [])
+            trace = json.loads(hybridplan(self.binary, "trace", "-", c["src"], c["dst"], *sides, "--format", "json",
                                           spec=self.spec_text).stdout)
+            if trace["outcome"] != c["outcome"]:
+                problems.append(f"{c['from']} -> {c['to']}: the check says {c['outcome']}, trace {trace['outcome']}")
             expect_ok = trace["outcome"] == "delivered"
             time.sleep(0.2)
             connect = lab.run(src_ns, sys.executable, "-c",
@@ -653,6 +687,8 @@ SCENARIOS = {
     "reference": "scenario-reference",
     "cilium-bgp": "scenario-cilium-bgp",
     "dual-stack": "scenario-dual-stack-routed",
+    "two-edges": "scenario-two-edges-dual-stack",
+    "two-edges-cilium": "scenario-two-edges-cilium-bgp",
 }
 
 

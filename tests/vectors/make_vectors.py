@@ -73,7 +73,8 @@ def with_(base, **changes):
     return s
 
 
-# A small, clean overlay cluster: no diagnostic at all. DC pods outside the VPC.
+# A small, clean overlay cluster: no diagnostic at all. DC pods outside the VPC. The ECS
+# nodes run the DC's overlay, so they need no pod vSwitch (Terway's).
 CLEAN = with_(
     REFERENCE,
     name="idc-small",
@@ -81,11 +82,16 @@ CLEAN = with_(
     onPrem__podCidr="172.20.0.0/16",
     onPrem__nodes=40,
     onPrem__maxNodes=60,
-    cloud__zones__0__podVSwitches__0__cidr="10.10.32.0/19",
+    cloud__zones__0__podVSwitches=None,
     cloud__nodes=10,
     cloud__maxNodes=20,
     cloud__maxPodsPerNode=None,
 )
+
+# The same cluster routed (performance high): Calico route reflection, Terway on the ECS
+# nodes with a /19 pod vSwitch.
+ROUTED = with_(CLEAN, performance="high")
+ROUTED["cloud"]["zones"][0]["podVSwitches"] = [{"id": "vsw-pod-h", "cidr": "10.10.32.0/19"}]
 
 
 def dual_stack():
@@ -103,7 +109,6 @@ def dual_stack():
     del c["vpcCidr"]
     c["vpcCidrs"] = ["10.0.0.0/8", "2408:4005:300::/56"]
     c["zones"][0]["nodeVSwitches"][0]["ipv6Cidr"] = "2408:4005:300:1::/64"
-    c["zones"][0]["podVSwitches"][0]["ipv6Cidr"] = "2408:4005:300:2::/64"
     s["interconnect"]["vbr"].update(
         {
             "localGatewayIpv6": "2408:4005:3ff::1",
@@ -111,6 +116,25 @@ def dual_stack():
             "peeringSubnetIpv6": "2408:4005:3ff::/126",
         }
     )
+    return s
+
+
+def dual_stack_routed():
+    """The dual-stack cluster with Terway's pod vSwitch, for the routed modes."""
+    s = dual_stack()
+    s["cloud"]["zones"][0]["podVSwitches"] = [
+        {"id": "vsw-pod-h", "cidr": "10.10.32.0/19", "ipv6Cidr": "2408:4005:300:2::/64"}
+    ]
+    return s
+
+
+def two_edges(base):
+    """`base` with a second DC edge router (the first peers with the VBR)."""
+    s = copy.deepcopy(base)
+    second = {"ip": "192.168.0.2", "asNumber": 65001}
+    if "ipv6" in s["onPrem"]["edgeRouters"][0]:
+        second["ipv6"] = "fd00:10::2"
+    s["onPrem"]["edgeRouters"].append(second)
     return s
 
 
@@ -196,29 +220,43 @@ vector("scenario-dual-stack", "dual stack: one IPv6 prefix beside each IPv4 one,
 vector("scenario-large", "5,000 DC nodes in route-reflector mode, two zones",
        large(), [], RR, 0)
 vector("scenario-cilium-bgp", "Cilium BGP requested for a 150-node DC",
-       with_(CLEAN, mode="cilium-bgp", onPrem__maxNodes=150), [], "cilium-bgp", 0)
+       with_(ROUTED, mode="cilium-bgp", performance=None, onPrem__maxNodes=150), [], "cilium-bgp", 0)
 vector("scenario-flannel", "Flannel VXLAN requested for a small DC",
        with_(CLEAN, mode="flannel-vxlan"), [], "flannel-vxlan", 0)
 vector("scenario-cilium-vxlan", "Cilium VXLAN requested for a small DC",
        with_(CLEAN, mode="cilium-vxlan"), [], "cilium-vxlan", 0)
 vector("scenario-high-performance", "performance high picks a routed mode even for 60 nodes",
-       with_(CLEAN, performance="high"), [], RR, 0)
+       ROUTED, [], RR, 0)
+vector("scenario-overlay-ecs-nodes", "Terway's settings and pod vSwitches for an overlay DC: the ECS "
+       "nodes run the overlay instead, and say so",
+       with_(CLEAN, cloud__terway={"mode": "shared-eni"},
+             cloud__zones__0__podVSwitches=[{"id": "vsw-pod-h", "cidr": "10.10.32.0/19"}]),
+       ["field-unused", "vswitch-unused"], IPIP, 0,
+       [("field-unused", "/cloud/terway"), ("vswitch-unused", "/cloud/zones/0/podVSwitches")])
+vector("scenario-two-edges-route-reflectors", "two DC edge routers beside route reflectors",
+       two_edges(REFERENCE), ["pod-cidr-in-vpc"], RR, 0)
+vector("scenario-two-edges-full-mesh", "two DC edge routers beside Calico's full mesh (reflectors off)",
+       with_(two_edges(ROUTED), onPrem__routeReflectors=0), [], RR, 0)
+vector("scenario-two-edges-cilium-bgp", "two DC edge routers beside Cilium BGP",
+       with_(two_edges(ROUTED), mode="cilium-bgp"), [], "cilium-bgp", 0)
+vector("scenario-two-edges-dual-stack", "two DC edge routers, dual stack, route reflectors",
+       with_(two_edges(dual_stack_routed()), name="idc-dual-edges", performance="high"), [], RR, 0)
 vector("scenario-dual-stack-routed", "dual stack in route-reflector mode with named route "
        "reflectors and exclusive-ENI Terway, no diagnostic",
-       with_(dual_stack(), name="idc-dual-rr", performance="high", onPrem__nodes=150,
+       with_(dual_stack_routed(), name="idc-dual-rr", performance="high", onPrem__nodes=150,
              onPrem__maxNodes=200,
              onPrem__routeReflectorNodes=["dc-rr-1", "dc-rr-2", "dc-rr-3"],
              cloud__terway={"mode": "exclusive-eni", "enisPerNode": 8}),
        [], RR, 0)
 vector("scenario-dual-stack-cilium-bgp", "dual stack with Cilium BGP, no diagnostic",
-       with_(dual_stack(), name="idc-dual-cilium", mode="cilium-bgp", onPrem__maxNodes=150),
+       with_(dual_stack_routed(), name="idc-dual-cilium", mode="cilium-bgp", onPrem__maxNodes=150),
        [], "cilium-bgp", 0)
 vector("scenario-yaml-text", "a spec given as YAML text, lists in the single-value forms",
        "name: idc-text\nonPrem:\n  nodeCidr: 192.168.0.0/24\n  podCidr: 172.20.0.0/16\n"
        "  serviceCidr: 172.21.0.0/20\n  nodes: 10\n  edgeRouters: [{ip: 192.168.0.1, asNumber: 65001}]\n"
        "cloud:\n  region: cn-hangzhou\n  vpcCidr: 10.0.0.0/8\n  zones:\n    - zone: cn-hangzhou-h\n"
        "      nodeVSwitches: [{id: vsw-n, cidr: 10.10.24.0/24}]\n"
-       "      podVSwitches: [{id: vsw-p, cidr: 10.10.32.0/19}]\n  nodes: 2\n"
+       "  nodes: 2\n"
        "  securityGroups: [sg-1]\ninterconnect:\n  vbr:\n    id: vbr-1\n    vlanId: 0\n"
        "    localGatewayIp: 192.168.255.1\n    peerGatewayIp: 192.168.255.2\n"
        "    peeringSubnet: 192.168.255.0/30\n  cen: {id: cen-1}\n",
@@ -247,8 +285,8 @@ vector("code-vpc-cidr-invalid", "VPC /7: larger than /8 and not inside 10.0.0.0/
        with_(CLEAN, cloud__vpcCidr="10.0.0.0/7"), ["vpc-cidr-invalid"], IPIP, 1,
        [("vpc-cidr-invalid", "/cloud/vpcCidr")])
 vector("code-vswitch-outside-vpc", "pod vSwitch outside the VPC",
-       with_(CLEAN, cloud__zones__0__podVSwitches__0__cidr="172.30.0.0/19"),
-       ["vswitch-outside-vpc"], IPIP, 1,
+       with_(ROUTED, cloud__zones__0__podVSwitches__0__cidr="172.30.0.0/19"),
+       ["vswitch-outside-vpc"], RR, 1,
        [("vswitch-outside-vpc", "/cloud/zones/0/podVSwitches/0/cidr")])
 vector("code-vswitch-mask", "node vSwitch /30 is below the /29 minimum",
        with_(CLEAN, cloud__zones__0__nodeVSwitches__0__cidr="10.10.24.0/30"),
@@ -268,16 +306,16 @@ vector("code-pod-cidr-capacity", "a /24 holds 4 blocks of /26 = 2 nodes at 110 p
        with_(CLEAN, onPrem__podCidr="172.20.0.0/24"), ["pod-cidr-capacity"], IPIP, 1,
        [("pod-cidr-capacity", "/onPrem/podCidr")])
 vector("code-vswitch-capacity", "100 ECS nodes x 110 pods do not fit a /19 pod vSwitch (8188 IPs)",
-       with_(CLEAN, cloud__maxNodes=100), ["vswitch-capacity"], IPIP, 1,
+       with_(ROUTED, cloud__maxNodes=100), ["vswitch-capacity"], RR, 1,
        [("vswitch-capacity", "/cloud/zones/0/podVSwitches")])
 vector("code-terway-pods-per-node", "(2 - 1) x 6 = 6 pods per node: ACK needs more than 11",
-       with_(CLEAN, cloud__terway={"enisPerNode": 2, "ipsPerEni": 6}),
-       ["terway-pods-per-node"], IPIP, 1, [("terway-pods-per-node", "/cloud/terway/enisPerNode")])
+       with_(ROUTED, cloud__terway={"enisPerNode": 2, "ipsPerEni": 6}),
+       ["terway-pods-per-node"], RR, 1, [("terway-pods-per-node", "/cloud/terway/enisPerNode")])
 vector("code-terway-pods-per-node-exclusive", "exclusive ENI needs more than 6 ENIs",
-       with_(CLEAN, cloud__terway={"mode": "exclusive-eni", "enisPerNode": 4}),
-       ["terway-pods-per-node"], IPIP, 1)
+       with_(ROUTED, cloud__terway={"mode": "exclusive-eni", "enisPerNode": 4}),
+       ["terway-pods-per-node"], RR, 1)
 vector("code-terway-pods-limit", "250 pods per ECS node asked, ENIs allow 210",
-       with_(CLEAN, cloud__maxPodsPerNode=250), ["terway-pods-limit"], IPIP, 0,
+       with_(ROUTED, cloud__maxPodsPerNode=250), ["terway-pods-limit"], RR, 0,
        [("terway-pods-limit", "/cloud/maxPodsPerNode")])
 vector("code-security-group-limit", "11 security groups; Terway takes at most 10",
        with_(CLEAN, cloud__securityGroups=[f"sg-{i}" for i in range(11)]),
@@ -286,10 +324,10 @@ vector("code-calico-block-size", "block size /33 on IPv4",
        with_(CLEAN, onPrem__calicoBlockSize=33), ["calico-block-size"], IPIP, 1,
        [("calico-block-size", "/onPrem/calicoBlockSize")])
 vector("code-mesh-too-large", "route reflectors switched off for 150 nodes: a full mesh",
-       with_(CLEAN, performance="high", onPrem__maxNodes=150, onPrem__routeReflectors=0),
+       with_(ROUTED, onPrem__maxNodes=150, onPrem__routeReflectors=0),
        ["mesh-too-large"], RR, 0, [("mesh-too-large", "/onPrem/routeReflectors")])
 vector("code-route-reflector-redundancy", "a single route reflector",
-       with_(CLEAN, performance="high", onPrem__routeReflectors=1),
+       with_(ROUTED, onPrem__routeReflectors=1),
        ["route-reflector-redundancy"], RR, 0)
 vector("code-vbr-route-limit", "120 separate DC node /24s: more than the VBR's 110 routes per peer",
        with_(CLEAN, onPrem__nodeCidrs=[f"172.16.{2 * i}.0/24" for i in range(120)],
@@ -306,7 +344,7 @@ vector("code-vbr-route-limit-summarised", "256 adjacent DC node /24s summarise i
              onPrem__edgeRouters=[{"ip": "172.16.0.1", "asNumber": 65001}]),
        [], IPIP, 0)
 vector("code-oss-region-unknown", "a region whose OSS VIP ranges are not recorded",
-       with_(CLEAN, cloud__region="eu-central-1"), ["oss-region-unknown"], IPIP, 0,
+       with_(CLEAN, cloud__region="cn-zhongwei"), ["oss-region-unknown"], IPIP, 0,
        [("oss-region-unknown", "/cloud/region")])
 vector("code-dc-ipv6-missing", "dual stack without an IPv6 DC node range or edge address",
        with_(dual_stack(), onPrem__nodeCidrs=["192.168.0.0/24"],
@@ -357,11 +395,21 @@ vector("code-kubernetes-name-invalid", "a name that cannot go into Kubernetes ob
        with_(CLEAN, name="IDC_small"), ["kubernetes-name-invalid"], IPIP, 1,
        [("kubernetes-name-invalid", "/name")])
 vector("every-problem-at-once", "a malformed id, host bits and an overlap: all three reported",
-       with_(CLEAN, cloud__zones__0__podVSwitches__0__id="pod-h", onPrem__podCidr="172.20.0.1/16",
+       with_(CLEAN, cloud__zones__0__nodeVSwitches__0__id="node-h", onPrem__podCidr="172.20.0.1/16",
              onPrem__serviceCidr="172.20.16.0/20"),
        ["cloud-id-invalid", "cidr-host-bits", "cidr-overlap"], IPIP, 1,
-       [("cloud-id-invalid", "/cloud/zones/0/podVSwitches/0/id"), ("cidr-host-bits", "/onPrem/podCidr"),
+       [("cloud-id-invalid", "/cloud/zones/0/nodeVSwitches/0/id"), ("cidr-host-bits", "/onPrem/podCidr"),
         ("cidr-overlap", "/onPrem/serviceCidr")])
+vector("code-terway-beside-overlay", "Terway forced onto the ECS nodes beside an overlay DC",
+       with_(ROUTED, performance=None, cloud__cni="terway"), ["terway-beside-overlay"], IPIP, 1,
+       [("terway-beside-overlay", "/cloud/cni")])
+vector("code-vswitch-unused", "a pod vSwitch in an overlay, whose ECS nodes run the overlay",
+       with_(ROUTED, performance=None), ["vswitch-unused"], IPIP, 0,
+       [("vswitch-unused", "/cloud/zones/0/podVSwitches")])
+vector("code-dc-ipv6-missing-vbr", "dual stack without the VBR's IPv6 peering: IPv6 cannot cross it",
+       with_(dual_stack_routed(), performance="high", interconnect__vbr__localGatewayIpv6=None,
+             interconnect__vbr__peerGatewayIpv6=None, interconnect__vbr__peeringSubnetIpv6=None),
+       ["dc-ipv6-missing"], RR, 0, [("dc-ipv6-missing", "/interconnect/vbr")])
 vector("code-spec-syntax", "text that is not YAML at all", "onPrem: [\n", ["spec-syntax"], None, 2)
 
 # ---- BAD_INPUTS.md rows marked "reject" --------------------------------------------------
@@ -471,7 +519,7 @@ vector("hostile-ranges-2100", "2,100 vSwitches over three zones: past the limit 
        with_(CLEAN, cloud__zones=zones), ["spec-invalid"], None, 1, LIMIT)
 same = [{"id": f"vsw-p{i}", "cidr": "10.10.32.0/19"} for i in range(200)]
 vector("hostile-identical-200", "200 identical pod vSwitches: 100 overlaps listed, the rest counted",
-       with_(CLEAN, cloud__zones__0__podVSwitches=same), ["cidr-overlap"], IPIP, 1,
+       with_(ROUTED, cloud__zones__0__podVSwitches=same), ["cidr-overlap"], RR, 1,
        [("cidr-overlap", f"/cloud/zones/0/podVSwitches/{i}/cidr") for i in range(1, 15)])
 vector("hostile-ipv4-pods-zero", "DC pods 0.0.0.0/0: overlaps every other range",
        with_(CLEAN, onPrem__podCidr="0.0.0.0/0"), ["cidr-overlap", "reserved-range"],
@@ -484,7 +532,7 @@ vector("hostile-nodes-2-32", "2^32 DC nodes: out of range",
        with_(CLEAN, onPrem__nodes=2**32), ["spec-invalid"], None, 1, [("spec-invalid", "/onPrem/nodes")])
 vector("hostile-nodes-max", "2^32 - 1 DC nodes: planned (route reflectors, not a mesh); the "
        "pod range cannot hold them",
-       with_(CLEAN, onPrem__nodes=2**32 - 1, onPrem__maxNodes=None), ["pod-cidr-capacity"],
+       with_(ROUTED, onPrem__nodes=2**32 - 1, onPrem__maxNodes=None), ["pod-cidr-capacity"],
        RR, 1, [("pod-cidr-capacity", "/onPrem/podCidr")])
 vector("hostile-name-nul", "a NUL in the name: not a DNS label",
        with_(CLEAN, name="idc\u0000small"), ["kubernetes-name-invalid"], IPIP, 1,
@@ -496,8 +544,8 @@ vector("hostile-zone-rtl", "an RTL override in a zone id",
        with_(CLEAN, cloud__zones__0__zone="cn-hangzhou-h\u202e"), ["cloud-id-invalid"], IPIP, 1,
        [("cloud-id-invalid", "/cloud/zones/0/zone")])
 vector("hostile-vswitch-id-newline", "a vSwitch id that would start a new YAML document",
-       with_(CLEAN, cloud__zones__0__podVSwitches__0__id="vsw-a\n---\nkind: Secret"),
-       ["cloud-id-invalid"], IPIP, 1, [("cloud-id-invalid", "/cloud/zones/0/podVSwitches/0/id")])
+       with_(CLEAN, cloud__zones__0__nodeVSwitches__0__id="vsw-a\n---\nkind: Secret"),
+       ["cloud-id-invalid"], IPIP, 1, [("cloud-id-invalid", "/cloud/zones/0/nodeVSwitches/0/id")])
 vector("hostile-non-utf8", "bytes that are not UTF-8 text",
        json.dumps(CLEAN).encode() + b"\n\xff\xfe", ["spec-syntax"], None, 2, [("spec-syntax", "")])
 vector("hostile-long-string", "a 5,000-byte name: past the string limit",

@@ -34,13 +34,21 @@ def validate(spec: _Spec) -> list[Diagnostic]:
 
     `spec` is taken as `plan()` takes it, and `SpecError` raised likewise."""
 
-def trace(plan: Union[Plan, dict[str, Any]], src: str, dst: str) -> Trace:
+def trace(
+    plan: Union[Plan, dict[str, Any]],
+    src: str,
+    dst: str,
+    *,
+    src_node: Optional[str] = None,
+    dst_node: Optional[str] = None,
+) -> Trace:
     """Follows a packet from `src` to `dst` through the route tables of a plan.
 
     `plan` is what `plan()` returned (only its routing.tables are read); `src` and `dst` are
-    IP addresses as text. Returns a `Trace`: the hops, and an outcome of `delivered`,
-    `black-hole`, `loop` or `unknown-source`. Raises `SpecError` for a malformed plan or
-    address (`.path` is `src` or `dst`)."""
+    IP addresses as text; `src_node` and `dst_node` name the node each end runs on
+    (`dc-node` or `ecs-node`), which a pod address of an overlay needs. Returns a `Trace`:
+    the hops, and an outcome of `delivered`, `no-route`, `loop`, `unknown-source` or
+    `ambiguous`. Raises `SpecError` for a malformed plan, address or node."""
 
 @final
 class RouteTable:

@@ -31,11 +31,14 @@ class VSwitchSpec(_VSwitchSpecRequired, total=False):
     ipv6Cidr: str
 
 
-ZoneSpec = TypedDict("ZoneSpec", {
+_ZoneSpecRequired = TypedDict("_ZoneSpecRequired", {
     "zone": str,
     "nodeVSwitches": list[VSwitchSpec],
-    "podVSwitches": list[VSwitchSpec],
 })
+
+
+class ZoneSpec(_ZoneSpecRequired, total=False):
+    podVSwitches: list[VSwitchSpec]
 
 
 # The Alibaba Cloud side.
@@ -52,6 +55,7 @@ class CloudSpec(_CloudSpecRequired, total=False):
     vpcCidrs: list[str]
     maxNodes: int
     maxPodsPerNode: int
+    cni: Literal["auto", "terway"]
     terway: TerwaySpec
 
 
@@ -113,6 +117,8 @@ class OnPremSpec(_OnPremSpecRequired, total=False):
     calicoBlockSizeV6: int
     routeReflectors: int
     routeReflectorNodes: list[str]
+    nodeCidrMaskSize: int
+    nodeCidrMaskSizeV6: int
 
 
 # A hybrid cluster spec (SPEC.md §2). Lists have a single-value form (`podCidr`) beside
@@ -181,12 +187,19 @@ PodRangeBudget = TypedDict("PodRangeBudget", {
     # Prefix length of one unit (Calico block size, or the per-node subnet).
     "unitPrefixLength": int,
     "addressesPerUnit": Count,
-    # Addresses each node needs: its pods, plus a tunnel address in Calico IPIP.
+    # Addresses each node needs: its pods, plus a tunnel address in Calico IPIP (the
+    # larger of a DC node's and an ECS node's where both take from the range).
     "addressesPerNode": int,
     "unitsPerNode": int,
     "units": Count,
     "nodesSupported": Count,
+    # Nodes that take addresses from the range: the DC nodes, and the ECS nodes where they
+    # run the DC's overlay.
     "nodesPlanned": int,
+    "dcNodesPlanned": int,
+    "cloudNodesPlanned": int,
+    # Who hands the units to nodes, with the settings the plan relies on.
+    "allocatedBy": str,
     # Nodes the range can hold beyond the plan (negative: short by that many).
     "headroomNodes": Count,
 })
@@ -224,11 +237,18 @@ Addressing = TypedDict("Addressing", {
     "ranges": list[RangeBudget],
     # DC pod ranges per family against the DC nodes they must hold.
     "dcPods": list[PodRangeBudget],
-    # Terway pods per ECS node and each zone's pod vSwitch addresses.
-    "cloudPods": CloudPodBudget,
+    # Terway pods per ECS node and each zone's pod vSwitch addresses; absent where the ECS
+    # nodes run the DC's overlay (their pods then count in `dcPods`).
+    "cloudPods": Optional[CloudPodBudget],
     # Replacement ranges for those that are too small.
     "suggestions": list[Suggestion],
 })
+
+
+Device = str
+
+
+Outcome = Literal["delivered", "no-route", "loop", "unknown-source", "ambiguous"]
 
 
 # A check to run after rollout: a probe from one place to another and what must happen.
@@ -237,17 +257,24 @@ Check = TypedDict("Check", {
     "to": str,
     "src": str,
     "dst": str,
+    # The node the source runs on (a pod address of an overlay may be on either side).
+    "srcNode": Device,
+    # The node the destination runs on, where it is a node or a pod.
+    "dstNode": Optional[Device],
     # Devices the packet passes, in order, as `trace` finds them.
-    "path": list[str],
+    "path": list[Device],
     # What the operator should see.
     "expect": str,
+    # What `trace` finds through this plan: `delivered`, or how the packet is meant to
+    # fail (`no-route`).
+    "outcome": Outcome,
     # How to probe it.
     "probe": str,
 })
 
 
 # Stable diagnostic codes (SPEC.md §4). New codes may be added; none is ever renamed.
-Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "spec-invalid", "spec-syntax"]
+Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "terway-beside-overlay", "vswitch-unused", "spec-invalid", "spec-syntax"]
 
 
 Severity = Literal["error", "warning", "info"]
@@ -264,6 +291,28 @@ Diagnostic = TypedDict("Diagnostic", {
     "related": list[str],
     # What to do about it, where the planner can tell.
     "hint": Optional[str],
+})
+
+
+# One end of a flow: what it is (`dc-nodes`, `ecs-nodes`, `dc-pods`, `cloud-pods`,
+# `dc-edge`, `vbr`, `vpc`) and its addresses.
+FlowEnd = TypedDict("FlowEnd", {
+    "name": str,
+    "cidrs": list[Cidr],
+})
+
+
+Protocol = Literal["tcp", "udp", "ipip", "all"]
+
+
+# One flow: packets of `protocol` (to `port`, where it has ports) from `from` to `to`.
+Flow = TypedDict("Flow", {
+    "protocol": Protocol,
+    # The destination port; absent for protocols without ports and for every port.
+    "port": Optional[int],
+    "from": FlowEnd,
+    "to": FlowEnd,
+    "why": str,
 })
 
 
@@ -295,6 +344,10 @@ Candidate = TypedDict("Candidate", {
 })
 
 
+# A CNI plugin.
+Cni = Literal["calico", "flannel", "cilium", "terway"]
+
+
 # The mode chosen for the DC side, why, and every candidate ranked.
 ModeDecision = TypedDict("ModeDecision", {
     "selected": NetworkMode,
@@ -302,8 +355,10 @@ ModeDecision = TypedDict("ModeDecision", {
     "reasons": list[str],
     # Every mode, best first.
     "candidates": list[Candidate],
-    # The CNI on the ECS nodes (always Terway in a registered hybrid cluster).
-    "cloudCni": str,
+    # The CNI on the ECS nodes: the DC's overlay in the overlay modes (it spans both
+    # sides), Terway beside a routed DC (Alibaba Cloud's scenarios for registered
+    # clusters).
+    "cloudCni": Cni,
     # How the DC nodes exchange routes: `full-mesh`, `route-reflectors` or `none`.
     "bgpTopology": BgpTopology,
     # Route reflector nodes planned (0 unless `bgpTopology` is `route-reflectors`).
@@ -324,7 +379,7 @@ Aggregation = TypedDict("Aggregation", {
 
 
 BgpSpeaker = TypedDict("BgpSpeaker", {
-    "device": str,
+    "device": Device,
     # An address, or the range the speakers' addresses come from.
     "address": str,
     "asNumber": int,
@@ -335,16 +390,26 @@ BgpSpeaker = TypedDict("BgpSpeaker", {
 })
 
 
+SessionKind = Literal["ibgp", "ebgp"]
+
+
+# What a session is for.
+SessionRole = Literal["edge-vbr", "client-reflector", "reflector-reflector", "reflector-edge", "node-mesh", "node-edge"]
+
+
 # One BGP session, or a group of like sessions (`count` > 1: every client node with every
-# route reflector, say).
+# route reflector, say), in one address family.
 BgpSession = TypedDict("BgpSession", {
     "local": BgpSpeaker,
     "peer": BgpSpeaker,
+    # The address family the session carries: IPv6 routes travel on sessions between IPv6
+    # addresses, IPv4 routes on IPv4 ones.
+    "family": Family,
     # How many sessions of this shape the design has (a full mesh of 2^32 nodes has more
     # than 2^53, so a decimal string like every count that can grow that large).
     "count": Count,
-    # `ebgp` or `ibgp`.
-    "kind": str,
+    "kind": SessionKind,
+    "role": SessionRole,
 })
 
 
@@ -352,19 +417,42 @@ BgpSession = TypedDict("BgpSession", {
 RouteOrigin = Literal["connected", "static", "bgp", "system", "propagated"]
 
 
+Encapsulation = Literal["ipip", "vxlan"]
+
+
+TunnelEndpoint = TypedDict("TunnelEndpoint", {
+    # `dc-node` or `ecs-node`.
+    "device": Device,
+    # The node addresses on that side.
+    "range": Cidr,
+})
+
+
+# An overlay's tunnel between nodes.
+Tunnel = TypedDict("Tunnel", {
+    "encapsulation": Encapsulation,
+    # The node ranges the tunnel ends in, per side: the outer packet goes to the node that
+    # hosts the destination pod.
+    "endpoints": list[TunnelEndpoint],
+})
+
+
 RouteEntry = TypedDict("RouteEntry", {
     "destination": Cidr,
     # The next hop as an operator writes it: an address, an interface or an attachment.
     "nextHop": str,
     "origin": RouteOrigin,
-    # The device a packet goes to next; absent when it is delivered at this device.
-    "nextDevice": Optional[str],
+    # The device a packet goes to next; absent when it is delivered at this device (or,
+    # with a `tunnel`, at the node of the pod in question).
+    "nextDevice": Optional[Device],
+    # Pods of an overlay: the packet is encapsulated toward the node that hosts the
+    # destination pod, whose address lies in one of the endpoints' ranges.
+    "tunnel": Optional[Tunnel],
 })
 
 
 HopTable = TypedDict("HopTable", {
-    # Short name used as `nextDevice` (`dc-edge`, `vbr`, …).
-    "device": str,
+    "device": Device,
     # What the device is, with its address and AS where it has them.
     "label": str,
     "entries": list[RouteEntry],
@@ -390,6 +478,21 @@ Routing = TypedDict("Routing", {
 })
 
 
+Side = Literal["cloud", "dc"]
+
+
+# One step of the rollout.
+Step = TypedDict("Step", {
+    # Where it is done: `cloud` (Alibaba Cloud) or `dc` (the data center and its cluster).
+    "side": Side,
+    "title": str,
+    # What to do, one item a line.
+    "details": list[str],
+    # Where the fact it rests on comes from.
+    "source": Optional[str],
+})
+
+
 # The plan for one spec. All keys are always present.
 Plan = TypedDict("Plan", {
     # Every problem found, errors first.
@@ -397,22 +500,28 @@ Plan = TypedDict("Plan", {
     "mode": ModeDecision,
     "addressing": Addressing,
     "routing": Routing,
+    # What the security groups and the DC's firewalls must let through across Express
+    # Connect, each with why.
+    "flows": list[Flow],
     # Empty while any error diagnostic stands.
     "manifests": list[Manifest],
+    # What to do, in order, on each side: what the manifests and the route tables need
+    # beyond themselves.
+    "steps": list[Step],
     "connectivity": list[Check],
 })
 
 
 Hop = TypedDict("Hop", {
-    "device": str,
+    "device": Device,
     # The route that matched (longest prefix), if any.
     "matched": Optional[Cidr],
     "nextHop": Optional[str],
     "origin": Optional[RouteOrigin],
+    # The tunnel that carries the packet on this hop (`vxlan 10.10.24.10 ->
+    # 192.168.0.10`), when it travels encapsulated.
+    "tunnel": Optional[str],
 })
-
-
-Outcome = Literal["delivered", "black-hole", "loop", "unknown-source"]
 
 
 # The path of one packet.
@@ -439,11 +548,16 @@ __all__ = [
     "CloudPodBudget",
     "CloudServicesSpec",
     "CloudSpec",
+    "Cni",
     "Code",
     "Count",
+    "Device",
     "Diagnostic",
     "EdgeRouterSpec",
+    "Encapsulation",
     "Family",
+    "Flow",
+    "FlowEnd",
     "Hop",
     "HopTable",
     "HybridClusterSpec",
@@ -455,16 +569,23 @@ __all__ = [
     "Outcome",
     "Plan",
     "PodRangeBudget",
+    "Protocol",
     "RangeBudget",
     "Role",
     "RouteEntry",
     "RouteOrigin",
     "Routing",
+    "SessionKind",
+    "SessionRole",
     "Severity",
+    "Side",
+    "Step",
     "Suggestion",
     "TerwayMode",
     "TerwaySpec",
     "Trace",
+    "Tunnel",
+    "TunnelEndpoint",
     "UnitKind",
     "VSwitchSpec",
     "VbrAdvertisement",

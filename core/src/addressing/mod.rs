@@ -10,7 +10,7 @@ pub use count::Count;
 
 use crate::cidr::{Cidr, Family, find_free};
 use crate::facts;
-use crate::mode::ModeDecision;
+use crate::mode::{Cni, ModeDecision};
 use crate::spec::{HybridCluster, NetworkMode, Role, TerwayMode};
 use crate::{Code, Diagnostic};
 use serde::{Deserialize, Serialize};
@@ -23,8 +23,9 @@ pub struct Addressing {
     pub ranges: Vec<RangeBudget>,
     /// DC pod ranges per family against the DC nodes they must hold.
     pub dc_pods: Vec<PodRangeBudget>,
-    /// Terway pods per ECS node and each zone's pod vSwitch addresses.
-    pub cloud_pods: CloudPodBudget,
+    /// Terway pods per ECS node and each zone's pod vSwitch addresses; absent where the
+    /// ECS nodes run the DC's overlay (their pods then count in `dcPods`).
+    pub cloud_pods: Option<CloudPodBudget>,
     /// Replacement ranges for those that are too small.
     pub suggestions: Vec<Suggestion>,
 }
@@ -64,12 +65,19 @@ pub struct PodRangeBudget {
     /// Prefix length of one unit (Calico block size, or the per-node subnet).
     pub unit_prefix_length: u8,
     pub addresses_per_unit: Count,
-    /// Addresses each node needs: its pods, plus a tunnel address in Calico IPIP.
+    /// Addresses each node needs: its pods, plus a tunnel address in Calico IPIP (the
+    /// larger of a DC node's and an ECS node's where both take from the range).
     pub addresses_per_node: u64,
     pub units_per_node: u64,
     pub units: Count,
     pub nodes_supported: Count,
+    /// Nodes that take addresses from the range: the DC nodes, and the ECS nodes where
+    /// they run the DC's overlay.
     pub nodes_planned: u32,
+    pub dc_nodes_planned: u32,
+    pub cloud_nodes_planned: u32,
+    /// Who hands the units to nodes, with the settings the plan relies on.
+    pub allocated_by: String,
     /// Nodes the range can hold beyond the plan (negative: short by that many).
     pub headroom_nodes: Count,
 }
@@ -153,7 +161,8 @@ pub(crate) fn budget(spec: &HybridCluster, mode: &ModeDecision) -> (Addressing, 
         })
         .collect();
     let dc_pods = dc_pods(spec, mode, &free, &mut diagnostics, &mut suggestions);
-    let cloud_pods = cloud_pods(spec, &free, &mut diagnostics, &mut suggestions);
+    let cloud_pods = (mode.cloud_cni == Cni::Terway)
+        .then(|| cloud_pods(spec, &free, &mut diagnostics, &mut suggestions));
     let addressing = Addressing {
         ranges,
         dc_pods,
@@ -246,24 +255,67 @@ impl FreeSpace {
     }
 }
 
-/// How one DC node takes addresses from the pod range in `mode`.
-fn unit_for(spec: &HybridCluster, mode: NetworkMode, family: Family) -> (UnitKind, u8, u64) {
+/// How nodes take addresses from the pod range in `mode`: the unit kind, its prefix
+/// length, the addresses a node needs (`pods`, plus Calico IPIP's tunnel address), and
+/// who allocates the units.
+fn unit_for(
+    spec: &HybridCluster,
+    mode: NetworkMode,
+    family: Family,
+    pods: u64,
+) -> (UnitKind, u8, u64, String) {
     let op = &spec.on_prem;
     let tunnel = u64::from(mode == NetworkMode::CalicoIpip && family == Family::V4);
-    let per_node = u64::from(op.max_pods_per_node) + tunnel;
+    let per_node = pods + tunnel;
     if mode.is_calico() {
-        return (UnitKind::CalicoBlock, op.block_size(family), per_node);
+        let len = op.block_size(family);
+        return (
+            UnitKind::CalicoBlock,
+            len,
+            per_node,
+            format!("Calico IPAM: /{len} blocks, as many per node as its pods need"),
+        );
     }
-    let needed = u128::from(op.max_pods_per_node) + u128::from(facts::PER_NODE_SUBNET_OVERHEAD);
+    if mode == NetworkMode::FlannelVxlan {
+        // Flannel's kube subnet manager takes node.spec.podCIDR, which kube-controller-
+        // manager allocates; net-conf.json's SubnetLen is not used.
+        let len = op.node_cidr_mask(family);
+        let flag = match family {
+            Family::V4 => "--node-cidr-mask-size-ipv4",
+            Family::V6 => "--node-cidr-mask-size-ipv6",
+        };
+        let ranges: Vec<String> = spec
+            .on_prem
+            .pod_cidrs
+            .iter()
+            .map(|c| c.cidr.to_string())
+            .collect();
+        return (
+            UnitKind::NodeSubnet,
+            len,
+            per_node,
+            format!(
+                "kube-controller-manager: --allocate-node-cidrs=true --cluster-cidr={} {flag}={len} (Flannel reads each node's podCIDR)",
+                ranges.join(",")
+            ),
+        );
+    }
+    let needed = u128::from(per_node) + u128::from(facts::PER_NODE_SUBNET_OVERHEAD);
     let bits = ceil_log2(needed).min(u32::from(family.width())) as u8;
     let cap = match family {
         Family::V4 => facts::PER_NODE_SUBNET_MAX_LEN_V4,
         Family::V6 => facts::PER_NODE_SUBNET_MAX_LEN_V6,
     };
+    let len = (family.width() - bits).min(cap);
+    let key = match family {
+        Family::V4 => "clusterPoolIPv4MaskSize",
+        Family::V6 => "clusterPoolIPv6MaskSize",
+    };
     (
         UnitKind::NodeSubnet,
-        (family.width() - bits).min(cap),
+        len,
         per_node,
+        format!("Cilium's operator (cluster-pool IPAM): {key}={len}"),
     )
 }
 
@@ -329,7 +381,23 @@ fn dc_pods(
     suggestions: &mut Vec<Suggestion>,
 ) -> Vec<PodRangeBudget> {
     let mut budgets = Vec::new();
-    let planned = spec.on_prem.planned_nodes();
+    let dc_planned = spec.on_prem.planned_nodes();
+    // The ECS nodes take pod addresses from the same range when they run the overlay.
+    let cloud_planned = if mode.cloud_cni == Cni::Terway {
+        0
+    } else {
+        spec.cloud.max_nodes.max(spec.cloud.nodes)
+    };
+    let planned = dc_planned.saturating_add(cloud_planned);
+    let cloud_pods = spec
+        .cloud
+        .max_pods_per_node
+        .unwrap_or(facts::K8S_DEFAULT_MAX_PODS_PER_NODE);
+    let pods_per_node = if cloud_planned > 0 {
+        spec.on_prem.max_pods_per_node.max(cloud_pods)
+    } else {
+        spec.on_prem.max_pods_per_node
+    };
     for family in [Family::V4, Family::V6] {
         let pools: Vec<&crate::spec::SpecCidr> = spec
             .on_prem
@@ -343,9 +411,31 @@ fn dc_pods(
         if mode.selected.is_calico() && !block_size_ok(spec, family, &pools, out) {
             continue;
         }
-        let (unit, unit_len, per_node) = unit_for(spec, mode.selected, family);
+        let (unit, unit_len, per_node, allocated_by) =
+            unit_for(spec, mode.selected, family, u64::from(pods_per_node));
         let unit_addrs = pow2(u32::from(family.width() - unit_len));
         let units_per_node = (u128::from(per_node).div_ceil(unit_addrs)).max(1);
+        // A node subnet is one per node: the pods must fit in it.
+        if unit == UnitKind::NodeSubnet
+            && u128::from(per_node) + u128::from(facts::PER_NODE_SUBNET_OVERHEAD) > unit_addrs
+        {
+            let key = match family {
+                Family::V4 => "/onPrem/nodeCidrMaskSize",
+                Family::V6 => "/onPrem/nodeCidrMaskSizeV6",
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::PodCidrCapacity,
+                    key,
+                    format!(
+                        "a /{unit_len} node subnet holds {} pod addresses; {per_node} pods per node are planned",
+                        unit_addrs.saturating_sub(u128::from(facts::PER_NODE_SUBNET_OVERHEAD))
+                    ),
+                )
+                .related("/onPrem/maxPodsPerNode")
+                .hint(format!("{allocated_by}: give nodes a larger subnet, or plan fewer pods per node")),
+            );
+        }
         let units: u128 = pools
             .iter()
             .filter(|p| p.cidr.len() <= unit_len)
@@ -369,8 +459,14 @@ fn dc_pods(
                 Code::PodCidrCapacity,
                 &pools[0].path,
                 format!(
-                    "the {family} DC pod range holds {units} {what} = {supported} nodes at {units_per_node} per node ({} pods); {planned} nodes are planned",
-                    spec.on_prem.max_pods_per_node
+                    "the {family} pod range holds {units} {what} = {supported} nodes at {units_per_node} per node ({pods_per_node} pods); {planned} nodes are planned{}",
+                    if cloud_planned > 0 {
+                        format!(
+                            " ({dc_planned} DC and {cloud_planned} ECS nodes, which run the overlay too)"
+                        )
+                    } else {
+                        String::new()
+                    }
                 ),
             );
             for p in &pools[1..] {
@@ -384,7 +480,7 @@ fn dc_pods(
                 d = d.hint(format!("use a /{len} or larger{example}"));
                 suggestions.push(Suggestion {
                     path: pools[0].path.clone(),
-                    reason: format!("{planned} DC nodes need {needed} {what}"),
+                    reason: format!("{planned} nodes need {needed} {what}"),
                     minimum_prefix_length: len,
                     cidr,
                 });
@@ -402,6 +498,9 @@ fn dc_pods(
             units: Count::from(units),
             nodes_supported: Count::from(supported),
             nodes_planned: planned,
+            dc_nodes_planned: dc_planned,
+            cloud_nodes_planned: cloud_planned,
+            allocated_by,
             headroom_nodes: Count(headroom),
         });
     }

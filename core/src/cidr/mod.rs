@@ -6,7 +6,7 @@ mod parse;
 mod set;
 
 pub use parse::{CidrError, parse_addr, parse_cidr};
-pub use set::{find_free, subtract_all, summarize};
+pub use set::{covering, find_free, subtract_all, summarize};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;

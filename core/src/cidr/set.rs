@@ -62,6 +62,17 @@ fn interval_to_cidrs(family: Family, (mut first, last): Interval, out: &mut Vec<
 
 /// Exact summary: the fewest prefixes covering exactly the union of `cidrs` (per family,
 /// IPv4 first). Never a covering prefix that adds addresses not in the input.
+/// The smallest single prefix that holds every one of `cidrs` (all of one family), or
+/// `None` for an empty list.
+pub fn covering(cidrs: &[Cidr]) -> Option<Cidr> {
+    let first = cidrs.first()?;
+    let lo = cidrs.iter().map(Cidr::first).min()?;
+    let hi = cidrs.iter().map(Cidr::last).max()?;
+    let differing = 128 - (lo ^ hi).leading_zeros();
+    let len = u32::from(first.family().width()).saturating_sub(differing) as u8;
+    Some(Cidr::truncate(first.family(), lo, len))
+}
+
 pub fn summarize(cidrs: &[Cidr]) -> Vec<Cidr> {
     let mut out = Vec::new();
     for family in [Family::V4, Family::V6] {
@@ -145,6 +156,24 @@ mod tests {
 
     fn cs(list: &[&str]) -> Vec<Cidr> {
         list.iter().map(|s| c(s)).collect()
+    }
+
+    #[test]
+    fn covering_is_the_smallest_prefix_holding_them_all() {
+        assert_eq!(
+            covering(&cs(&["10.100.0.0/16", "10.0.0.0/8"])),
+            Some(c("10.0.0.0/8"))
+        );
+        assert_eq!(
+            covering(&cs(&["10.1.0.0/16", "10.2.0.0/16"])),
+            Some(c("10.0.0.0/14"))
+        );
+        assert_eq!(
+            covering(&cs(&["172.20.0.0/16", "10.0.0.0/8"])),
+            Some(c("0.0.0.0/0"))
+        );
+        assert_eq!(covering(&cs(&["fd00:20::/56"])), Some(c("fd00:20::/56")));
+        assert_eq!(covering(&[]), None);
     }
 
     #[test]

@@ -15,6 +15,16 @@ fn dc_nodes_selector() -> String {
     format!("{} != 'true'", facts::ECS_NODE_LABEL)
 }
 
+/// The nodes Calico's pools serve: the DC nodes beside Terway, every node in an overlay
+/// that spans both sides.
+fn pool_nodes(ctx: &Context) -> String {
+    if ctx.terway() {
+        dc_nodes_selector()
+    } else {
+        "all()".to_owned()
+    }
+}
+
 const RR_LABEL: &str = "route-reflector";
 const RR_SELECTOR: &str = "route-reflector == 'true'";
 
@@ -32,15 +42,15 @@ pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
     out.push(bgp_configuration(ctx));
 }
 
-/// Keeps calico-node off ECS nodes and makes it pick its address from the DC node ranges.
+/// Beside Terway, keeps calico-node off ECS nodes; on both sides, makes it pick its
+/// address from the node ranges (DC nodes, and ECS nodes where they run Calico).
 fn node_patch(ctx: &Context) -> File {
-    let op = &ctx.spec.on_prem;
     let mut env = Vec::new();
     for (family, var) in [
         (Family::V4, "IP_AUTODETECTION_METHOD"),
         (Family::V6, "IP6_AUTODETECTION_METHOD"),
     ] {
-        let cidrs = Context::of(&op.node_cidrs, family);
+        let cidrs = ctx.node_ranges(family);
         if !cidrs.is_empty() {
             if family == Family::V6 {
                 // calico-node takes an IPv6 address only when asked to.
@@ -51,20 +61,23 @@ fn node_patch(ctx: &Context) -> File {
             );
         }
     }
-    let mut file = File::new(
-        "calico",
-        "calico-node-patch.yaml",
-        Apply::Patch,
+    let about: &[&str] = if ctx.terway() {
         &[
             "Keeps calico-node off ECS nodes (alibabacloud.com/external=true: Terway's side) and",
             "makes it take its address from the DC node ranges.",
-        ],
-    );
+        ]
+    } else {
+        &[
+            "calico-node runs on DC and ECS nodes alike (the overlay spans both sides); it takes",
+            "its address from the DC node ranges or the ECS nodes' vSwitches.",
+        ]
+    };
+    let mut file = File::new("calico", "calico-node-patch.yaml", Apply::Patch, about);
     file.docs.push(daemonset_patch(
         ctx,
         "calico-node",
         "kube-system",
-        dc_only_affinity(),
+        ctx.terway().then(dc_only_affinity),
         Some(json!({ "name": "calico-node", "env": env })),
     ));
     file
@@ -122,7 +135,7 @@ fn pools(ctx: &Context) -> File {
                     "ipipMode": ipip_mode,
                     "vxlanMode": vxlan_mode,
                     "natOutgoing": true,
-                    "nodeSelector": dc_nodes_selector(),
+                    "nodeSelector": pool_nodes(ctx),
                 }),
             ));
         }

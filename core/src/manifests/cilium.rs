@@ -1,9 +1,8 @@
 //! Cilium (`cilium-vxlan`, `cilium-bgp`): Helm values, and for BGP the `cilium.io/v2`
 //! BGP control-plane resources (never the removed `CiliumBGPPeeringPolicy`).
 
-use super::calico::no_snat_ranges;
 use super::{Apply, Context, File, dc_only_affinity, strings};
-use crate::cidr::{Family, summarize};
+use crate::cidr::{Cidr, Family, covering};
 use crate::facts;
 use crate::spec::NetworkMode;
 use serde_json::{Value, json};
@@ -18,6 +17,30 @@ pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
     out.push(values(ctx));
     if ctx.mode.selected == NetworkMode::CiliumBgp {
         out.push(bgp(ctx));
+    }
+}
+
+/// The range the agent leaves unmasqueraded in native routing (`ipvXNativeRoutingCIDR`, one
+/// CIDR per family): the DC pods and the VPC when one private prefix holds them both, so DC
+/// pods reach the cloud with their own addresses (the VPC routes them back); else the pods
+/// alone, and traffic to the VPC leaves behind the node's address.
+fn native_routing_cidr(ctx: &Context, family: Family) -> Option<(Cidr, bool)> {
+    let pods = Context::of(&ctx.spec.on_prem.pod_cidrs, family);
+    let mut with_vpc = pods.clone();
+    with_vpc.extend(Context::of(&ctx.spec.cloud.vpc_cidrs, family));
+    let private = match family {
+        Family::V4 => facts::VPC_PRIVATE_BLOCKS
+            .iter()
+            .filter_map(|b| Cidr::from_table(b))
+            .collect::<Vec<_>>(),
+        Family::V6 => Cidr::from_table("fc00::/7")
+            .into_iter()
+            .chain(Cidr::from_table("2000::/3"))
+            .collect(),
+    };
+    match covering(&with_vpc) {
+        Some(c) if private.iter().any(|p| p.contains(&c)) => Some((c, true)),
+        _ => covering(&pods).map(|c| (c, false)),
     }
 }
 
@@ -37,47 +60,71 @@ fn values(ctx: &Context) -> File {
         }
     }
     let mut values = json!({
-        "affinity": dc_only_affinity(),
         "ipam": { "mode": "cluster-pool", "operator": operator },
         "ipv4": { "enabled": true },
         "ipv6": { "enabled": !v6.is_empty() },
         "bgpControlPlane": { "enabled": bgp },
     });
+    if ctx.terway() {
+        values["affinity"] = dc_only_affinity();
+    }
+    let mut about: Vec<String> = Vec::new();
     if bgp {
+        // Native routing; the BGP control plane advertises each node's PodCIDR but installs
+        // nothing it learns, so between nodes of one segment the agent installs a route per
+        // node itself (autoDirectNodeRoutes); nodes on other segments are skipped there and
+        // reached through the DC edge, which learns their PodCIDRs over BGP.
         values["routingMode"] = json!("native");
-        values["autoDirectNodeRoutes"] = json!(false);
-        // One CIDR: the DC pod ranges' summary when they are adjacent, else the first.
-        if let Some(native) = summarize(&v4).first() {
-            values["ipv4NativeRoutingCIDR"] = json!(native.to_string());
+        values["autoDirectNodeRoutes"] = json!(true);
+        if op
+            .node_cidrs
+            .iter()
+            .filter(|c| c.cidr.family() == Family::V4)
+            .count()
+            > 1
+        {
+            values["directRoutingSkipUnreachable"] = json!(true);
         }
-        if let Some(native) = summarize(&v6).first() {
-            values["ipv6NativeRoutingCIDR"] = json!(native.to_string());
+        // Masquerading by iptables, not eBPF: bpf.masquerade needs kube-proxy replacement
+        // (the BPF NodePort feature; Cilium "Masquerading"), which this plan does not turn
+        // on. Destinations inside the native-routing CIDR keep the pod's own address.
+        for (family, key, masquerade) in [
+            (Family::V4, "ipv4NativeRoutingCIDR", "enableIPv4Masquerade"),
+            (Family::V6, "ipv6NativeRoutingCIDR", "enableIPv6Masquerade"),
+        ] {
+            if let Some((cidr, with_vpc)) = native_routing_cidr(ctx, family) {
+                values[key] = json!(cidr.to_string());
+                values[masquerade] = json!(true);
+                about.push(if with_vpc {
+                    format!("{family}: pods keep their own addresses toward the pods and the VPC ({cidr}); anything else is masqueraded.")
+                } else {
+                    format!("{family}: no private prefix holds both the pods and the VPC: traffic to the VPC leaves behind the node's address ({key} {cidr}).")
+                });
+            }
         }
-        // DC pods reach the cloud ranges with their own addresses (the VPC routes DC pod
-        // ranges back over the VBR); everything else leaves masqueraded.
-        let mut keep: Vec<String> = Vec::new();
-        for family in ctx.families() {
-            keep.extend(strings(&Context::of(&op.pod_cidrs, family)));
-            keep.extend(strings(&no_snat_ranges(ctx, family)));
-        }
-        values["bpf"] = json!({ "masquerade": true });
-        values["ipMasqAgent"] = json!({
-            "enabled": true,
-            "config": { "nonMasqueradeCIDRs": keep, "masqLinkLocal": false },
-        });
     } else {
         values["routingMode"] = json!("tunnel");
         values["tunnelProtocol"] = json!("vxlan");
     }
+    let placement = if ctx.terway() {
+        "agents off ECS nodes"
+    } else {
+        "agents on DC and ECS nodes (the overlay spans both sides)"
+    };
+    let mut lines = vec![if bgp {
+        format!(
+            "Helm values: native routing, cluster-pool IPAM over the DC pod ranges, the BGP control plane on, {placement}."
+        )
+    } else {
+        format!("Helm values: VXLAN tunnels, cluster-pool IPAM over the pod ranges, {placement}.")
+    }];
+    lines.extend(about);
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let mut file = File::new(
         "cilium",
         "cilium-values.yaml",
         Apply::HelmValues("cilium cilium/cilium --namespace kube-system"),
-        &[if bgp {
-            "Helm values: native routing, cluster-pool IPAM over the DC pod ranges, the BGP control plane on, agents off ECS nodes."
-        } else {
-            "Helm values: VXLAN tunnels, cluster-pool IPAM over the DC pod ranges, agents off ECS nodes."
-        }],
+        &lines,
     );
     file.docs.push(values);
     file

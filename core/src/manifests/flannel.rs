@@ -1,5 +1,5 @@
-//! Flannel (`flannel-vxlan`): `kube-flannel-cfg` and the DaemonSet patch that keeps Flannel
-//! off ECS nodes.
+//! Flannel (`flannel-vxlan`): `kube-flannel-cfg`, and, only where the ECS nodes run Terway
+//! instead of the overlay, the DaemonSet patch that keeps Flannel off them.
 
 use super::{Apply, Context, File, daemonset_patch, dc_only_affinity, json_text};
 use crate::cidr::Family;
@@ -10,7 +10,9 @@ use serde_json::json;
 const NAMESPACE: &str = "kube-flannel";
 
 pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
-    out.push(daemonset(ctx));
+    if ctx.terway() {
+        out.push(daemonset(ctx));
+    }
     out.push(config(ctx));
 }
 
@@ -25,15 +27,17 @@ fn daemonset(ctx: &Context) -> File {
         ctx,
         "kube-flannel-ds",
         NAMESPACE,
-        dc_only_affinity(),
+        Some(dc_only_affinity()),
         None,
     ));
     file
 }
 
-/// `net-conf.json` with the DC pod range and the per-node subnet the address budget chose
-/// from maxPodsPerNode; `cni-conf.json` as kube-flannel.yml ships it, because applying the
-/// ConfigMap without it would delete it.
+/// `net-conf.json` with the pod range; `cni-conf.json` as kube-flannel.yml ships it,
+/// because applying the ConfigMap without it would delete it. No `SubnetLen`: with
+/// `--kube-subnet-mgr` (kube-flannel.yml's default) Flannel takes each node's subnet from
+/// `node.spec.podCIDR`, which kube-controller-manager allocates, and must find it inside
+/// `Network` (flannel-io/flannel `pkg/subnet/kube/kube.go`).
 fn config(ctx: &Context) -> File {
     let op = &ctx.spec.on_prem;
     let v4 = Context::of(&op.pod_cidrs, Family::V4);
@@ -46,16 +50,10 @@ fn config(ctx: &Context) -> File {
     });
     if let Some(network) = v4.first() {
         net["Network"] = json!(network.to_string());
-        if let Some(len) = ctx.node_subnet_len(Family::V4) {
-            net["SubnetLen"] = json!(len);
-        }
     }
     if let Some(network) = Context::of(&op.pod_cidrs, Family::V6).first() {
         net["EnableIPv6"] = json!(true);
         net["IPv6Network"] = json!(network.to_string());
-        if let Some(len) = ctx.node_subnet_len(Family::V6) {
-            net["IPv6SubnetLen"] = json!(len);
-        }
     }
     let cni = json!({
         "name": "cbr0",
@@ -70,7 +68,7 @@ fn config(ctx: &Context) -> File {
         "flannel-config.yaml",
         Apply::Kubectl,
         &[
-            "Flannel's network: the DC pod range, one subnet per node, VXLAN. Restart the kube-flannel-ds pods after changing it.",
+            "Flannel's network: the pod range, VXLAN; each node's subnet is its podCIDR from kube-controller-manager. Restart the kube-flannel-ds pods after changing it.",
         ],
     );
     file.docs.push(json!({

@@ -48,7 +48,9 @@ pub fn build(spec: &HybridCluster, mode: &ModeDecision, addressing: &Addressing)
         NetworkMode::FlannelVxlan => flannel::files(&ctx, &mut files),
         NetworkMode::CiliumVxlan | NetworkMode::CiliumBgp => cilium::files(&ctx, &mut files),
     }
-    terway::files(&ctx, &mut files);
+    if ctx.terway() {
+        terway::files(&ctx, &mut files);
+    }
     let total = files.len();
     files
         .into_iter()
@@ -67,6 +69,31 @@ struct Context<'a> {
 impl Context<'_> {
     fn name(&self) -> &str {
         &self.spec.name
+    }
+
+    /// The ECS nodes run Terway, so the DC's CNI stays off them; otherwise the DC's
+    /// overlay runs on both sides.
+    fn terway(&self) -> bool {
+        self.mode.cloud_cni == crate::mode::Cni::Terway
+    }
+
+    /// The node ranges the CNI's nodes have addresses in: the DC's, and the ECS nodes'
+    /// vSwitches when the overlay spans both sides.
+    fn node_ranges(&self, family: Family) -> Vec<Cidr> {
+        let mut ranges = Self::of(&self.spec.on_prem.node_cidrs, family);
+        if !self.terway() {
+            for zone in &self.spec.cloud.zones {
+                for v in &zone.node_vswitches {
+                    ranges.extend(
+                        [Some(v.cidr), v.ipv6_cidr]
+                            .into_iter()
+                            .flatten()
+                            .filter(|c| c.family() == family),
+                    );
+                }
+            }
+        }
+        ranges
     }
 
     /// The labels every object carries: made by hybridplan, from this spec.
@@ -237,10 +264,13 @@ fn daemonset_patch(
     ctx: &Context,
     name: &str,
     namespace: &str,
-    affinity: Value,
+    affinity: Option<Value>,
     container: Option<Value>,
 ) -> Value {
-    let mut pod = json!({ "affinity": affinity });
+    let mut pod = json!({});
+    if let Some(affinity) = affinity {
+        pod["affinity"] = affinity;
+    }
     if let Some(c) = container {
         pod["containers"] = json!([c]);
     }

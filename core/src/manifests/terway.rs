@@ -107,7 +107,7 @@ fn scheduling(ctx: &Context) -> File {
         ctx,
         facts::TERWAY_DAEMONSET,
         "kube-system",
-        affinity,
+        Some(affinity),
         None,
     ));
     file

@@ -6,7 +6,9 @@
 mod unused;
 
 use crate::facts;
-use crate::spec::{HybridCluster, IpFamily, NetworkMode, Performance, RequestedMode};
+use crate::spec::{
+    CloudCniChoice, HybridCluster, IpFamily, NetworkMode, Performance, RequestedMode,
+};
 use crate::{Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 
@@ -20,12 +22,42 @@ pub struct ModeDecision {
     pub reasons: Vec<String>,
     /// Every mode, best first.
     pub candidates: Vec<Candidate>,
-    /// The CNI on the ECS nodes (always Terway in a registered hybrid cluster).
-    pub cloud_cni: String,
+    /// The CNI on the ECS nodes: the DC's overlay in the overlay modes (it spans both
+    /// sides), Terway beside a routed DC (Alibaba Cloud's scenarios for registered
+    /// clusters).
+    pub cloud_cni: Cni,
     /// How the DC nodes exchange routes: `full-mesh`, `route-reflectors` or `none`.
     pub bgp_topology: BgpTopology,
     /// Route reflector nodes planned (0 unless `bgpTopology` is `route-reflectors`).
     pub route_reflectors: u32,
+}
+
+/// A CNI plugin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum Cni {
+    Calico,
+    Flannel,
+    Cilium,
+    Terway,
+}
+
+impl Cni {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cni::Calico => "calico",
+            Cni::Flannel => "flannel",
+            Cni::Cilium => "cilium",
+            Cni::Terway => "terway",
+        }
+    }
+}
+
+impl std::fmt::Display for Cni {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +159,45 @@ const OVERLAY_ORDER: [NetworkMode; 3] = [
     NetworkMode::CiliumVxlan,
 ];
 
+/// The ECS nodes' CNI, after Alibaba Cloud's page for Terway on registered clusters
+/// (https://www.alibabacloud.com/help/en/doc-detail/208052.html): an overlay DC's cloud
+/// nodes run the same overlay; a BGP (routed) DC's cloud nodes must run Terway.
+fn cloud_cni(
+    spec: &HybridCluster,
+    mode: NetworkMode,
+    reasons: &mut Vec<String>,
+    out: &mut Vec<Diagnostic>,
+) -> Cni {
+    if mode.is_routed() {
+        reasons.push(
+            "ECS nodes run Terway: beside a routed DC, Alibaba Cloud requires Terway on the cloud nodes, with pods on their pod vSwitches".into(),
+        );
+        return Cni::Terway;
+    }
+    let dc = mode.dc_cni();
+    if spec.cloud.cni == CloudCniChoice::Terway {
+        out.push(
+            Diagnostic::new(
+                Code::TerwayBesideOverlay,
+                "/cloud/cni",
+                format!(
+                    "Terway on the ECS nodes beside the DC's {mode} overlay leaves every DC pod unreachable from cloud pods: no VPC route knows the DC pod range, and a Service does not help (kube-proxy sends to the DC pod's own address), so CoreDNS, webhooks and metrics-server on DC nodes are out of reach"
+                ),
+            )
+            .related("/mode")
+            .hint(format!(
+                "remove `cni: terway` so the ECS nodes run {dc} like the DC, or choose a routed mode (calico-route-reflector, cilium-bgp), beside which Terway belongs"
+            )),
+        );
+        reasons.push("ECS nodes run Terway, as the spec forces (see the error)".into());
+        return Cni::Terway;
+    }
+    reasons.push(format!(
+        "ECS nodes run {dc} too: an overlay DC's cloud nodes use the same mode, and the overlay spans both sides (only node ranges cross the VBR)"
+    ));
+    dc
+}
+
 /// Route reflectors for `nodes` DC nodes: at least two, then one more per 100 clients.
 pub fn route_reflectors_for(nodes: u32) -> u32 {
     let clients = nodes.saturating_sub(facts::MIN_ROUTE_REFLECTORS);
@@ -197,7 +268,7 @@ pub(crate) fn select(spec: &HybridCluster) -> (ModeDecision, Vec<Diagnostic>) {
             mode
         }
     };
-    reasons.push("ECS nodes run Terway: a registered cluster's cloud nodes use Terway with their pod vSwitches".into());
+    let cloud_cni = cloud_cni(spec, selected, &mut reasons, &mut diagnostics);
 
     let nodes = spec.on_prem.planned_nodes();
     let (bgp_topology, route_reflectors) = match selected {
@@ -227,20 +298,34 @@ pub(crate) fn select(spec: &HybridCluster) -> (ModeDecision, Vec<Diagnostic>) {
             );
         }
     }
-    if bgp_topology == BgpTopology::FullMesh && nodes > facts::FULL_MESH_MAX_NODES {
-        let sessions = u64::from(nodes) * u64::from(nodes - 1) / 2;
+    // ECS nodes that run Calico join its mesh.
+    let ecs_in_mesh = if cloud_cni == Cni::Calico {
+        spec.cloud.max_nodes.max(spec.cloud.nodes)
+    } else {
+        0
+    };
+    let mesh = nodes.saturating_add(ecs_in_mesh);
+    if bgp_topology == BgpTopology::FullMesh && mesh > facts::FULL_MESH_MAX_NODES {
+        let sessions = u64::from(mesh) * u64::from(mesh - 1) / 2;
         let path = if spec.on_prem.route_reflectors == Some(0) {
             "/onPrem/routeReflectors"
-        } else {
-            // Auto never picks a mesh past 100 nodes: the mode was forced.
+        } else if spec.mode != RequestedMode::Auto || nodes > facts::FULL_MESH_MAX_NODES {
             "/mode"
+        } else {
+            // Auto picked the overlay for the DC's size; the ECS nodes make the mesh large.
+            "/cloud/maxNodes"
+        };
+        let who = if ecs_in_mesh > 0 {
+            format!("{nodes} DC and {ecs_in_mesh} ECS nodes")
+        } else {
+            format!("{nodes} nodes")
         };
         diagnostics.push(
             Diagnostic::new(
                 Code::MeshTooLarge,
                 path,
                 format!(
-                    "a full BGP mesh of {nodes} nodes needs {sessions} sessions; Calico advises route reflectors past {}",
+                    "a full BGP mesh of {who} needs {sessions} sessions; Calico advises route reflectors past {}",
                     facts::FULL_MESH_MAX_NODES
                 ),
             )
@@ -254,7 +339,7 @@ pub(crate) fn select(spec: &HybridCluster) -> (ModeDecision, Vec<Diagnostic>) {
         selected,
         reasons,
         candidates,
-        cloud_cni: "terway".into(),
+        cloud_cni,
         bgp_topology,
         route_reflectors,
     };

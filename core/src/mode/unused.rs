@@ -1,7 +1,7 @@
 //! Fields the selected mode does not use. Given, they change nothing in the plan, which a
 //! reader of the spec would not guess: each is a `field-unused` warning that says why.
 
-use super::ModeDecision;
+use super::{Cni, ModeDecision};
 use crate::spec::{HybridCluster, NetworkMode};
 use crate::{Code, Diagnostic};
 
@@ -35,6 +35,16 @@ const MODE_FIELDS: &[ModeField] = &[
         why: no_calico_blocks,
     },
     ModeField {
+        pointer: "/onPrem/nodeCidrMaskSize",
+        used_by: uses_node_cidrs,
+        why: no_node_cidrs,
+    },
+    ModeField {
+        pointer: "/onPrem/nodeCidrMaskSizeV6",
+        used_by: uses_node_cidrs,
+        why: no_node_cidrs,
+    },
+    ModeField {
         pointer: "/onPrem/asNumber",
         used_by: runs_bgp,
         why: |mode| {
@@ -57,6 +67,18 @@ fn no_calico_blocks(mode: NetworkMode) -> String {
     )
 }
 
+/// Flannel's kube subnet manager takes each node's subnet from kube-controller-manager;
+/// Calico and Cilium allocate their own.
+fn uses_node_cidrs(mode: NetworkMode) -> bool {
+    mode == NetworkMode::FlannelVxlan
+}
+
+fn no_node_cidrs(mode: NetworkMode) -> String {
+    format!(
+        "{mode} allocates pod addresses itself; only Flannel takes the node subnets kube-controller-manager hands out"
+    )
+}
+
 fn runs_bgp(mode: NetworkMode) -> bool {
     mode.is_calico() || mode == NetworkMode::CiliumBgp
 }
@@ -64,6 +86,40 @@ fn runs_bgp(mode: NetworkMode) -> bool {
 /// A `field-unused` warning for each field the spec gives that the selected mode ignores.
 pub(crate) fn check(spec: &HybridCluster, decision: &ModeDecision) -> Vec<Diagnostic> {
     let mode = decision.selected;
+    let mut out = mode_fields(spec, mode);
+    if decision.cloud_cni != Cni::Terway {
+        let cni = decision.cloud_cni;
+        if spec.gives("/cloud/terway") {
+            out.push(
+                Diagnostic::new(
+                    Code::FieldUnused,
+                    "/cloud/terway",
+                    format!("the plan does not use `terway`: the ECS nodes run {cni}, the DC's overlay, not Terway"),
+                )
+                .related("/mode")
+                .hint("remove it, or choose a routed mode, beside which the ECS nodes run Terway"),
+            );
+        }
+        for (i, zone) in spec.cloud.zones.iter().enumerate() {
+            if !zone.pod_vswitches.is_empty() {
+                out.push(
+                    Diagnostic::new(
+                        Code::VswitchUnused,
+                        format!("/cloud/zones/{i}/podVSwitches"),
+                        format!(
+                            "pod vSwitches are Terway's; in {mode} the pods of ECS nodes take addresses from the overlay's pod range, so zone {} needs none",
+                            zone.zone
+                        ),
+                    )
+                    .hint("leave them for a routed mode, or remove them"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn mode_fields(spec: &HybridCluster, mode: NetworkMode) -> Vec<Diagnostic> {
     MODE_FIELDS
         .iter()
         .filter(|f| spec.gives(f.pointer) && !(f.used_by)(mode))

@@ -14,21 +14,20 @@
 use super::UnknownDevice;
 use crate::Plan;
 use crate::cidr::{Cidr, Family};
-use crate::routing::{RouteOrigin, device, edge_device};
+use crate::routing::{Device, RouteOrigin};
 use crate::spec::HybridCluster;
 use std::fmt::Write;
 use std::net::IpAddr;
 
 /// The FRR configuration of `device` (`dc-edge`, or `dc-edge-2` … for further edge
 /// routers).
-pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, UnknownDevice> {
+pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, UnknownDevice> {
     let edges = &spec.on_prem.edge_routers;
-    let index = (0..edges.len())
-        .find(|&i| edge_device(i) == device)
-        .ok_or_else(|| UnknownDevice {
-            device: device.to_owned(),
-            known: (0..edges.len()).map(edge_device).collect(),
-        })?;
+    let known: Vec<Device> = (0..edges.len()).map(|i| Device::DcEdge(i as u16)).collect();
+    let index = match device {
+        Device::DcEdge(i) if usize::from(i) < edges.len() => usize::from(i),
+        _ => return Err(UnknownDevice { device, known }),
+    };
     let edge = &edges[index];
     let table = plan.routing.tables.iter().find(|t| t.device == device);
     let vbr = &spec.interconnect.vbr;
@@ -51,7 +50,7 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
     // Static routes the plan gives this router: cloud services and VPC endpoints via the VBR.
     if let Some(table) = table {
         for e in &table.entries {
-            if e.origin != RouteOrigin::Static || e.next_device.as_deref() != Some(device::VBR) {
+            if e.origin != RouteOrigin::Static || e.next_device != Some(Device::Vbr(0)) {
                 continue;
             }
             let gateway = vbr_gateway(spec, e.destination.family());
@@ -77,14 +76,14 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: &str) -> Result<String, Un
         .routing
         .bgp_sessions
         .iter()
-        .filter(|s| s.local.device == device && s.peer.device == device::VBR)
+        .filter(|s| s.local.device == device && s.peer.device == Device::Vbr(0))
         .flat_map(|s| s.peer.advertises.clone())
         .collect();
     let dc_sessions: Vec<_> = plan
         .routing
         .bgp_sessions
         .iter()
-        .filter(|s| s.peer.device == device && s.local.device != device::VBR)
+        .filter(|s| s.peer.device == device && s.local.device != Device::Vbr(0))
         .collect();
     let from_dc: Vec<Cidr> = dc_sessions
         .iter()

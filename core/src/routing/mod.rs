@@ -1,36 +1,33 @@
 //! Routing: the route table of every hop (DC node, DC edge routers, VBR, CEN transit
 //! router, VPC, ECS node), the BGP sessions, what the DC advertises to the VBR and the
-//! limits that apply there, and the connectivity checks an operator runs after rollout.
-//! [`trace`] walks the tables of a plan with the longest-prefix-match trie.
+//! limits that apply there, the flows the security groups and DC firewalls must let
+//! through, and the connectivity checks an operator runs after rollout. [`trace`] walks
+//! the tables of a plan with the longest-prefix-match trie.
 
-mod oss;
+mod checks;
+mod device;
+mod flows;
+mod limits;
 mod plan_routes;
+mod services;
+mod sessions;
 mod tables;
+mod topology;
 mod trace;
 
-pub use oss::{regions as oss_regions, vip_ranges as oss_vip_ranges};
+pub use device::{Device, NotADevice};
+pub use flows::{Flow, FlowEnd, Protocol};
 pub use plan_routes::PlanRoutes;
-pub use trace::{Hop, Outcome, Trace, trace};
+pub use services::{oss_regions, oss_vip_ranges, registry_addresses, registry_domain};
+pub use trace::{Endpoint, Hop, Outcome, Trace, trace, trace_endpoints};
 
-pub(crate) use tables::{build, edge_device};
-pub(crate) use trace::connectivity;
+pub(crate) use checks::connectivity;
+pub(crate) use flows::flows;
+pub(crate) use tables::build;
 
 use crate::addressing::Count;
-use crate::cidr::Cidr;
+use crate::cidr::{Cidr, Family};
 use serde::{Deserialize, Serialize};
-
-/// Device names used in `routing.tables` and by `trace`.
-pub mod device {
-    /// The DC node hosting the address in question (a Calico or Cilium node).
-    pub const DC_NODE: &str = "dc-node";
-    /// The DC edge router that peers with the VBR (the first of `onPrem.edgeRouters`).
-    pub const DC_EDGE: &str = "dc-edge";
-    pub const VBR: &str = "vbr";
-    pub const CEN: &str = "cen-tr";
-    pub const VPC: &str = "vpc";
-    /// The ECS node hosting the address in question (Terway).
-    pub const ECS_NODE: &str = "ecs-node";
-}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -50,8 +47,7 @@ pub struct Routing {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HopTable {
-    /// Short name used as `nextDevice` (`dc-edge`, `vbr`, …).
-    pub device: String,
+    pub device: Device,
     /// What the device is, with its address and AS where it has them.
     pub label: String,
     pub entries: Vec<RouteEntry>,
@@ -65,8 +61,52 @@ pub struct RouteEntry {
     /// The next hop as an operator writes it: an address, an interface or an attachment.
     pub next_hop: String,
     pub origin: RouteOrigin,
-    /// The device a packet goes to next; absent when it is delivered at this device.
-    pub next_device: Option<String>,
+    /// The device a packet goes to next; absent when it is delivered at this device (or,
+    /// with a `tunnel`, at the node of the pod in question).
+    pub next_device: Option<Device>,
+    /// Pods of an overlay: the packet is encapsulated toward the node that hosts the
+    /// destination pod, whose address lies in one of the endpoints' ranges.
+    pub tunnel: Option<Tunnel>,
+}
+
+/// An overlay's tunnel between nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Tunnel {
+    pub encapsulation: Encapsulation,
+    /// The node ranges the tunnel ends in, per side: the outer packet goes to the node
+    /// that hosts the destination pod.
+    pub endpoints: Vec<TunnelEndpoint>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum Encapsulation {
+    /// IP-in-IP (IP protocol 4): Calico's IPIP mode.
+    Ipip,
+    /// VXLAN over UDP (8472 for Flannel and Cilium, 4789 for Calico).
+    Vxlan,
+}
+
+impl Encapsulation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encapsulation::Ipip => "ipip",
+            Encapsulation::Vxlan => "vxlan",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TunnelEndpoint {
+    /// `dc-node` or `ecs-node`.
+    pub device: Device,
+    /// The node addresses on that side.
+    pub range: Cidr,
 }
 
 /// Where a route comes from.
@@ -102,25 +142,73 @@ impl RouteOrigin {
 }
 
 /// One BGP session, or a group of like sessions (`count` > 1: every client node with
-/// every route reflector, say).
+/// every route reflector, say), in one address family.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgpSession {
     pub local: BgpSpeaker,
     pub peer: BgpSpeaker,
+    /// The address family the session carries: IPv6 routes travel on sessions between
+    /// IPv6 addresses, IPv4 routes on IPv4 ones.
+    pub family: Family,
     /// How many sessions of this shape the design has (a full mesh of 2^32 nodes has more
     /// than 2^53, so a decimal string like every count that can grow that large).
     pub count: Count,
-    /// `ebgp` or `ibgp`.
-    pub kind: String,
+    pub kind: SessionKind,
+    pub role: SessionRole,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum SessionKind {
+    Ibgp,
+    Ebgp,
+}
+
+impl SessionKind {
+    /// eBGP between different AS numbers, iBGP within one.
+    pub fn between(a: u32, b: u32) -> SessionKind {
+        if a == b {
+            SessionKind::Ibgp
+        } else {
+            SessionKind::Ebgp
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Ibgp => "ibgp",
+            SessionKind::Ebgp => "ebgp",
+        }
+    }
+}
+
+/// What a session is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum SessionRole {
+    /// A DC edge router and a VBR, across Express Connect.
+    EdgeVbr,
+    /// A Calico node and a route reflector.
+    ClientReflector,
+    /// Two route reflectors (they peer like any two nodes that match the peer selector).
+    ReflectorReflector,
+    /// A route reflector and a DC edge router.
+    ReflectorEdge,
+    /// Two nodes of Calico's full mesh.
+    NodeMesh,
+    /// A node (Calico without reflectors, or Cilium's BGP control plane) and a DC edge.
+    NodeEdge,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgpSpeaker {
-    pub device: String,
+    pub device: Device,
     /// An address, or the range the speakers' addresses come from.
     pub address: String,
     pub as_number: u32,
@@ -162,10 +250,17 @@ pub struct Check {
     pub to: String,
     pub src: String,
     pub dst: String,
+    /// The node the source runs on (a pod address of an overlay may be on either side).
+    pub src_node: Device,
+    /// The node the destination runs on, where it is a node or a pod.
+    pub dst_node: Option<Device>,
     /// Devices the packet passes, in order, as `trace` finds them.
-    pub path: Vec<String>,
+    pub path: Vec<Device>,
     /// What the operator should see.
     pub expect: String,
+    /// What `trace` finds through this plan: `delivered`, or how the packet is meant to
+    /// fail (`no-route`).
+    pub outcome: Outcome,
     /// How to probe it.
     pub probe: String,
 }

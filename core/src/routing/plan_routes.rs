@@ -5,7 +5,10 @@
 //! these structs; a problem is reported with the JSON Pointer of what is wrong.
 
 use super::trace::trace_tables;
-use super::{HopTable, RouteEntry, RouteOrigin, Trace};
+use super::{
+    Device, Encapsulation, Endpoint, HopTable, RouteEntry, RouteOrigin, Trace, Tunnel,
+    TunnelEndpoint,
+};
 use crate::spec::tree::Tree;
 use crate::{Code, Diagnostic, SpecError};
 use std::net::IpAddr;
@@ -52,6 +55,11 @@ impl PlanRoutes {
 
     /// [`super::trace`] through these tables.
     pub fn trace(&self, src: IpAddr, dst: IpAddr) -> Trace {
+        self.trace_endpoints(Endpoint::at(src), Endpoint::at(dst))
+    }
+
+    /// [`super::trace_endpoints`] through these tables.
+    pub fn trace_endpoints(&self, src: Endpoint, dst: Endpoint) -> Trace {
         trace_tables(&self.tables, src, dst)
     }
 }
@@ -125,41 +133,75 @@ impl<'t> At<'t> {
         }
     }
 
+    fn device(&self) -> Result<Device, Diagnostic> {
+        let text = self.text()?;
+        text.parse().map_err(|e: super::NotADevice| {
+            Diagnostic::new(Code::SpecInvalid, self.path.clone(), e.to_string())
+        })
+    }
+
+    fn cidr(&self) -> Result<crate::Cidr, Diagnostic> {
+        let text = self.text()?;
+        text.parse().map_err(|e: crate::CidrError| {
+            Diagnostic::new(Code::SpecInvalid, self.path.clone(), e.describe(&text))
+        })
+    }
+
+    /// A key that may be absent or null.
+    fn present(&self, key: &str) -> Result<Option<At<'t>>, Diagnostic> {
+        Ok(self.opt(key)?.filter(|a| *a.tree != Tree::Null))
+    }
+
+    fn tunnel(&self) -> Result<Tunnel, Diagnostic> {
+        let encapsulation = self.get("encapsulation")?;
+        let word = encapsulation.text()?;
+        let encapsulation = [Encapsulation::Ipip, Encapsulation::Vxlan]
+            .into_iter()
+            .find(|e| e.as_str() == word)
+            .ok_or_else(|| encapsulation.wrong("ipip or vxlan"))?;
+        let endpoints = self
+            .get("endpoints")?
+            .items()?
+            .iter()
+            .map(|e| {
+                Ok(TunnelEndpoint {
+                    device: e.get("device")?.device()?,
+                    range: e.get("range")?.cidr()?,
+                })
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        Ok(Tunnel {
+            encapsulation,
+            endpoints,
+        })
+    }
+
     fn table(&self) -> Result<HopTable, Diagnostic> {
         let entries = self.get("entries")?.items()?;
         Ok(HopTable {
-            device: self.get("device")?.text()?,
+            device: self.get("device")?.device()?,
             label: self.get("label")?.text()?,
             entries: entries.iter().map(At::entry).collect::<Result<_, _>>()?,
         })
     }
 
     fn entry(&self) -> Result<RouteEntry, Diagnostic> {
-        let destination = self.get("destination")?;
-        let destination_text = destination.text()?;
         let origin = self.get("origin")?;
         let origin_text = origin.text()?;
-        let next_device = match self.opt("nextDevice")? {
-            Some(At {
-                tree: Tree::Null, ..
-            })
-            | None => None,
-            Some(device) => Some(device.text()?),
-        };
+        let next_device = self
+            .present("nextDevice")?
+            .map(|d| d.device())
+            .transpose()?;
+        let tunnel = self.present("tunnel")?.map(|t| t.tunnel()).transpose()?;
         Ok(RouteEntry {
-            destination: destination_text.parse().map_err(|e: crate::CidrError| {
-                Diagnostic::new(
-                    Code::SpecInvalid,
-                    destination.path.clone(),
-                    e.describe(&destination_text),
-                )
-            })?,
+            destination: self.get("destination")?.cidr()?,
             next_hop: self.get("nextHop")?.text()?,
             origin: RouteOrigin::ALL
                 .into_iter()
                 .find(|o| o.as_str() == origin_text)
                 .ok_or_else(|| origin.wrong("connected, static, bgp, system or propagated"))?,
             next_device,
+            tunnel,
         })
     }
 }

@@ -1,13 +1,13 @@
 //! `trace`: follows a packet hop by hop through the route tables of a plan, with a
 //! longest-prefix-match trie per device, until it is delivered, finds no route, or loops.
-//! The connectivity checks are traces between the places an operator probes after rollout.
+//! A pod address of an overlay may live on either side: the packet then travels inside a
+//! tunnel to the node that hosts it, whose side the caller names (or `trace` says it
+//! cannot tell).
 
-use super::device::{DC_NODE, ECS_NODE};
-use super::{Check, HopTable, RouteOrigin, Routing};
-use crate::cidr::{Cidr, Family};
+use super::{Device, HopTable, RouteEntry, RouteOrigin};
+use crate::Plan;
+use crate::cidr::Cidr;
 use crate::lpm::RouteTable;
-use crate::spec::HybridCluster;
-use crate::{NetworkMode, Plan};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 
@@ -28,11 +28,14 @@ pub struct Trace {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Hop {
-    pub device: String,
+    pub device: Device,
     /// The route that matched (longest prefix), if any.
     pub matched: Option<Cidr>,
     pub next_hop: Option<String>,
     pub origin: Option<RouteOrigin>,
+    /// The tunnel that carries the packet on this hop (`vxlan 10.10.24.10 -> 192.168.0.10`),
+    /// when it travels encapsulated.
+    pub tunnel: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,17 +44,52 @@ pub struct Hop {
 pub enum Outcome {
     Delivered,
     /// A device had no route to the destination.
-    BlackHole,
+    NoRoute,
     /// The packet came back to a device it had passed.
     Loop,
     /// The source is in no DC or cloud range of the plan.
     UnknownSource,
+    /// An overlay's pod address: it may run on a DC node or an ECS node, and the caller
+    /// did not say which.
+    Ambiguous,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::NoRoute => "no-route",
+            Outcome::Loop => "loop",
+            Outcome::UnknownSource => "unknown-source",
+            Outcome::Ambiguous => "ambiguous",
+        }
+    }
 }
 
 impl Trace {
     /// Devices passed, in order.
-    pub fn path(&self) -> Vec<String> {
-        self.hops.iter().map(|h| h.device.clone()).collect()
+    pub fn path(&self) -> Vec<Device> {
+        self.hops.iter().map(|h| h.device).collect()
+    }
+}
+
+/// An address, and optionally the node device (`dc-node` or `ecs-node`) it lives on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    pub addr: IpAddr,
+    pub node: Option<Device>,
+}
+
+impl Endpoint {
+    pub fn at(addr: IpAddr) -> Endpoint {
+        Endpoint { addr, node: None }
+    }
+
+    pub fn on(addr: IpAddr, node: Device) -> Endpoint {
+        Endpoint {
+            addr,
+            node: Some(node),
+        }
     }
 }
 
@@ -59,6 +97,12 @@ impl Trace {
 /// type the bindings' `RouteTable` has too, so a browser build carries one trie).
 struct Network<'p> {
     tables: Vec<(&'p HopTable, RouteTable<u32>)>,
+}
+
+/// How a walk through the tables ended.
+enum Walk {
+    Delivered(Device, String),
+    Stopped(Outcome, String),
 }
 
 impl<'p> Network<'p> {
@@ -78,226 +122,268 @@ impl<'p> Network<'p> {
         Network { tables }
     }
 
-    fn table(&self, device: &str) -> Option<&(&'p HopTable, RouteTable<u32>)> {
+    fn table(&self, device: Device) -> Option<&(&'p HopTable, RouteTable<u32>)> {
         self.tables.iter().find(|(t, _)| t.device == device)
     }
 
-    /// The node device a source address lives on: a DC node or pod, or an ECS node or pod.
-    fn start(&self, src: IpAddr) -> Option<&'p str> {
-        [DC_NODE, ECS_NODE].into_iter().find_map(|device| {
-            let (table, _) = self.table(device)?;
-            table
-                .entries
-                .iter()
-                .any(|e| {
-                    e.next_device.is_none()
-                        && e.origin != RouteOrigin::System
-                        && e.destination.contains_addr(src)
+    /// The node devices that host `addr`: a node or pod range delivered there.
+    fn hosts(&self, addr: IpAddr) -> Vec<Device> {
+        [Device::DcNode, Device::EcsNode]
+            .into_iter()
+            .filter(|&device| {
+                self.table(device).is_some_and(|(table, _)| {
+                    table.entries.iter().any(|e| {
+                        e.next_device.is_none()
+                            && e.origin != RouteOrigin::System
+                            && e.destination.contains_addr(addr)
+                            && e.tunnel
+                                .as_ref()
+                                .is_none_or(|t| t.endpoints.iter().any(|p| p.device == device))
+                    })
                 })
-                .then_some(table.device.as_str())
-        })
+            })
+            .collect()
     }
 
-    fn trace(&self, src: IpAddr, dst: IpAddr) -> Trace {
+    fn lookup(&self, device: Device, dst: IpAddr) -> Option<(Cidr, &'p RouteEntry)> {
+        let (table, trie) = self.table(device)?;
+        let (matched, &index) = trie.lookup(dst)?;
+        Some((matched, &table.entries[index as usize]))
+    }
+
+    fn trace(&self, src: Endpoint, dst: Endpoint) -> Trace {
         let mut trace = Trace {
-            src,
-            dst,
+            src: src.addr,
+            dst: dst.addr,
             hops: Vec::new(),
             outcome: Outcome::UnknownSource,
             reason: String::new(),
         };
-        let Some(mut device) = self.start(src) else {
-            trace.reason = format!("{src} is in no DC or cloud node or pod range of the plan");
-            return trace;
-        };
-        loop {
-            let Some((table, trie)) = self.table(device) else {
-                trace.outcome = Outcome::BlackHole;
-                trace.reason = format!("the plan has no table for device {device}");
+        let hosts = self.hosts(src.addr);
+        let start = match (src.node, hosts.as_slice()) {
+            (Some(node), _) if hosts.contains(&node) => node,
+            (Some(node), _) => {
+                trace.reason = format!("{} is not an address {node} hosts", src.addr);
                 return trace;
-            };
-            let Some((matched, &index)) = trie.lookup(dst) else {
-                trace.hops.push(Hop {
-                    device: device.to_owned(),
+            }
+            (None, [one]) => *one,
+            (None, []) => {
+                trace.reason = format!(
+                    "{} is in no DC or cloud node or pod range of the plan",
+                    src.addr
+                );
+                return trace;
+            }
+            (None, _) => {
+                trace.outcome = Outcome::Ambiguous;
+                trace.reason = format!(
+                    "{} is a pod address of the overlay, on a DC node or an ECS node: say which (dc-node or ecs-node)",
+                    src.addr
+                );
+                return trace;
+            }
+        };
+        match self.walk(start, dst, &mut trace.hops, None) {
+            Walk::Delivered(device, how) => {
+                trace.outcome = Outcome::Delivered;
+                trace.reason = format!("at {device} ({how})");
+            }
+            Walk::Stopped(outcome, reason) => {
+                trace.outcome = outcome;
+                trace.reason = reason;
+            }
+        }
+        trace
+    }
+
+    /// Follows `dst` from `device`, appending hops; `tunnel` describes the encapsulation
+    /// when this is the outer packet of one.
+    fn walk(
+        &self,
+        mut device: Device,
+        dst: Endpoint,
+        hops: &mut Vec<Hop>,
+        tunnel: Option<&str>,
+    ) -> Walk {
+        let mut passed: Vec<Device> = Vec::new();
+        loop {
+            passed.push(device);
+            let Some((matched, entry)) = self.lookup(device, dst.addr) else {
+                hops.push(Hop {
+                    device,
                     matched: None,
                     next_hop: None,
                     origin: None,
+                    tunnel: tunnel.map(str::to_owned),
                 });
-                trace.outcome = Outcome::BlackHole;
-                trace.reason = format!("{device} has no route to {dst}");
-                return trace;
+                let what = if tunnel.is_some() {
+                    "the tunnel's outer packet: "
+                } else {
+                    ""
+                };
+                return Walk::Stopped(
+                    Outcome::NoRoute,
+                    format!("{what}{device} has no route to {}", dst.addr),
+                );
             };
-            let entry = &table.entries[index as usize];
-            trace.hops.push(Hop {
-                device: device.to_owned(),
+            hops.push(Hop {
+                device,
                 matched: Some(matched),
                 next_hop: Some(entry.next_hop.clone()),
                 origin: Some(entry.origin),
+                tunnel: tunnel.map(str::to_owned),
             });
-            match &entry.next_device {
-                None => {
-                    trace.outcome = Outcome::Delivered;
-                    trace.reason = format!("at {device} ({})", entry.next_hop);
-                    return trace;
+            if let (Some(t), None) = (&entry.tunnel, tunnel) {
+                return self.through_tunnel(device, t, dst, hops);
+            }
+            match entry.next_device {
+                // A node device delivers only what it hosts: a pod placed on the other side
+                // is not here, whatever this node's own route says.
+                None if device.is_node()
+                    && tunnel.is_none()
+                    && dst.node.is_some_and(|n| n != device) =>
+                {
+                    return Walk::Stopped(
+                        Outcome::NoRoute,
+                        format!(
+                            "{device} has no route to {} on {}: {}",
+                            dst.addr,
+                            dst.node.map_or(String::new(), |n| n.to_string()),
+                            entry.next_hop
+                        ),
+                    );
                 }
-                Some(next) if trace.hops.iter().any(|h| h.device == *next) => {
-                    trace.outcome = Outcome::Loop;
-                    trace.reason =
-                        format!("{device} sends {dst} back to {next}, which it has passed");
-                    return trace;
+                None => return Walk::Delivered(device, entry.next_hop.clone()),
+                Some(next) if passed.contains(&next) => {
+                    return Walk::Stopped(
+                        Outcome::Loop,
+                        format!(
+                            "{device} sends {} back to {next}, which it has passed",
+                            dst.addr
+                        ),
+                    );
                 }
                 Some(next) => device = next,
             }
         }
     }
+
+    /// An overlay pod: on this side, delivered here (this node or a peer on its own node
+    /// network); on the other side, the outer packet goes from this node's address to the
+    /// hosting node's, and the pod gets it there.
+    fn through_tunnel(
+        &self,
+        device: Device,
+        t: &super::Tunnel,
+        dst: Endpoint,
+        hops: &mut Vec<Hop>,
+    ) -> Walk {
+        let sides: Vec<Device> = {
+            let mut s: Vec<Device> = t.endpoints.iter().map(|e| e.device).collect();
+            s.dedup();
+            s
+        };
+        let target = match (dst.node, sides.as_slice()) {
+            (Some(node), _) if sides.contains(&node) => node,
+            (Some(node), _) => {
+                return Walk::Stopped(
+                    Outcome::NoRoute,
+                    format!(
+                        "{} is not a pod {node} hosts: the overlay's tunnel does not reach it",
+                        dst.addr
+                    ),
+                );
+            }
+            (None, [one]) => *one,
+            (None, _) => {
+                return Walk::Stopped(
+                    Outcome::Ambiguous,
+                    format!(
+                        "{} is a pod address of the overlay, on a DC node or an ECS node: say which (dc-node or ecs-node)",
+                        dst.addr
+                    ),
+                );
+            }
+        };
+        if target == device {
+            return Walk::Delivered(
+                device,
+                format!(
+                    "pod on {device}, through the {} overlay",
+                    t.encapsulation.as_str()
+                ),
+            );
+        }
+        let Some(remote) = t.endpoints.iter().find(|e| e.device == target) else {
+            return Walk::Stopped(
+                Outcome::NoRoute,
+                format!("the tunnel has no endpoint on {target}"),
+            );
+        };
+        let Some(outer) = node_address(remote.range) else {
+            return Walk::Stopped(
+                Outcome::NoRoute,
+                format!("{} holds no node address", remote.range),
+            );
+        };
+        let local = t
+            .endpoints
+            .iter()
+            .find(|e| e.device == device)
+            .and_then(|e| node_address(e.range));
+        let label = match local {
+            Some(l) => format!("{} {l} -> {outer}", t.encapsulation.as_str()),
+            None => format!("{} -> {outer}", t.encapsulation.as_str()),
+        };
+        // The outer packet leaves this node like any packet to the remote node's address:
+        // its first hop is this node's own route to it.
+        let Some((_, first)) = self.lookup(device, outer) else {
+            return Walk::Stopped(
+                Outcome::NoRoute,
+                format!("the tunnel's outer packet: {device} has no route to {outer}"),
+            );
+        };
+        let Some(next) = first.next_device else {
+            return Walk::Delivered(device, format!("pod on a node of {device}'s network"));
+        };
+        match self.walk(next, Endpoint::on(outer, target), hops, Some(&label)) {
+            Walk::Delivered(at, _) if at == target => Walk::Delivered(
+                at,
+                format!(
+                    "pod on {at}, out of the {} tunnel",
+                    t.encapsulation.as_str()
+                ),
+            ),
+            Walk::Delivered(at, _) => Walk::Stopped(
+                Outcome::NoRoute,
+                format!("the tunnel's outer packet ends at {at}, not at {target}"),
+            ),
+            stopped => stopped,
+        }
+    }
 }
 
-/// Follows a packet from `src` to `dst` through the route tables of `plan`.
+/// The node address a check or a tunnel uses in `range`: the 10th host, or the first in a
+/// small range.
+pub(crate) fn node_address(range: Cidr) -> Option<IpAddr> {
+    range
+        .nth(10)
+        .or_else(|| range.nth(1))
+        .or_else(|| range.nth(0))
+}
+
+/// Follows a packet from `src` to `dst` through the route tables of `plan`. An overlay's
+/// pod address may be on either side; [`trace_endpoints`] takes the sides.
 pub fn trace(plan: &Plan, src: IpAddr, dst: IpAddr) -> Trace {
+    trace_endpoints(plan, Endpoint::at(src), Endpoint::at(dst))
+}
+
+/// [`trace`] with the node each end lives on, where the address alone cannot tell.
+pub fn trace_endpoints(plan: &Plan, src: Endpoint, dst: Endpoint) -> Trace {
     trace_tables(&plan.routing.tables, src, dst)
 }
 
 /// [`trace`] through route tables alone.
-pub(crate) fn trace_tables(tables: &[HopTable], src: IpAddr, dst: IpAddr) -> Trace {
+pub(crate) fn trace_tables(tables: &[HopTable], src: Endpoint, dst: Endpoint) -> Trace {
     Network::new(tables).trace(src, dst)
-}
-
-/// A host address inside `cidr`: the `n`-th, or the first host when the range is small.
-fn host(cidr: Cidr, n: u128) -> Option<IpAddr> {
-    cidr.nth(n).or_else(|| cidr.nth(1)).or_else(|| cidr.nth(0))
-}
-
-pub(crate) fn connectivity(
-    spec: &HybridCluster,
-    mode: NetworkMode,
-    routing: &Routing,
-) -> Vec<Check> {
-    let net = Network::new(&routing.tables);
-    let routed = mode.is_routed();
-    let first = |list: &[crate::spec::SpecCidr], family: Family| {
-        list.iter().map(|c| c.cidr).find(|c| c.family() == family)
-    };
-    let vswitch = |pods: bool, family: Family| {
-        spec.cloud.zones.iter().find_map(|z| {
-            let list = if pods {
-                &z.pod_vswitches
-            } else {
-                &z.node_vswitches
-            };
-            list.iter().find_map(|v| match family {
-                Family::V4 => Some(v.cidr),
-                Family::V6 => v.ipv6_cidr,
-            })
-        })
-    };
-    let mut families = vec![Family::V4];
-    if spec
-        .on_prem
-        .pod_cidrs
-        .iter()
-        .any(|c| c.cidr.family() == Family::V6)
-    {
-        families.push(Family::V6);
-    }
-    let mut checks = Vec::new();
-    let mut add = |from: &str,
-                   to: &str,
-                   src: Option<IpAddr>,
-                   dst: Option<IpAddr>,
-                   expect: String,
-                   probe: &str| {
-        if let (Some(src), Some(dst)) = (src, dst) {
-            let t = net.trace(src, dst);
-            checks.push(Check {
-                from: from.to_owned(),
-                to: to.to_owned(),
-                src: src.to_string(),
-                dst: dst.to_string(),
-                path: t.path(),
-                expect,
-                probe: probe.to_owned(),
-            });
-        }
-    };
-    for family in families {
-        let v = if family == Family::V6 { " (IPv6)" } else { "" };
-        let dc_node = first(&spec.on_prem.node_cidrs, family).and_then(|c| host(c, 10));
-        let dc_pod = first(&spec.on_prem.pod_cidrs, family).and_then(|c| host(c, 257));
-        let ecs_node = vswitch(false, family).and_then(|c| host(c, 10));
-        let cloud_pod = vswitch(true, family).and_then(|c| host(c, 10));
-        let service = first(&spec.on_prem.service_cidrs, family).and_then(|c| host(c, 1));
-        add(
-            &format!("DC node{v}"),
-            &format!("ECS node{v}"),
-            dc_node,
-            ecs_node,
-            "replies, along the path shown".into(),
-            "ping; TCP connect to 10250 (kubelet)",
-        );
-        add(
-            &format!("ECS node{v}"),
-            &format!("DC node{v}"),
-            ecs_node,
-            dc_node,
-            "replies, along the path shown".into(),
-            "ping; TCP connect to 10250 (kubelet)",
-        );
-        add(
-            &format!("DC pod{v}"),
-            &format!("cloud pod{v}"),
-            dc_pod,
-            cloud_pod,
-            if routed {
-                "replies; the cloud pod sees the DC pod's own address (no SNAT)".into()
-            } else {
-                "replies; the DC pod leaves through its node's address (natOutgoing)".into()
-            },
-            "from a DC pod: ping and a TCP connect to a listening cloud pod",
-        );
-        add(
-            &format!("cloud pod{v}"),
-            &format!("DC pod{v}"),
-            cloud_pod,
-            dc_pod,
-            if routed {
-                "replies; the DC pod sees the cloud pod's own address".into()
-            } else {
-                "no route, by design: in an overlay mode DC pods are reachable only through their nodes (use a Service)".into()
-            },
-            "from a cloud pod: ping and a TCP connect to a listening DC pod",
-        );
-        add(
-            &format!("DC pod{v}"),
-            "service",
-            dc_pod,
-            service,
-            "kube-proxy on the DC node answers for the service address".into(),
-            "from a DC pod: TCP connect to the kubernetes service (port 443)",
-        );
-        add(
-            &format!("cloud pod{v}"),
-            "service",
-            cloud_pod,
-            service,
-            "kube-proxy on the ECS node answers for the service address".into(),
-            "from a cloud pod: TCP connect to the kubernetes service (port 443)",
-        );
-        if family == Family::V4 && spec.cloud_services.oss {
-            let oss = super::oss::vip_ranges(&spec.cloud.region)
-                .and_then(|r| r.first().copied())
-                .and_then(|c| host(c, 1));
-            add(
-                "DC node",
-                "OSS",
-                dc_node,
-                oss,
-                "connects: OSS VIP ranges are routed toward the VBR".into(),
-                &format!(
-                    "curl -sI https://oss-{}-internal.aliyuncs.com",
-                    spec.cloud.region
-                ),
-            );
-        }
-    }
-    checks
 }

@@ -101,6 +101,18 @@ fn dc_ipv6(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
             .hint("add the DC nodes' IPv6 prefix to nodeCidrs"),
         );
     }
+    // IPv6 crosses the VBR only on a BGP peer of its own, over the VBR's IPv6 peering
+    // (CreateBgpPeer `IpVersion=IPv6`, which needs the VBR's IPv6 addresses).
+    if spec.interconnect.vbr.ipv6.is_none() {
+        out.push(
+            Diagnostic::new(
+                Code::DcIpv6Missing,
+                "/interconnect/vbr",
+                "ipFamily is dual, but the VBR has no IPv6 peering: no IPv6 route crosses it, so IPv6 has no path between the DC and the cloud",
+            )
+            .hint("give the VBR's IPv6 peering (localGatewayIpv6, peerGatewayIpv6, peeringSubnetIpv6); the DC edge then peers with it over IPv6 too"),
+        );
+    }
     for (i, er) in op.edge_routers.iter().enumerate() {
         if er.ipv6.is_none() {
             out.push(

@@ -58,6 +58,10 @@ pub struct OnPremInput {
     pub route_reflectors: Option<u32>,
     #[ts(optional)]
     pub route_reflector_nodes: Option<Vec<String>>,
+    #[ts(optional)]
+    pub node_cidr_mask_size: Option<u8>,
+    #[ts(optional)]
+    pub node_cidr_mask_size_v6: Option<u8>,
     pub edge_routers: Vec<EdgeRouterInput>,
 }
 
@@ -86,6 +90,8 @@ pub struct CloudInput {
     #[ts(optional)]
     pub max_pods_per_node: Option<u32>,
     pub security_groups: Vec<String>,
+    #[ts(optional, type = "\"auto\" | \"terway\"")]
+    pub cni: Option<String>,
     #[ts(optional)]
     pub terway: Option<TerwayInput>,
 }
@@ -96,8 +102,8 @@ pub struct ZoneInput {
     pub zone: String,
     #[ts(rename = "nodeVSwitches")]
     pub node_vswitches: Vec<VSwitchInput>,
-    #[ts(rename = "podVSwitches")]
-    pub pod_vswitches: Vec<VSwitchInput>,
+    #[ts(optional, rename = "podVSwitches")]
+    pub pod_vswitches: Option<Vec<VSwitchInput>>,
 }
 
 #[derive(TS)]

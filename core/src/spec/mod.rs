@@ -82,6 +82,16 @@ impl NetworkMode {
             NetworkMode::CalicoRouteReflector | NetworkMode::CalicoIpip
         )
     }
+
+    /// The CNI the DC nodes run in this mode.
+    pub fn dc_cni(self) -> crate::mode::Cni {
+        use crate::mode::Cni;
+        match self {
+            NetworkMode::FlannelVxlan => Cni::Flannel,
+            NetworkMode::CalicoIpip | NetworkMode::CalicoRouteReflector => Cni::Calico,
+            NetworkMode::CiliumVxlan | NetworkMode::CiliumBgp => Cni::Cilium,
+        }
+    }
 }
 
 impl std::fmt::Display for NetworkMode {
@@ -151,6 +161,11 @@ pub struct OnPrem {
     /// Names of the DC nodes that serve as route reflectors (`routeReflectorNodes`, an
     /// addition to SPEC.md §2): the manifests label and annotate exactly these.
     pub route_reflector_nodes: Vec<String>,
+    /// kube-controller-manager's `--node-cidr-mask-size-ipv4` in this cluster
+    /// (`nodeCidrMaskSize`): the subnet each node gets from the pod range in Flannel.
+    pub node_cidr_mask_size: u8,
+    /// `--node-cidr-mask-size-ipv6` (`nodeCidrMaskSizeV6`).
+    pub node_cidr_mask_size_v6: u8,
     pub edge_routers: Vec<EdgeRouter>,
 }
 
@@ -173,7 +188,17 @@ pub struct Cloud {
     /// `None`: as many as Terway allows, at most 110.
     pub max_pods_per_node: Option<u32>,
     pub security_groups: Vec<String>,
+    /// Which CNI the ECS nodes run (`cni`): `auto` follows Alibaba's scenarios (the DC's
+    /// overlay, or Terway beside a routed DC); `terway` forces Terway.
+    pub cni: CloudCniChoice,
     pub terway: Terway,
+}
+
+/// `cloud.cni` in the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloudCniChoice {
+    Auto,
+    Terway,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -281,6 +306,14 @@ impl OnPrem {
         match family {
             Family::V4 => self.calico_block_size,
             Family::V6 => self.calico_block_size_v6,
+        }
+    }
+
+    /// The node subnet kube-controller-manager hands out from the pod range of `family`.
+    pub fn node_cidr_mask(&self, family: Family) -> u8 {
+        match family {
+            Family::V4 => self.node_cidr_mask_size,
+            Family::V6 => self.node_cidr_mask_size_v6,
         }
     }
 }
@@ -614,6 +647,8 @@ const ON_PREM_KEYS: &[&str] = &[
     "calicoBlockSizeV6",
     "routeReflectors",
     "routeReflectorNodes",
+    "nodeCidrMaskSize",
+    "nodeCidrMaskSizeV6",
     "edgeRouters",
 ];
 
@@ -651,6 +686,24 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
     let route_reflector_nodes = d.optional(&f, "routeReflectorNodes", Vec::new(), |d, t, p| {
         d.list(t, p, decode_node_name)
     });
+    let mask = |family: Family| {
+        move |d: &mut Decoder, t: &Tree, p: &str| {
+            d.integer(t, p, 1, i128::from(family.width()))
+                .map(|i| i as u8)
+        }
+    };
+    let node_cidr_mask_size = d.optional(
+        &f,
+        "nodeCidrMaskSize",
+        facts::KCM_NODE_CIDR_MASK_V4_DEFAULT,
+        mask(Family::V4),
+    );
+    let node_cidr_mask_size_v6 = d.optional(
+        &f,
+        "nodeCidrMaskSizeV6",
+        facts::KCM_NODE_CIDR_MASK_V6_DEFAULT,
+        mask(Family::V6),
+    );
     let edge_routers = d.required(&f, "edgeRouters", |d, t, p| {
         let list = d.list(t, p, decode_edge_router)?;
         if list.is_empty() {
@@ -671,6 +724,8 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
         calico_block_size_v6,
         route_reflectors,
         route_reflector_nodes,
+        node_cidr_mask_size,
+        node_cidr_mask_size_v6,
         edge_routers: edge_routers?,
     })
 }
@@ -723,6 +778,7 @@ const CLOUD_KEYS: &[&str] = &[
     "maxNodes",
     "maxPodsPerNode",
     "securityGroups",
+    "cni",
     "terway",
 ];
 
@@ -745,8 +801,21 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
     let security_groups = d.required(&f, "securityGroups", |d, t, p| {
         d.list(t, p, |d, t, p| d.cloud_id(t, p, "sg"))
     });
+    let cni = d.optional(&f, "cni", CloudCniChoice::Auto, |d, t, p| {
+        d.word(
+            t,
+            p,
+            &[
+                ("auto", CloudCniChoice::Auto),
+                ("terway", CloudCniChoice::Terway),
+            ],
+        )
+    });
     let terway = match f.get("terway") {
-        Some((t, p)) => decode_terway(d, t, &p),
+        Some((t, p)) => {
+            d.given.push(p.clone());
+            decode_terway(d, t, &p)
+        }
         None => Some(Terway {
             mode: TerwayMode::SharedEni,
             enis_per_node: facts::TERWAY_DEFAULT_ENIS_PER_NODE,
@@ -762,6 +831,7 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
         max_nodes: max_nodes.unwrap_or(nodes),
         max_pods_per_node,
         security_groups: security_groups?,
+        cni,
         terway: terway?,
     })
 }
@@ -770,11 +840,14 @@ fn decode_zone(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Zone> {
     let f = d.object(tree, path, ZONE_KEYS)?;
     let zone = d.required(&f, "zone", Decoder::cloud_name);
     let node_vswitches = d.required(&f, "nodeVSwitches", |d, t, p| d.list(t, p, decode_vswitch));
-    let pod_vswitches = d.required(&f, "podVSwitches", |d, t, p| d.list(t, p, decode_vswitch));
+    // Pod vSwitches are Terway's: an overlay that spans both sides needs none.
+    let pod_vswitches = d.optional(&f, "podVSwitches", Vec::new(), |d, t, p| {
+        d.list(t, p, decode_vswitch)
+    });
     Some(Zone {
         zone: zone?,
         node_vswitches: node_vswitches?,
-        pod_vswitches: pod_vswitches?,
+        pod_vswitches,
     })
 }
 

@@ -1,0 +1,158 @@
+//! The rollout as ordered steps on each side: what the manifests and the route tables rely
+//! on that they cannot express themselves (a transit-router route, a controller-manager
+//! flag, images the ECS nodes must be able to pull), and the order to apply things in.
+
+use crate::addressing::Addressing;
+use crate::manifests::Manifest;
+use crate::mode::{Cni, ModeDecision};
+use crate::routing::{Device, RouteOrigin, Routing, registry_addresses, registry_domain};
+use crate::spec::{HybridCluster, NetworkMode};
+use serde::{Deserialize, Serialize};
+
+/// One step of the rollout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// Where it is done: `cloud` (Alibaba Cloud) or `dc` (the data center and its cluster).
+    pub side: Side,
+    pub title: String,
+    /// What to do, one item a line.
+    pub details: Vec<String>,
+    /// Where the fact it rests on comes from.
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Cloud,
+    Dc,
+}
+
+/// Alibaba Cloud's use case for reaching OSS through an Enterprise Edition transit router:
+/// a static route per OSS range in the transit router's route table, next hop the VPC
+/// connection of a VPC in the OSS region (CEN's cloud-service route,
+/// ResolveAndRouteServiceInCen, works with Basic Edition transit routers only).
+const CLOUD_SERVICE_ROUTE_SOURCE: &str = "https://www.alibabacloud.com/help/en/cen/use-cases/use-enterprise-edition-transit-routers-to-enable-ecs-instances-to-access-oss-across-regions-over-vpc-connections";
+
+/// Alibaba Cloud's page for Terway on registered clusters: an overlay DC's cloud nodes run
+/// the same overlay, and must be able to pull its images.
+const SCENARIOS_SOURCE: &str = "https://www.alibabacloud.com/help/en/doc-detail/208052.html";
+
+pub(crate) fn steps(
+    spec: &HybridCluster,
+    mode: &ModeDecision,
+    addressing: &Addressing,
+    routing: &Routing,
+    manifests: &[Manifest],
+) -> Vec<Step> {
+    let mut out = Vec::new();
+    let cen = &spec.interconnect.cen_id;
+    let vbr = &spec.interconnect.vbr;
+    out.push(Step {
+        side: Side::Cloud,
+        title: format!("Attach VBR {} and the VPC to the transit router of {cen}", vbr.id),
+        details: vec![
+            format!("VBR attachment with route publishing on, so the VBR learns the VPC's and the cloud services' routes and advertises them to the DC edge"),
+            "VPC attachment with a vSwitch in each zone the transit router uses, and route synchronisation to the VPC's route table on (both default to off)".into(),
+            "associate both attachments with the transit router's route table and let it learn (propagate) their routes".into(),
+        ],
+        source: Some("https://www.alibabacloud.com/help/en/cen/user-guide/route-synchronization".into()),
+    });
+    let services: Vec<String> = routing
+        .tables
+        .iter()
+        .filter(|t| t.device == Device::CenTr)
+        .flat_map(|t| t.entries.iter())
+        .filter(|e| e.origin == RouteOrigin::Static)
+        .map(|e| e.destination.to_string())
+        .collect();
+    if !services.is_empty() {
+        let mut details: Vec<String> = services
+            .iter()
+            .map(|c| format!("{c}: next hop the VPC connection, in the route table the VBR attachment is associated with"))
+            .collect();
+        if spec.cloud_services.container_registry {
+            let known: Vec<String> = registry_addresses(&spec.cloud.region)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            details.push(format!(
+                "Container Registry: resolve {} from inside the VPC and route every address it returns the same way ({})",
+                registry_domain(&spec.cloud.region),
+                if known.is_empty() {
+                    "no addresses are recorded for this region".to_owned()
+                } else {
+                    format!("recorded: {}", known.join(", "))
+                }
+            ));
+        }
+        out.push(Step {
+            side: Side::Cloud,
+            title: "Route the cloud-service ranges on the transit router".into(),
+            details,
+            source: Some(CLOUD_SERVICE_ROUTE_SOURCE.into()),
+        });
+    }
+    let edges: Vec<String> = routing
+        .tables
+        .iter()
+        .filter_map(|t| match t.device {
+            Device::DcEdge(_) => Some(t.device.to_string()),
+            _ => None,
+        })
+        .collect();
+    out.push(Step {
+        side: Side::Dc,
+        title: "Configure the DC edge routers".into(),
+        details: edges
+            .iter()
+            .map(|d| format!("{d}: hybridplan render frr --device {d} (BGP with the VBR and the cluster, static routes to the cloud services)"))
+            .collect(),
+        source: None,
+    });
+    if mode.cloud_cni != Cni::Terway {
+        let cni = mode.cloud_cni;
+        out.push(Step {
+            side: Side::Dc,
+            title: format!("Let the ECS nodes run {cni}"),
+            details: vec![
+                format!("{cni}'s DaemonSet runs on both sides: the ECS nodes must pull its images (from the registry the DC uses, through a NAT gateway, or from a mirror in Container Registry)"),
+                "no Terway: the ECS nodes' pods take addresses from the overlay's pod range".into(),
+            ],
+            source: Some(SCENARIOS_SOURCE.into()),
+        });
+    }
+    if mode.selected == NetworkMode::FlannelVxlan {
+        let settings: Vec<String> = addressing
+            .dc_pods
+            .iter()
+            .map(|b| b.allocated_by.clone())
+            .collect();
+        out.push(Step {
+            side: Side::Dc,
+            title: "Check kube-controller-manager's node subnets".into(),
+            details: settings,
+            source: Some(
+                "https://github.com/flannel-io/flannel/blob/master/pkg/subnet/kube/kube.go".into(),
+            ),
+        });
+    }
+    if !manifests.is_empty() {
+        out.push(Step {
+            side: Side::Dc,
+            title: "Apply the manifests, in order".into(),
+            details: manifests.iter().map(|m| m.file.clone()).collect(),
+            source: None,
+        });
+    }
+    out.push(Step {
+        side: Side::Dc,
+        title: "Run the connectivity checks".into(),
+        details: vec!["each check's probe, from its source; the outcome must be the plan's".into()],
+        source: None,
+    });
+    out
+}
