@@ -219,12 +219,16 @@ fuzz_target!(|spec: Spec| {
             // A plan reads back as itself: nothing in it is lost on the way out.
             let back: hybridplan::Plan = serde_json::from_str(&out).expect("plan from JSON");
             assert_eq!(back, plan);
-            // Every check's path is what trace finds through the plan's own tables.
+            // Every check's outcome and path are what trace finds through the plan's own
+            // tables, from the same nodes.
             for check in &plan.connectivity {
                 let (Ok(src), Ok(dst)) = (check.src.parse(), check.dst.parse()) else {
                     panic!("check addresses {} → {} do not parse", check.src, check.dst);
                 };
-                let _ = hybridplan::trace(&plan, src, dst);
+                let src = hybridplan::Endpoint::on(src, check.src_node);
+                let dst = hybridplan::Endpoint { addr: dst, node: check.dst_node };
+                let t = hybridplan::trace_endpoints(&plan, src, dst);
+                assert_eq!((t.outcome, t.path()), (check.outcome, check.path.clone()), "{} -> {}: {}", check.from, check.to, t.reason);
             }
         }
         Err(e) => assert!(

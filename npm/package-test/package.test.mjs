@@ -68,7 +68,7 @@ const consumer = `import { plan, validate, trace, RouteTable, type HybridCluster
 import * as fs from "node:fs";
 
 const p: Plan = plan(fs.readFileSync("spec.yaml", "utf8"));
-const outcome: "delivered" | "black-hole" | "loop" | "unknown-source" = trace(p, "10.100.1.1", "10.10.25.10").outcome;
+const outcome: "delivered" | "no-route" | "loop" | "unknown-source" | "ambiguous" = trace(p, "10.100.1.1", "10.10.25.10").outcome;
 const table = new RouteTable();
 table.insert("10.0.0.0/8", 3);
 const values: Uint32Array = table.lookupMany(new Uint32Array([0x0a000001]));
