@@ -22,16 +22,19 @@ struct Checks<'t, 's> {
     t: &'t Topology<'s>,
     routing: &'t Routing,
     out: Vec<Check>,
+    /// Further addresses the next checks travel through (an overlay's node addresses).
+    through: Vec<IpAddr>,
 }
 
 impl Checks<'_, '_> {
-    /// How many of the spec's node, pod, service and vSwitch ranges hold `addr`.
+    /// How many of the spec's node, pod, service, vSwitch and peering ranges hold `addr`.
     fn claims(&self, addr: IpAddr) -> usize {
         let t = self.t;
         t.dc_nodes
             .iter()
             .chain(&t.dc_pods)
             .chain(&t.services)
+            .chain(&t.peering)
             .chain(t.vswitches().map(|v| &v.0))
             .filter(|r| r.contains_addr(addr))
             .count()
@@ -53,7 +56,7 @@ impl Checks<'_, '_> {
         };
         // An address two of the spec's ranges claim (an overlap the diagnostics name) has no
         // one place: there is no check to state for it.
-        if self.claims(src) > 1 || self.claims(dst) > 1 {
+        if [src, dst].iter().chain(&self.through).any(|&a| self.claims(a) > 1) {
             return;
         }
         let end = Endpoint {
@@ -87,6 +90,7 @@ pub(crate) fn connectivity(
         t: &t,
         routing,
         out: Vec::new(),
+        through: Vec::new(),
     };
     for &family in &t.families {
         family_checks(&mut c, family);
@@ -209,6 +213,13 @@ fn family_checks(c: &mut Checks, family: Family) {
             no_path("pod routes of this family do not cross the VBR")
         }
     };
+    // Overlay packets travel between node addresses of the tunnel's family.
+    if t.overlay_spans_both_sides() {
+        let (_, underlay) = t.overlay_encapsulation(family);
+        let dc = t.dc_nodes.iter().copied().find(|c| c.family() == underlay);
+        let ecs = t.node_vswitches.iter().map(|v| v.0).find(|c| c.family() == underlay);
+        c.through = [dc, ecs].into_iter().flatten().filter_map(node_address).collect();
+    }
     c.add(
         format!("DC pod{v}"),
         format!("cloud pod{v}"),
@@ -231,6 +242,7 @@ fn family_checks(c: &mut Checks, family: Family) {
         pod_text(cloud_to_dc),
         "from a cloud pod: ping and a TCP connect to a listening DC pod (CoreDNS, a webhook)",
     );
+    c.through.clear();
     for (from, pod, who) in [
         ("DC pod", dc_pod, "the DC node"),
         ("cloud pod", cloud_pod, "the ECS node"),
