@@ -226,9 +226,19 @@ fuzz_target!(|spec: Spec| {
                     panic!("check addresses {} → {} do not parse", check.src, check.dst);
                 };
                 let src = hybridplan::Endpoint::on(src, check.src_node);
-                let dst = hybridplan::Endpoint { addr: dst, node: check.dst_node };
+                let dst = hybridplan::Endpoint {
+                    addr: dst,
+                    node: check.dst_node,
+                };
                 let t = hybridplan::trace_endpoints(&plan, src, dst);
-                assert_eq!((t.outcome, t.path()), (check.outcome, check.path.clone()), "{} -> {}: {}", check.from, check.to, t.reason);
+                assert_eq!(
+                    (t.outcome, t.path()),
+                    (check.outcome, check.path.clone()),
+                    "{} -> {}: {}\nspec: {text}",
+                    check.from,
+                    check.to,
+                    t.reason
+                );
             }
         }
         Err(e) => assert!(
