@@ -27,7 +27,8 @@ struct Checks<'t, 's> {
 }
 
 impl Checks<'_, '_> {
-    /// How many of the spec's node, pod, service, vSwitch and peering ranges hold `addr`.
+    /// How many of the spec's node, pod, service, vSwitch, peering and cloud-service
+    /// ranges hold `addr`.
     fn claims(&self, addr: IpAddr) -> usize {
         let t = self.t;
         t.dc_nodes
@@ -35,6 +36,8 @@ impl Checks<'_, '_> {
             .chain(&t.dc_pods)
             .chain(&t.services)
             .chain(&t.peering)
+            .chain(&t.extra)
+            .chain(&t.cloud_services)
             .chain(t.vswitches().map(|v| &v.0))
             .filter(|r| r.contains_addr(addr))
             .count()
@@ -56,7 +59,11 @@ impl Checks<'_, '_> {
         };
         // An address two of the spec's ranges claim (an overlap the diagnostics name) has no
         // one place: there is no check to state for it.
-        if [src, dst].iter().chain(&self.through).any(|&a| self.claims(a) > 1) {
+        if [src, dst]
+            .iter()
+            .chain(&self.through)
+            .any(|&a| self.claims(a) > 1)
+        {
             return;
         }
         let end = Endpoint {
@@ -217,8 +224,16 @@ fn family_checks(c: &mut Checks, family: Family) {
     if t.overlay_spans_both_sides() {
         let (_, underlay) = t.overlay_encapsulation(family);
         let dc = t.dc_nodes.iter().copied().find(|c| c.family() == underlay);
-        let ecs = t.node_vswitches.iter().map(|v| v.0).find(|c| c.family() == underlay);
-        c.through = [dc, ecs].into_iter().flatten().filter_map(node_address).collect();
+        let ecs = t
+            .node_vswitches
+            .iter()
+            .map(|v| v.0)
+            .find(|c| c.family() == underlay);
+        c.through = [dc, ecs]
+            .into_iter()
+            .flatten()
+            .filter_map(node_address)
+            .collect();
     }
     c.add(
         format!("DC pod{v}"),
