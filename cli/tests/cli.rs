@@ -43,13 +43,18 @@ fn plan_without_a_spec_plans_the_reference_scenario() {
     );
     let plan = stdout_json(&out);
     assert_eq!(plan["mode"]["selected"], "calico-route-reflector");
-    assert_eq!(codes(&plan), ["pod-cidr-in-vpc"]);
+    assert_eq!(codes(&plan), ["pod-cidr-in-vpc", "cni-assumed"]);
     for key in [
         "diagnostics",
         "mode",
+        "cni",
         "addressing",
         "routing",
+        "flows",
         "manifests",
+        "changes",
+        "terway",
+        "steps",
         "connectivity",
     ] {
         assert!(plan.get(key).is_some(), "top-level key {key} missing");

@@ -116,6 +116,24 @@ pub enum Code {
     TerwayBesideOverlay,
     /// Pod vSwitches given where no Terway runs: they are not used.
     VswitchUnused,
+    /// The spec does not say which CNI release runs (`onPrem.cni`): a default install is assumed.
+    CniAssumed,
+    /// The CNI release that runs is older than the plan supports, or not a release of that CNI.
+    CniVersionUnsupported,
+    /// The CNI release that runs is newer than the newest the plan was checked against.
+    CniVersionNewer,
+    /// The CNI is installed in a way the plan cannot change (Cilium by manifests, Flannel by the operator).
+    CniInstallUnsupported,
+    /// The cluster runs another CNI than the selected mode needs.
+    CniMismatch,
+    /// An existing IP pool cannot take the planned change in place (CIDR or block size): Calico's migration restarts its pods.
+    PoolMigration,
+    /// A planned IP pool overlaps an existing pool without being the same range: Calico refuses it.
+    PoolConflict,
+    /// Route reflectors cannot keep the next hop toward an edge router in the DC's own AS before Calico 3.30.2.
+    NextHopSelf,
+    /// A node pool names a pod vSwitch that no zone has.
+    VswitchUnknown,
     /// Structural problem: unknown key, wrong type, missing field, value out of range.
     SpecInvalid,
     /// The text is not JSON or YAML at all.
@@ -124,7 +142,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 43] = [
         Code::CidrSyntax,
         Code::CidrHostBits,
         Code::CidrNormalized,
@@ -157,6 +175,15 @@ impl Code {
         Code::KubernetesNameInvalid,
         Code::TerwayBesideOverlay,
         Code::VswitchUnused,
+        Code::CniAssumed,
+        Code::CniVersionUnsupported,
+        Code::CniVersionNewer,
+        Code::CniInstallUnsupported,
+        Code::CniMismatch,
+        Code::PoolMigration,
+        Code::PoolConflict,
+        Code::NextHopSelf,
+        Code::VswitchUnknown,
         Code::SpecInvalid,
         Code::SpecSyntax,
     ];
@@ -164,7 +191,7 @@ impl Code {
     /// The severity every diagnostic of this code carries.
     pub const fn severity(self) -> Severity {
         match self {
-            Code::CidrNormalized | Code::VswitchUnused => Severity::Info,
+            Code::CidrNormalized | Code::VswitchUnused | Code::CniAssumed => Severity::Info,
             Code::CloudServiceRange
             | Code::PodCidrInVpc
             | Code::DcRangeInVpc
@@ -175,7 +202,10 @@ impl Code {
             | Code::OssRegionUnknown
             | Code::DcIpv6Missing
             | Code::ModeMismatch
-            | Code::FieldUnused => Severity::Warning,
+            | Code::FieldUnused
+            | Code::CniVersionNewer
+            | Code::PoolMigration
+            | Code::NextHopSelf => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -215,6 +245,15 @@ impl Code {
             Code::KubernetesNameInvalid => "kubernetes-name-invalid",
             Code::TerwayBesideOverlay => "terway-beside-overlay",
             Code::VswitchUnused => "vswitch-unused",
+            Code::CniAssumed => "cni-assumed",
+            Code::CniVersionUnsupported => "cni-version-unsupported",
+            Code::CniVersionNewer => "cni-version-newer",
+            Code::CniInstallUnsupported => "cni-install-unsupported",
+            Code::CniMismatch => "cni-mismatch",
+            Code::PoolMigration => "pool-migration",
+            Code::PoolConflict => "pool-conflict",
+            Code::NextHopSelf => "next-hop-self",
+            Code::VswitchUnknown => "vswitch-unknown",
             Code::SpecInvalid => "spec-invalid",
             Code::SpecSyntax => "spec-syntax",
         }

@@ -15,10 +15,12 @@
 //! The core does no I/O and builds for `wasm32-unknown-unknown`.
 
 pub mod addressing;
+pub mod changes;
 pub mod cidr;
 mod diagnostic;
 mod error;
 pub mod facts;
+pub mod installed;
 pub mod lpm;
 pub mod manifests;
 pub mod mode;
@@ -28,6 +30,7 @@ pub mod routing;
 mod rules;
 pub mod spec;
 pub mod steps;
+pub mod terway;
 
 pub use cidr::{Cidr, CidrError, Family};
 pub use diagnostic::{Code, Diagnostic, Severity};
@@ -56,6 +59,8 @@ pub struct Plan {
     /// Every problem found, errors first.
     pub diagnostics: Vec<Diagnostic>,
     pub mode: mode::ModeDecision,
+    /// The DC's CNI as it runs today, which the manifests change.
+    pub cni: installed::InstalledCni,
     pub addressing: addressing::Addressing,
     pub routing: routing::Routing,
     /// What the security groups and the DC's firewalls must let through across Express
@@ -63,6 +68,12 @@ pub struct Plan {
     pub flows: Vec<routing::Flow>,
     /// Empty while any error diagnostic stands.
     pub manifests: Vec<manifests::Manifest>,
+    /// Each change the manifests make to a live object, before and after, in the order
+    /// they are applied.
+    pub changes: Vec<changes::Change>,
+    /// Terway as the ACK component of the registered cluster (routed modes): its
+    /// parameters, and the per-node-pool configs.
+    pub terway: Option<terway::TerwayComponent>,
     /// What to do, in order, on each side: what the manifests and the route tables need
     /// beyond themselves.
     pub steps: Vec<steps::Step>,
@@ -104,6 +115,8 @@ impl Plan {
 struct Analysis {
     diagnostics: Vec<Diagnostic>,
     mode: mode::ModeDecision,
+    installed: installed::InstalledCni,
+    pools: Option<installed::pools::PoolPlan>,
     addressing: addressing::Addressing,
     routing: routing::Routing,
 }
@@ -112,8 +125,15 @@ fn analyse(spec: &HybridCluster) -> Analysis {
     let mut diagnostics = rules::check(spec);
     let (mode, mode_diagnostics) = mode::select(spec);
     diagnostics.extend(mode_diagnostics);
-    let (addressing, budget_diagnostics) = addressing::budget(spec, &mode);
+    let (installed, cni_diagnostics) = installed::resolve(spec, &mode);
+    diagnostics.extend(cni_diagnostics);
+    let pools = installed::pools::plan(spec, &mode, &installed, &mut diagnostics);
+    diagnostics.extend(terway::check(spec, &mode));
+    let (mut addressing, budget_diagnostics) = addressing::budget(spec, &mode);
     diagnostics.extend(budget_diagnostics);
+    if let Some(pools) = &pools {
+        addressing.ranges.extend(pool_ranges(pools));
+    }
     let (routing, routing_diagnostics) = routing::build(spec, &mode, &addressing);
     diagnostics.extend(routing_diagnostics);
     // Errors first, then warnings, then notes; in rule order within each. A stable
@@ -126,9 +146,45 @@ fn analyse(spec: &HybridCluster) -> Analysis {
     Analysis {
         diagnostics: ordered,
         mode,
+        installed,
+        pools,
         addressing,
         routing,
     }
+}
+
+/// The pools outside the planned ranges that the rollout passes through: live pools pods
+/// move off, and temporary pools.
+fn pool_ranges(pools: &installed::pools::PoolPlan) -> Vec<addressing::RangeBudget> {
+    let range = |role, cidr: Cidr, path: String, name: &str| addressing::RangeBudget {
+        role,
+        cidr,
+        path,
+        id: Some(name.to_owned()),
+        addresses: addressing::Count::from(cidr.addresses_saturating()),
+        usable: addressing::Count::from(cidr.addresses_saturating()),
+    };
+    let mut out: Vec<addressing::RangeBudget> = pools
+        .migrations
+        .iter()
+        .filter(|m| matches!(m.kind, installed::pools::MigrationKind::Cidr))
+        .map(|m| {
+            let live = &pools.live[m.from];
+            range(
+                spec::Role::LivePool,
+                live.cidr,
+                pools.live_path(m.from).unwrap_or_default(),
+                &live.name,
+            )
+        })
+        .collect();
+    out.extend(
+        pools
+            .temporary
+            .iter()
+            .map(|t| range(spec::Role::TemporaryPool, t.cidr, String::new(), &t.name)),
+    );
+    out
 }
 
 /// Every problem of a spec, errors first.
@@ -141,24 +197,46 @@ pub fn plan(spec: &HybridCluster) -> Plan {
     let Analysis {
         diagnostics,
         mode,
+        installed,
+        pools,
         addressing,
         routing,
     } = analyse(spec);
     let connectivity = routing::connectivity(spec, &mode, &routing);
     let flows = routing::flows(spec, &mode);
-    let manifests = if diagnostics.iter().any(Diagnostic::is_error) {
-        Vec::new()
+    let terway = terway::component(spec, &mode);
+    let (manifests, changes) = if diagnostics.iter().any(Diagnostic::is_error) {
+        (Vec::new(), Vec::new())
     } else {
-        manifests::build(spec, &mode, &addressing)
+        manifests::build(&manifests::Context {
+            spec,
+            mode: &mode,
+            installed: &installed,
+            pools: pools.as_ref(),
+            addressing: &addressing,
+            terway: terway.as_ref(),
+        })
     };
-    let steps = steps::steps(spec, &mode, &addressing, &routing, &manifests);
+    let steps = steps::steps(&steps::Inputs {
+        spec,
+        mode: &mode,
+        installed: &installed,
+        pools: pools.as_ref(),
+        addressing: &addressing,
+        routing: &routing,
+        manifests: &manifests,
+        terway: terway.as_ref(),
+    });
     Plan {
         diagnostics,
         mode,
+        cni: installed,
         addressing,
         routing,
         flows,
         manifests,
+        changes,
+        terway,
         steps,
         connectivity,
     }

@@ -21,7 +21,9 @@ pub fn render_text(plan: &Plan) -> String {
         for m in &plan.manifests {
             let _ = writeln!(out, "  {} ({})", m.file, m.component);
         }
+        changes(&mut out, plan);
     }
+    terway(&mut out, plan);
     steps(&mut out, plan);
     let _ = writeln!(out, "\nConnectivity checks:");
     for c in &plan.connectivity {
@@ -62,6 +64,53 @@ fn flows(out: &mut String, plan: &Plan) {
             f.to.name,
             cidrs(&f.to),
             f.why
+        );
+    }
+}
+
+fn changes(out: &mut String, plan: &Plan) {
+    if plan.changes.is_empty() {
+        return;
+    }
+    out.push_str("\nChanges to live objects, in the order applied:\n");
+    for c in &plan.changes {
+        let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+        let field = if c.field.is_empty() {
+            " created".to_owned()
+        } else {
+            format!(" {}", c.field)
+        };
+        let change = if c.field.is_empty() {
+            value(&c.after)
+        } else {
+            format!("{} -> {}", value(&c.before), value(&c.after))
+        };
+        let _ = writeln!(out, "  {}{field}: {change} [{}]", c.object, c.by);
+        let _ = writeln!(out, "      why: {}", c.why);
+        if !c.known_from.is_empty() {
+            let _ = writeln!(out, "      today's value from: {}", c.known_from);
+        }
+    }
+}
+
+fn terway(out: &mut String, plan: &Plan) {
+    let Some(t) = &plan.terway else {
+        return;
+    };
+    out.push_str("\nTerway component (registered cluster):\n");
+    for p in &t.parameters {
+        let _ = writeln!(out, "  {:<30} {:<24} set in: {}", p.name, p.value, p.set_in);
+        let _ = writeln!(out, "  {:<30} {:<24} becomes: {}", "", "", p.field);
+    }
+    let _ = writeln!(out, "  component config: {}", t.addon_config);
+    if let Some(patch) = &t.eni_conf_patch {
+        let _ = writeln!(out, "  eni_conf merge patch: {patch}");
+    }
+    for pool in &t.node_pools {
+        let _ = writeln!(
+            out,
+            "  node pool {}: label {}, eni_conf {}",
+            pool.name, pool.label, pool.eni_conf
         );
     }
 }
@@ -230,6 +279,15 @@ fn mode(out: &mut String, plan: &Plan) {
         })
         .collect();
     let _ = writeln!(out, "  candidates: {}", ranked.join(", "));
+    let c = &plan.cni;
+    let _ = writeln!(
+        out,
+        "  DC CNI today: {} {}, {} install{}",
+        c.plugin,
+        c.version,
+        c.install.as_str(),
+        if c.assumed { " (assumed: onPrem.cni does not say)" } else { "" }
+    );
 }
 
 fn pods(out: &mut String, b: &PodRangeBudget) {

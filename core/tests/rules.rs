@@ -34,7 +34,18 @@ fn set(spec: &mut Value, pointer: &str, value: Value) {
 
 #[test]
 fn a_clean_spec_has_no_diagnostic_at_all() {
+    // Only the note that what runs today is assumed...
     let spec = HybridCluster::from_json(&clean().to_string()).unwrap();
+    let codes: Vec<Code> = validate(&spec).iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::CniAssumed]);
+    // ...and nothing once the spec says it.
+    let mut said = clean();
+    said["onPrem"]["cni"] = serde_json::json!({
+        "install": "manifest",
+        "version": "3.28.2",
+        "existingPools": [{ "name": "default-ipv4-ippool", "cidr": "172.20.0.0/16", "ipipMode": "Always", "natOutgoing": true }],
+    });
+    let spec = HybridCluster::from_json(&said.to_string()).unwrap();
     assert_eq!(validate(&spec), vec![]);
 }
 

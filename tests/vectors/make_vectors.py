@@ -191,6 +191,16 @@ V = []
 def vector(name, description, spec, codes, mode, exit, paths=()):
     """`spec` is a dict (JSON), a str (raw text) or bytes (raw bytes, stored as `specHex`)."""
     raw = isinstance(spec, bytes)
+    # The rule of onPrem.cni: a plannable spec that does not give the CNI's version gets
+    # the note that a default install is assumed.
+    # Calico modes assume the pools too when it does not list them.
+    if mode is not None and isinstance(spec, str) and "cni:" not in spec:
+        codes = [*codes, "cni-assumed"]
+    if mode is not None and isinstance(spec, dict):
+        cni = (spec.get("onPrem") or {}).get("cni") or {}
+        calico = cni.get("plugin", "calico" if mode.startswith("calico") else "") == "calico"
+        if "version" not in cni or (calico and not cni.get("existingPools")):
+            codes = [*codes, "cni-assumed"]
     V.append(
         {
             "name": name,
@@ -411,6 +421,64 @@ vector("code-dc-ipv6-missing-vbr", "dual stack without the VBR's IPv6 peering: I
              interconnect__vbr__peerGatewayIpv6=None, interconnect__vbr__peeringSubnetIpv6=None),
        ["dc-ipv6-missing"], RR, 0, [("dc-ipv6-missing", "/interconnect/vbr")])
 vector("code-spec-syntax", "text that is not YAML at all", "onPrem: [\n", ["spec-syntax"], None, 2)
+
+# ---- the cluster that exists (onPrem.cni) -------------------------------------------------
+POOL = {"name": "default-ipv4-ippool", "cidr": "172.20.0.0/16", "blockSize": 26,
+        "ipipMode": "Always", "vxlanMode": "Never", "natOutgoing": True}
+
+
+def running(base, **cni):
+    """`base` whose DC runs the CNI `cni` describes (onPrem.cni)."""
+    s = copy.deepcopy(base)
+    s["onPrem"]["cni"] = cni
+    return s
+
+
+vector("cni-calico-manifest", "Calico 3.28 from its manifest with the default pool over the pod range: "
+       "the plan changes that pool, nothing is assumed",
+       running(ROUTED, install="manifest", version="3.28.2", existingPools=[POOL]), [], RR, 0)
+vector("cni-calico-operator", "Calico 3.32 by tigera-operator, the default pool of custom-resources.yaml",
+       running(ROUTED, install="operator", version="3.32.1",
+               existingPools=[dict(POOL, ipipMode="Never", vxlanMode="CrossSubnet")]), [], RR, 0)
+vector("cni-plugin-picks-the-mode", "auto mode keeps the CNI that runs: Flannel, an overlay mode fits",
+       running(CLEAN, plugin="flannel", version="0.26.7"), [], "flannel-vxlan", 0)
+vector("cni-plugin-without-fitting-mode", "the rule asks for a routed mode but Flannel runs: "
+       "the plan keeps Flannel and warns",
+       running(ROUTED, plugin="flannel", install="helm", version="0.28.9"),
+       ["mode-mismatch", "vswitch-unused"], "flannel-vxlan", 0, [("mode-mismatch", "/onPrem/cni/plugin")])
+vector("code-cni-version-unsupported", "Calico 3.27: before the operator changes pools",
+       running(ROUTED, version="3.27.5", existingPools=[POOL]), ["cni-version-unsupported"], RR, 1,
+       [("cni-version-unsupported", "/onPrem/cni/version")])
+vector("code-cni-version-unsupported-other-cni", "a Cilium release number where Calico runs",
+       running(ROUTED, version="1.19.6", existingPools=[POOL]), ["cni-version-unsupported"], RR, 1,
+       [("cni-version-unsupported", "/onPrem/cni/version")])
+vector("code-cni-version-newer", "Calico 3.33: newer than the schemas the output was judged against",
+       running(ROUTED, version="3.33.0", existingPools=[POOL]), ["cni-version-newer"], RR, 0,
+       [("cni-version-newer", "/onPrem/cni/version")])
+vector("code-cni-install-unsupported", "Cilium installed by an operator: Cilium is changed through Helm",
+       running(with_(CLEAN, mode="cilium-vxlan"), install="operator", version="1.17.3"),
+       ["cni-install-unsupported"], "cilium-vxlan", 1, [("cni-install-unsupported", "/onPrem/cni/install")])
+vector("code-cni-mismatch", "calico-ipip forced where Flannel runs: the plan does not replace a CNI",
+       running(with_(CLEAN, mode="calico-ipip"), plugin="flannel", version="0.26.7"),
+       ["cni-mismatch"], IPIP, 1, [("cni-mismatch", "/onPrem/cni/plugin")])
+vector("code-pool-migration", "the live pool is another range: its pods move to a new pool",
+       running(ROUTED, version="3.30.2", existingPools=[dict(POOL, cidr="172.30.0.0/16")]),
+       ["pool-migration"], RR, 0, [("pool-migration", "/onPrem/podCidr")])
+vector("code-pool-migration-block-size", "a block size other than the live pool's: through a temporary pool",
+       running(with_(ROUTED, onPrem__calicoBlockSize=24), version="3.30.2", existingPools=[POOL]),
+       ["pool-migration"], RR, 0, [("pool-migration", "/onPrem/podCidr")])
+vector("code-pool-conflict", "the live pool holds the pod range without being it: Calico refuses the new pool",
+       running(ROUTED, version="3.30.2", existingPools=[dict(POOL, cidr="172.20.0.0/15")]),
+       ["pool-conflict"], RR, 1, [("pool-conflict", "/onPrem/podCidr")])
+vector("code-next-hop-self", "Calico 3.28 route reflectors toward an edge in the DC's own AS",
+       running(with_(ROUTED, onPrem__asNumber=65001), version="3.28.2", existingPools=[POOL]),
+       ["next-hop-self"], RR, 0, [("next-hop-self", "/onPrem/edgeRouters/0/asNumber")])
+vector("cni-node-pools", "an ECS node pool with its own pod vSwitch and security group: Terway's dynamic config",
+       with_(ROUTED, cloud__nodePools=[{"name": "gpu", "podVSwitches": ["vsw-pod-h"],
+                                       "securityGroups": ["sg-gpu"]}]), [], RR, 0)
+vector("code-vswitch-unknown", "a node pool names a pod vSwitch no zone has",
+       with_(ROUTED, cloud__nodePools=[{"name": "gpu", "podVSwitches": ["vsw-nope"]}]),
+       ["vswitch-unknown"], RR, 1, [("vswitch-unknown", "/cloud/nodePools/0/podVSwitches/0")])
 
 # ---- BAD_INPUTS.md rows marked "reject" --------------------------------------------------
 rows = [

@@ -172,6 +172,15 @@ pub(crate) fn budget(spec: &HybridCluster, mode: &ModeDecision) -> (Addressing, 
     (addressing, diagnostics)
 }
 
+/// A free private prefix of `len` bits, outside the VPC, clear of every range of the spec,
+/// the reserved ranges and `also`.
+pub(crate) fn free_prefix(spec: &HybridCluster, family: Family, len: u8, also: &[Cidr]) -> Option<Cidr> {
+    let mut free = FreeSpace::new(spec);
+    free.used.extend(also.iter().map(|c| (*c, String::new())));
+    free.used.extend(free.vpcs.iter().map(|c| (*c, String::new())));
+    free.outside_vpc(family, len, &[], None)
+}
+
 /// Finds free ranges that clash with nothing in the spec nor the reserved ranges.
 struct FreeSpace {
     used: Vec<(Cidr, String)>,

@@ -1,36 +1,40 @@
-//! Calico (`calico-route-reflector`, `calico-ipip`): the calico-node scheduling patch, IP
-//! pools, route-reflector nodes, BGP peers and the global BGP configuration, in the order
-//! Calico's docs give for moving a cluster to route reflectors (sessions up before the
-//! mesh goes down).
+//! Calico (`calico-route-reflector`, `calico-ipip`), changed where it runs: calico-node's
+//! scheduling and address detection (the DaemonSet of a manifest install, the
+//! `Installation` of an operator install), new pools, route-reflector nodes, BGP peers, the
+//! global BGP configuration, and last the changes to the live pools, in the order Calico's
+//! docs give for moving a cluster to route reflectors (sessions up before the mesh goes
+//! down) and for moving pools (new pool, then the old one disabled).
 
 use super::{Apply, Context, File, daemonset_patch, dc_only_affinity, strings};
-use crate::cidr::{Cidr, Family, subtract_all, summarize};
+use crate::changes::Change;
+use crate::cidr::Family;
 use crate::facts;
+use crate::installed::pools::{PlannedPool, PoolPlan, PoolRole, dc_nodes_selector};
+use crate::installed::versions;
 use crate::mode::BgpTopology;
-use crate::spec::NetworkMode;
-use serde_json::{Value, json};
-
-/// Calico selector for nodes that are not ECS nodes (`!=` also matches a missing label).
-fn dc_nodes_selector() -> String {
-    format!("{} != 'true'", facts::ECS_NODE_LABEL)
-}
-
-/// The nodes Calico's pools serve: the DC nodes beside Terway, every node in an overlay
-/// that spans both sides.
-fn pool_nodes(ctx: &Context) -> String {
-    if ctx.terway() {
-        dc_nodes_selector()
-    } else {
-        "all()".to_owned()
-    }
-}
+use crate::spec::{CniInstall, EncapMode, ExistingPool};
+use serde_json::{Map, Value, json};
 
 const RR_LABEL: &str = "route-reflector";
 const RR_SELECTOR: &str = "route-reflector == 'true'";
 
+/// Calico's user-facing API (calicoctl, or kubectl with the Calico API server).
+const CALICO_API: &str = "projectcalico.org/v3";
+
+/// tigera-operator's resource that owns calico-node and, from Calico 3.28, the IP pools.
+const INSTALLATION: &str = "installation.operator.tigera.io";
+
 pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
-    out.push(node_patch(ctx));
-    out.push(pools(ctx));
+    let Some(pools) = ctx.pools else {
+        return;
+    };
+    out.push(match ctx.installed.install {
+        CniInstall::Manifest => node_patch(ctx),
+        CniInstall::Operator | CniInstall::Helm => installation_node(ctx),
+    });
+    if let Some(file) = created_pools(ctx, pools) {
+        out.push(file);
+    }
     let rr = ctx.mode.bgp_topology == BgpTopology::RouteReflectors;
     if rr && !ctx.spec.on_prem.route_reflector_nodes.is_empty() {
         out.push(route_reflector_nodes(ctx));
@@ -40,28 +44,25 @@ pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
         out.push(peers);
     }
     out.push(bgp_configuration(ctx));
+    let changes = match ctx.installed.install {
+        CniInstall::Manifest => pool_changes(ctx, pools),
+        CniInstall::Operator | CniInstall::Helm => installation_pools(ctx, pools),
+    };
+    out.extend(changes);
 }
 
-/// Beside Terway, keeps calico-node off ECS nodes; on both sides, makes it pick its
-/// address from the node ranges (DC nodes, and ECS nodes where they run Calico).
-fn node_patch(ctx: &Context) -> File {
-    let mut env = Vec::new();
-    for (family, var) in [
-        (Family::V4, "IP_AUTODETECTION_METHOD"),
-        (Family::V6, "IP6_AUTODETECTION_METHOD"),
-    ] {
-        let cidrs = ctx.node_ranges(family);
-        if !cidrs.is_empty() {
-            if family == Family::V6 {
-                // calico-node takes an IPv6 address only when asked to.
-                env.push(json!({ "name": "IP6", "value": "autodetect" }));
-            }
-            env.push(
-                json!({ "name": var, "value": format!("cidr={}", strings(&cidrs).join(",")) }),
-            );
-        }
-    }
-    let about: &[&str] = if ctx.terway() {
+/// The IPv4 and IPv6 address detection: the node ranges (DC nodes, and ECS nodes where they
+/// run Calico too), as `(family, cidrs)`.
+fn detection(ctx: &Context) -> Vec<(Family, Vec<String>)> {
+    [Family::V4, Family::V6]
+        .into_iter()
+        .map(|f| (f, strings(&ctx.node_ranges(f))))
+        .filter(|(_, c)| !c.is_empty())
+        .collect()
+}
+
+fn placement_about(ctx: &Context) -> &'static [&'static str] {
+    if ctx.terway() {
         &[
             "Keeps calico-node off ECS nodes (alibabacloud.com/external=true: Terway's side) and",
             "makes it take its address from the DC node ranges.",
@@ -71,8 +72,52 @@ fn node_patch(ctx: &Context) -> File {
             "calico-node runs on DC and ECS nodes alike (the overlay spans both sides); it takes",
             "its address from the DC node ranges or the ECS nodes' vSwitches.",
         ]
-    };
-    let mut file = File::new("calico", "calico-node-patch.yaml", Apply::Patch, about);
+    }
+}
+
+const AFFINITY_WHY: &str = "Terway serves the ECS nodes; a second CNI there would take their pods (Alibaba Cloud: keep the DC's CNI DaemonSet off nodes labelled alibabacloud.com/external=true)";
+
+/// Manifest install: a server-side-apply patch of `kube-system/calico-node`.
+fn node_patch(ctx: &Context) -> File {
+    let mut env = Vec::new();
+    let mut file = File::new(
+        "calico",
+        "calico-node-patch.yaml",
+        Apply::Patch,
+        placement_about(ctx),
+    );
+    let object = "DaemonSet kube-system/calico-node";
+    let known = ctx.default_install();
+    for (family, cidrs) in detection(ctx) {
+        let var = match family {
+            Family::V4 => "IP_AUTODETECTION_METHOD",
+            Family::V6 => {
+                // calico-node takes an IPv6 address only when asked to.
+                env.push(json!({ "name": "IP6", "value": "autodetect" }));
+                "IP6_AUTODETECTION_METHOD"
+            }
+        };
+        let value = format!("cidr={}", cidrs.join(","));
+        file.changes.push(Change::field(
+            object,
+            &format!("env {var}"),
+            None,
+            Some(value.clone()),
+            &known,
+            "calico-node picks the first address it finds unless told (first-found); the node ranges are the addresses BGP and the routes use",
+        ));
+        env.push(json!({ "name": var, "value": value }));
+    }
+    if ctx.terway() {
+        file.changes.push(Change::field(
+            object,
+            "spec.template.spec.affinity",
+            None,
+            Some(format!("{} NotIn [true]", facts::ECS_NODE_LABEL)),
+            &known,
+            AFFINITY_WHY,
+        ));
+    }
     file.docs.push(daemonset_patch(
         ctx,
         "calico-node",
@@ -83,104 +128,475 @@ fn node_patch(ctx: &Context) -> File {
     file
 }
 
-/// Calico's user-facing API (calicoctl, or kubectl with the Calico API server).
-const CALICO_API: &str = "projectcalico.org/v3";
-
-fn pool(ctx: &Context, name: String, cidr: Cidr, mut spec: Value) -> Value {
-    spec["cidr"] = json!(cidr.to_string());
-    ctx.resource(CALICO_API, "IPPool", &name, &[], spec)
-}
-
-fn family_tag(family: Family) -> &'static str {
-    match family {
-        Family::V4 => "ipv4",
-        Family::V6 => "ipv6",
+/// A change to the operator's `Installation default`: a merge patch for an operator install,
+/// values for `helm upgrade --reuse-values` of the tigera-operator chart for a Helm one.
+fn installation_file(ctx: &Context, name: &str, about: &[&str], spec: Value) -> File {
+    let version = ctx.installed.version;
+    match ctx.installed.install {
+        CniInstall::Helm => {
+            let mut about: Vec<&str> = about.to_vec();
+            about.push("Helm replaces lists in these values whole (ipPools included) and keeps every other value of the release.");
+            let mut file = File::new(
+                "calico",
+                &format!("{name}-values.yaml"),
+                Apply::HelmValues(format!(
+                    "calico projectcalico/tigera-operator --version v{version} --namespace tigera-operator"
+                )),
+                &about,
+            );
+            file.docs.push(json!({ "installation": spec }));
+            file
+        }
+        _ => {
+            let mut file = File::new(
+                "calico",
+                &format!("{name}.patch.yaml"),
+                Apply::MergePatch {
+                    resource: INSTALLATION,
+                    name: "default".into(),
+                },
+                about,
+            );
+            file.docs.push(json!({
+                "apiVersion": "operator.tigera.io/v1",
+                "kind": "Installation",
+                "metadata": { "name": "default" },
+                "spec": spec,
+            }));
+            file
+        }
     }
 }
 
-/// Pools for the DC pods, and in routed modes disabled pools over the cloud ranges so that
-/// DC pods reach cloud pods and ECS nodes with their own addresses (natOutgoing leaves
-/// destinations inside any pool alone). Overlay modes keep SNAT: the cloud has no route
-/// back to DC pods there.
-fn pools(ctx: &Context) -> File {
-    let op = &ctx.spec.on_prem;
-    let ipip = ctx.mode.selected == NetworkMode::CalicoIpip;
+/// Operator install: calico-node's scheduling (`calicoNodeDaemonSet`) and address detection
+/// (`calicoNetwork.nodeAddressAutodetectionV4/V6`) in the `Installation`; the operator
+/// renders the DaemonSet in `calico-system` and reverts edits made to it directly
+/// (tigera/operator `api/v1/calico_node_types.go`, `installation_types.go`).
+fn installation_node(ctx: &Context) -> File {
+    let mut network = Map::new();
+    let object = "Installation default";
+    let known = ctx.default_install();
+    let mut changes = Vec::new();
+    for (family, cidrs) in detection(ctx) {
+        let key = match family {
+            Family::V4 => "nodeAddressAutodetectionV4",
+            Family::V6 => "nodeAddressAutodetectionV6",
+        };
+        changes.push(Change::field(
+            object,
+            &format!("spec.calicoNetwork.{key}"),
+            Some("firstFound: true (the operator's default)".into()),
+            Some(format!("cidrs: {}", cidrs.join(", "))),
+            &known,
+            "calico-node picks the first address it finds unless told; the node ranges are the addresses BGP and the routes use",
+        ));
+        // One detection method only (the operator's validation): the others are removed.
+        network.insert(
+            key.into(),
+            json!({
+                "cidrs": cidrs,
+                "firstFound": null,
+                "kubernetes": null,
+                "interface": null,
+                "skipInterface": null,
+                "canReach": null,
+            }),
+        );
+    }
+    let mut spec = json!({ "calicoNetwork": network });
+    if ctx.terway() {
+        // `affinity` replaces the DaemonSet's whole affinity; the operator sets none of its
+        // own outside AKS and EKS (tigera/operator `pkg/render/node.go`).
+        spec["calicoNodeDaemonSet"] =
+            json!({ "spec": { "template": { "spec": { "affinity": dc_only_affinity() } } } });
+        changes.push(Change::field(
+            object,
+            "spec.calicoNodeDaemonSet.spec.template.spec.affinity",
+            None,
+            Some(format!("{} NotIn [true]", facts::ECS_NODE_LABEL)),
+            &known,
+            AFFINITY_WHY,
+        ));
+    }
+    let mut file = installation_file(ctx, "calico-installation-node", placement_about(ctx), spec);
+    file.changes = changes;
+    file
+}
+
+fn pool_object(ctx: &Context, pool: &PlannedPool) -> Value {
+    let mut spec = json!({
+        "cidr": pool.cidr.to_string(),
+        "blockSize": pool.block_size,
+        "ipipMode": pool.ipip_mode.as_str(),
+        "vxlanMode": pool.vxlan_mode.as_str(),
+        "natOutgoing": pool.nat_outgoing,
+        "nodeSelector": pool.node_selector,
+    });
+    if pool.disabled {
+        spec["disabled"] = json!(true);
+    }
+    ctx.resource(CALICO_API, "IPPool", &pool.name, &[], spec)
+}
+
+fn describe(pool: &PlannedPool) -> String {
+    format!(
+        "{} /{} blocks, ipipMode {}, vxlanMode {}, natOutgoing {}{}",
+        pool.cidr,
+        pool.block_size,
+        pool.ipip_mode.as_str(),
+        pool.vxlan_mode.as_str(),
+        pool.nat_outgoing,
+        if pool.disabled { ", disabled" } else { "" }
+    )
+}
+
+fn created_why(pool: &PlannedPool, pools: &PoolPlan) -> String {
+    match pool.role {
+        PoolRole::Temporary => "holds the pods while their pool is recreated with another block size; deleted at the end of the migration (see the steps)".into(),
+        PoolRole::CloudNoSnat => "disabled, so it hands out nothing: DC pods keep their own addresses toward the cloud ranges (natOutgoing leaves destinations inside any pool alone)".into(),
+        _ if pools.migrations.iter().any(|m| m.to == pool.name) => "the pool the pods move to; the old pool is disabled later".into(),
+        _ => "the planned pod range has no pool yet".into(),
+    }
+}
+
+/// New pools: the planned pod ranges no live pool has, and the disabled pools over the
+/// cloud ranges (routed modes). An operator install owns only the pod pools (in the
+/// `Installation`); the disabled pools are created beside it.
+fn created_pools(ctx: &Context, pools: &PoolPlan) -> Option<File> {
+    let operator = ctx.installed.install != CniInstall::Manifest;
+    let created: Vec<&PlannedPool> = pools
+        .pools
+        .iter()
+        .chain(&pools.temporary)
+        .filter(|p| {
+            p.live.is_none()
+                && !(operator && matches!(p.role, PoolRole::DcPods | PoolRole::Temporary))
+        })
+        .collect();
+    if created.is_empty() {
+        return None;
+    }
     let routed = ctx.mode.selected.is_routed();
     let mut file = File::new(
         "calico",
         "calico-ippools.yaml",
         Apply::Calicoctl,
         &[if routed {
-            "IP pools: the DC pod ranges (routed, no encapsulation), and disabled pools over the cloud ranges so DC pods reach them without SNAT."
+            "New IP pools: disabled pools over the cloud ranges so DC pods reach them without SNAT, and any planned pod range the cluster has no pool for."
         } else {
-            "IP pools: the DC pod ranges with encapsulation; traffic to the cloud leaves SNATed to the node address."
+            "New IP pools: the planned pod ranges the cluster has no pool for."
         }],
     );
-    for family in ctx.families() {
-        let tag = family_tag(family);
-        let pods = Context::of(&op.pod_cidrs, family);
-        for (i, &cidr) in pods.iter().enumerate() {
-            // IPIP carries IPv4 only; an IPv6 pool in the overlay mode uses VXLAN.
-            let (ipip_mode, vxlan_mode) = match (ipip, family) {
-                (true, Family::V4) => ("Always", "Never"),
-                (true, Family::V6) => ("Never", "Always"),
-                (false, _) => ("Never", "Never"),
-            };
-            file.docs.push(pool(
-                ctx,
-                format!("{}-dc-pods-{tag}-{i}", ctx.name()),
-                cidr,
-                json!({
-                    "blockSize": op.block_size(family),
-                    "ipipMode": ipip_mode,
-                    "vxlanMode": vxlan_mode,
-                    "natOutgoing": true,
-                    "nodeSelector": pool_nodes(ctx),
-                }),
+    for pool in created {
+        file.changes.push(Change::created(
+            format!("IPPool {}", pool.name),
+            describe(pool),
+            created_why(pool, pools),
+        ));
+        file.docs.push(pool_object(ctx, pool));
+    }
+    Some(file)
+}
+
+/// Why each field of a live pool changes, and why after the BGP files.
+fn field_why(field: &str, routed: bool) -> &'static str {
+    match field {
+        "ipipMode" | "vxlanMode" if routed => "routed mode: no encapsulation. After the BGP peers and configuration: with it off, a packet to a pod on another subnet leaves through the DC edge, which must already hold that block's route (check the edge's routes first)",
+        "ipipMode" | "vxlanMode" => "the overlay mode's encapsulation; switching it can reset connections in flight",
+        "nodeSelector" => "the pool serves the nodes that run Calico: beside Terway the DC nodes only",
+        "natOutgoing" => "pods leave the cluster behind their node's address, except toward other pools",
+        "disabled" => "a disabled pool hands out no addresses: pods move off it (migration) or it only marks a range as not SNATed",
+        _ => "",
+    }
+}
+
+/// Each field of a live pool that the plan changes, before and after.
+fn pool_field_changes(
+    ctx: &Context,
+    pools: &PoolPlan,
+    live: &ExistingPool,
+    planned: &PlannedPool,
+    disable: bool,
+    fields: &[(&str, String, String)],
+) -> Vec<Change> {
+    let j = planned.live.unwrap_or(0);
+    let known = pools.live_path(j).unwrap_or_else(|| ctx.default_install());
+    let routed = ctx.mode.selected.is_routed();
+    let mut out: Vec<Change> = fields
+        .iter()
+        .filter(|(_, before, after)| before != after)
+        .map(|(field, before, after)| {
+            Change::field(
+                format!("IPPool {}", live.name),
+                &format!("spec.{field}"),
+                Some(before.clone()),
+                Some(after.clone()),
+                &known,
+                field_why(field, routed),
+            )
+        })
+        .collect();
+    if disable && !live.disabled {
+        out.push(Change::field(
+            format!("IPPool {}", live.name),
+            "spec.disabled",
+            Some("false".into()),
+            Some("true".into()),
+            &known,
+            "migration: no new pod takes an address from it; its pods move when recreated (see the steps)",
+        ));
+    }
+    out
+}
+
+fn live_fields(live: &ExistingPool) -> [String; 4] {
+    [
+        live.ipip_mode.as_str().to_owned(),
+        live.vxlan_mode.as_str().to_owned(),
+        live.nat_outgoing.to_string(),
+        live.node_selector.clone().unwrap_or_else(|| "all()".into()),
+    ]
+}
+
+fn planned_fields(p: &PlannedPool) -> [String; 4] {
+    [
+        p.ipip_mode.as_str().to_owned(),
+        p.vxlan_mode.as_str().to_owned(),
+        p.nat_outgoing.to_string(),
+        p.node_selector.clone(),
+    ]
+}
+
+const FIELDS: [&str; 4] = ["ipipMode", "vxlanMode", "natOutgoing", "nodeSelector"];
+
+fn zip_fields(live: [String; 4], planned: [String; 4]) -> Vec<(&'static str, String, String)> {
+    FIELDS
+        .iter()
+        .zip(live.into_iter().zip(planned))
+        .map(|(f, (b, a))| (*f, b, a))
+        .collect()
+}
+
+/// A live pool as calicoctl writes it back: every field the spec knows of it.
+fn as_planned(live: &ExistingPool, j: usize) -> PlannedPool {
+    PlannedPool {
+        name: live.name.clone(),
+        cidr: live.cidr,
+        block_size: live.block_size,
+        ipip_mode: live.ipip_mode,
+        vxlan_mode: live.vxlan_mode,
+        nat_outgoing: live.nat_outgoing,
+        node_selector: live.node_selector.clone().unwrap_or_else(|| "all()".into()),
+        disabled: live.disabled,
+        role: PoolRole::Kept,
+        live: Some(j),
+    }
+}
+
+/// Manifest install: the live pools changed by name (calicoctl replaces a pool's spec, so
+/// each is written whole, with what the spec knows of it), and the pools pods leave
+/// disabled. Last, after the BGP files.
+fn pool_changes(ctx: &Context, pools: &PoolPlan) -> Vec<File> {
+    let mut file = File::new(
+        "calico",
+        "calico-ippool-changes.yaml",
+        Apply::Calicoctl,
+        &[
+            "The cluster's IP pools, changed by name. Apply after the BGP files: encapsulation goes",
+            "off only once the DC edge holds the block routes. calicoctl apply replaces a pool's",
+            "spec: fields not written here (allowedUses, disableBGPExport) return to their defaults.",
+        ],
+    );
+    let mut after_migration = File::new(
+        "calico",
+        "calico-ippools-after-migration.yaml",
+        Apply::Calicoctl,
+        &[
+            "Apply only at the step of the block-size migration that says so: a pool with a new",
+            "block size over the same range can be created only once the old pool is deleted.",
+        ],
+    );
+    for planned in pools.pools.iter().filter(|p| p.role != PoolRole::Kept) {
+        let Some(j) = planned.live else { continue };
+        let live = &pools.live[j];
+        let resized = live.block_size != planned.block_size;
+        let changes = zip_fields(live_fields(live), planned_fields(planned));
+        let mut field_changes = pool_field_changes(ctx, pools, live, planned, false, &changes);
+        if live.disabled != planned.disabled {
+            field_changes.push(Change::field(
+                format!("IPPool {}", live.name),
+                "spec.disabled",
+                Some(live.disabled.to_string()),
+                Some(planned.disabled.to_string()),
+                &pools.live_path(j).unwrap_or_else(|| ctx.default_install()),
+                field_why("disabled", true),
             ));
         }
-        if routed {
-            for (i, cidr) in no_snat_ranges(ctx, family).into_iter().enumerate() {
-                let default = op.block_size(family);
-                file.docs.push(pool(
-                    ctx,
-                    format!("{}-cloud-no-snat-{tag}-{i}", ctx.name()),
-                    cidr,
-                    json!({
-                        "blockSize": default.max(cidr.len()),
-                        "disabled": true,
-                        "natOutgoing": false,
-                        "ipipMode": "Never",
-                        "vxlanMode": "Never",
-                    }),
+        if resized {
+            after_migration.docs.push(pool_object(ctx, planned));
+            after_migration.changes.push(Change::created(
+                format!("IPPool {}", planned.name),
+                describe(planned),
+                "recreated with the planned block size once the old pool is gone (block-size migration)",
+            ));
+        } else if !field_changes.is_empty() {
+            file.docs.push(pool_object(ctx, planned));
+            file.changes.extend(field_changes);
+        }
+    }
+    for m in &pools.migrations {
+        let live = &pools.live[m.from];
+        let mut disabled = as_planned(live, m.from);
+        disabled.disabled = true;
+        if !live.disabled {
+            file.docs.push(pool_object(ctx, &disabled));
+            file.changes
+                .extend(pool_field_changes(ctx, pools, live, &disabled, true, &[]));
+        }
+    }
+    [file, after_migration]
+        .into_iter()
+        .filter(|f| !f.docs.is_empty())
+        .collect()
+}
+
+/// The operator's name for an encapsulation (tigera/operator `api/v1/installation_types.go`
+/// `EncapsulationType`).
+fn encapsulation(ipip: EncapMode, vxlan: EncapMode) -> &'static str {
+    match (ipip, vxlan) {
+        (EncapMode::Always, _) => "IPIP",
+        (EncapMode::CrossSubnet, _) => "IPIPCrossSubnet",
+        (_, EncapMode::Always) => "VXLAN",
+        (_, EncapMode::CrossSubnet) => "VXLANCrossSubnet",
+        _ => "None",
+    }
+}
+
+/// A pool as an entry of `Installation.spec.calicoNetwork.ipPools`.
+fn operator_pool(ctx: &Context, pool: &PlannedPool) -> Value {
+    let mut entry = json!({
+        "name": pool.name,
+        "cidr": pool.cidr.to_string(),
+        "blockSize": pool.block_size,
+        "encapsulation": encapsulation(pool.ipip_mode, pool.vxlan_mode),
+        "natOutgoing": if pool.nat_outgoing { "Enabled" } else { "Disabled" },
+        "nodeSelector": pool.node_selector,
+    });
+    if pool.disabled {
+        if ctx
+            .installed
+            .at_least(versions::CALICO_DISABLE_NEW_ALLOCATIONS)
+        {
+            entry["disableNewAllocations"] = json!(true);
+        } else {
+            entry["nodeSelector"] = json!("!all()");
+        }
+    }
+    entry
+}
+
+/// The operator's list of pools, whole, for a state of the rollout.
+pub(crate) fn operator_pool_list(ctx: &Context, pools: &[PlannedPool]) -> Value {
+    Value::Array(pools.iter().map(|p| operator_pool(ctx, p)).collect())
+}
+
+/// Operator install: the pools in `Installation.spec.calicoNetwork.ipPools`, the whole
+/// list (a merge patch and Helm both replace lists): the pod pools with their planned
+/// settings, and the pools pods leave, disabled. The operator reconciles IPPools from it
+/// and reverts direct edits (Calico 3.28+; tigera/operator `pool_controller.go`).
+fn installation_pools(ctx: &Context, pools: &PoolPlan) -> Vec<File> {
+    let mut listed: Vec<PlannedPool> = Vec::new();
+    let mut changes = Vec::new();
+    let object = "Installation default";
+    for planned in pools.pools.iter().filter(|p| p.role == PoolRole::DcPods) {
+        match planned.live {
+            Some(j) if pools.live[j].block_size != planned.block_size => {
+                // The same range with another block size waits for the old pool to go;
+                // meanwhile the pods move to the temporary pool.
+                let mut old = as_planned(&pools.live[j], j);
+                old.disabled = true;
+                changes.push(Change::field(
+                    object,
+                    &format!("spec.calicoNetwork.ipPools[{}]", old.name),
+                    Some("enabled".into()),
+                    Some("disabled (no new allocations)".into()),
+                    &pools.live_path(j).unwrap_or_else(|| ctx.default_install()),
+                    "block-size migration: the pods move to the temporary pool first (see the steps)",
                 ));
+                listed.push(old);
+                for temporary in &pools.temporary {
+                    if pools.migrations.iter().any(|m| m.from == j && matches!(&m.kind, crate::installed::pools::MigrationKind::BlockSize { temporary: t } if *t == temporary.name)) {
+                        changes.push(Change::created(
+                            format!("{object}: ipPools[{}]", temporary.name),
+                            describe(temporary),
+                            created_why(temporary, pools),
+                        ));
+                        listed.push(temporary.clone());
+                    }
+                }
+            }
+            Some(j) => {
+                let live = &pools.live[j];
+                let before = encapsulation(live.ipip_mode, live.vxlan_mode);
+                let after = encapsulation(planned.ipip_mode, planned.vxlan_mode);
+                let known = pools.live_path(j).unwrap_or_else(|| ctx.default_install());
+                let at = format!("spec.calicoNetwork.ipPools[{}]", planned.name);
+                for (field, b, a, why) in [
+                    ("encapsulation", before.to_owned(), after.to_owned(), field_why("ipipMode", ctx.mode.selected.is_routed())),
+                    ("natOutgoing", on_off(live.nat_outgoing), on_off(planned.nat_outgoing), field_why("natOutgoing", true)),
+                    ("nodeSelector", live.node_selector.clone().unwrap_or_else(|| "all()".into()), planned.node_selector.clone(), field_why("nodeSelector", true)),
+                ] {
+                    if b != a {
+                        changes.push(Change::field(object, &format!("{at}.{field}"), Some(b), Some(a), &known, why));
+                    }
+                }
+                listed.push(planned.clone());
+            }
+            None => {
+                changes.push(Change::created(
+                    format!("{object}: ipPools[{}]", planned.name),
+                    describe(planned),
+                    created_why(planned, pools),
+                ));
+                listed.push(planned.clone());
             }
         }
     }
-    file
-}
-
-/// The VPC and the cloud pod vSwitches, less the DC pod ranges (pools must not overlap),
-/// as few prefixes as cover exactly that.
-pub(super) fn no_snat_ranges(ctx: &Context, family: Family) -> Vec<Cidr> {
-    let spec = ctx.spec;
-    let mut cloud = Context::of(&spec.cloud.vpc_cidrs, family);
-    for zone in &spec.cloud.zones {
-        for v in &zone.pod_vswitches {
-            cloud.extend(
-                [Some(v.cidr), v.ipv6_cidr]
-                    .into_iter()
-                    .flatten()
-                    .filter(|c| c.family() == family),
-            );
+    for m in &pools.migrations {
+        if matches!(m.kind, crate::installed::pools::MigrationKind::Cidr) {
+            let mut old = as_planned(&pools.live[m.from], m.from);
+            old.disabled = true;
+            changes.push(Change::field(
+                object,
+                &format!("spec.calicoNetwork.ipPools[{}]", old.name),
+                Some("enabled".into()),
+                Some("disabled (no new allocations)".into()),
+                &pools.live_path(m.from).unwrap_or_else(|| ctx.default_install()),
+                "migration: no new pod takes an address from it; its pods move when recreated (see the steps)",
+            ));
+            listed.push(old);
         }
     }
-    let pods = Context::of(&spec.on_prem.pod_cidrs, family);
-    let rest: Vec<Cidr> = summarize(&cloud)
-        .into_iter()
-        .flat_map(|c| subtract_all(c, &pods))
-        .collect();
-    summarize(&rest)
+    if changes.is_empty() {
+        return Vec::new();
+    }
+    let spec = json!({ "calicoNetwork": { "ipPools": operator_pool_list(ctx, &listed) } });
+    let mut file = installation_file(
+        ctx,
+        "calico-installation-ippools",
+        &[
+            "The pod pools, as the operator owns them: the whole list. Apply after the BGP files:",
+            "encapsulation goes off only once the DC edge holds the block routes. A pool the",
+            "operator owns and this list leaves out is deleted by it.",
+        ],
+        spec,
+    );
+    file.changes = changes;
+    vec![file]
+}
+
+fn on_off(nat: bool) -> String {
+    if nat { "Enabled" } else { "Disabled" }.to_owned()
 }
 
 /// Labels and annotates the named route-reflector nodes.
@@ -200,6 +616,22 @@ fn route_reflector_nodes(ctx: &Context) -> File {
             json!({ facts::CALICO_RR_CLUSTER_ID_ANNOTATION: facts::CALICO_RR_CLUSTER_ID });
         file.docs
             .push(json!({ "apiVersion": "v1", "kind": "Node", "metadata": meta }));
+        file.changes.push(Change::field(
+            format!("Node {name}"),
+            &format!("metadata.labels.{RR_LABEL}"),
+            None,
+            Some("true".into()),
+            "/onPrem/routeReflectorNodes",
+            "selects it as a route reflector for the BGP peers",
+        ));
+        file.changes.push(Change::field(
+            format!("Node {name}"),
+            &format!("metadata.annotations.{}", facts::CALICO_RR_CLUSTER_ID_ANNOTATION),
+            None,
+            Some(facts::CALICO_RR_CLUSTER_ID.into()),
+            "/onPrem/routeReflectorNodes",
+            "makes calico-node on it reflect routes to its clients",
+        ));
     }
     file
 }
@@ -237,9 +669,15 @@ fn peers(ctx: &Context) -> File {
     let about: Vec<&str> = about.iter().map(String::as_str).collect();
     let mut file = File::new("calico", "calico-bgp-peers.yaml", Apply::Calicoctl, &about);
     if rr {
+        let name = format!("{}-route-reflector-clients", ctx.name());
+        file.changes.push(Change::created(
+            format!("BGPPeer {name}"),
+            "every node peers with the route reflectors".into(),
+            "the sessions that replace the full mesh; they must be up before the mesh goes off",
+        ));
         file.docs.push(bgp_peer(
             ctx,
-            format!("{}-route-reflector-clients", ctx.name()),
+            name,
             json!({ "nodeSelector": "all()", "peerSelector": RR_SELECTOR }),
         ));
     }
@@ -253,10 +691,16 @@ fn peers(ctx: &Context) -> File {
             // IPv6 routes travel on a session between IPv6 addresses (BIRD's IPv6 side).
             for (ip, suffix) in [(Some(edge.ip), ""), (edge.ipv6, "-ipv6")] {
                 if let Some(ip) = ip {
+                    let name = format!("{}-dc-edge-{i}{suffix}", ctx.name());
+                    file.changes.push(Change::created(
+                        format!("BGPPeer {name}"),
+                        format!("{speakers} peer with {ip} (AS {})", edge.as_number),
+                        "the DC edge learns the pod blocks and passes them to the VBR",
+                    ));
                     file.docs.push(bgp_peer(
                         ctx,
-                        format!("{}-dc-edge-{i}{suffix}", ctx.name()),
-                        peer_spec(&speakers, ip, edge.as_number, rr),
+                        name,
+                        peer_spec(ctx, &speakers, ip, edge.as_number, rr),
                     ));
                 }
             }
@@ -266,11 +710,23 @@ fn peers(ctx: &Context) -> File {
 }
 
 /// A BGP peer to a DC edge router. Route reflectors pass on each block's route with the
-/// owning node as next hop (`nextHopMode: Keep`), so the edge forwards straight to it.
-fn peer_spec(speakers: &str, ip: std::net::IpAddr, asn: u32, reflectors: bool) -> Value {
+/// owning node as next hop, so the edge forwards straight to it: `nextHopMode: Keep` from
+/// Calico 3.30.2, `keepOriginalNextHop: true` before (which acts on eBGP peers only; see
+/// the `next-hop-self` diagnostic).
+fn peer_spec(
+    ctx: &Context,
+    speakers: &str,
+    ip: std::net::IpAddr,
+    asn: u32,
+    reflectors: bool,
+) -> Value {
     let mut spec = json!({ "nodeSelector": speakers, "peerIP": ip.to_string(), "asNumber": asn });
     if reflectors {
-        spec["nextHopMode"] = json!("Keep");
+        if ctx.installed.at_least(versions::CALICO_NEXT_HOP_MODE) {
+            spec["nextHopMode"] = json!("Keep");
+        } else {
+            spec["keepOriginalNextHop"] = json!(true);
+        }
     }
     spec
 }
@@ -285,14 +741,6 @@ fn bgp_configuration(ctx: &Context) -> File {
         "nodeToNodeMeshEnabled": !rr,
         "logSeverityScreen": "Info",
     });
-    if ctx.mode.selected.is_routed() {
-        let services: Vec<Value> = op
-            .service_cidrs
-            .iter()
-            .map(|c| json!({ "cidr": c.cidr.to_string() }))
-            .collect();
-        spec["serviceClusterIPs"] = json!(services);
-    }
     let mut file = File::new(
         "calico",
         "calico-bgp-configuration.yaml",
@@ -303,6 +751,42 @@ fn bgp_configuration(ctx: &Context) -> File {
             "Global BGP settings: the DC AS number and the node-to-node mesh."
         }],
     );
+    let object = "BGPConfiguration default";
+    // Calico's defaults when no BGPConfiguration exists: mesh on, AS 64512, no service
+    // advertisement (projectcalico/calico `api/pkg/apis/projectcalico/v3/bgpconfig.go`).
+    let known = "Calico's defaults (no BGPConfiguration default)";
+    if rr {
+        file.changes.push(Change::field(
+            object,
+            "spec.nodeToNodeMeshEnabled",
+            Some("true".into()),
+            Some("false".into()),
+            known,
+            "the route reflectors replace the mesh; only after their sessions are up (calicoctl node status), or pod routes are withdrawn",
+        ));
+    }
+    if ctx.mode.selected.is_routed() {
+        let services: Vec<Value> = op
+            .service_cidrs
+            .iter()
+            .map(|c| json!({ "cidr": c.cidr.to_string() }))
+            .collect();
+        file.changes.push(Change::field(
+            object,
+            "spec.serviceClusterIPs",
+            None,
+            Some(
+                op.service_cidrs
+                    .iter()
+                    .map(|c| c.cidr.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            known,
+            "the DC edge learns the service ranges, so the cloud reaches cluster IPs through the DC nodes",
+        ));
+        spec["serviceClusterIPs"] = json!(services);
+    }
     file.docs
         .push(ctx.resource(CALICO_API, "BGPConfiguration", "default", &[], spec));
     file

@@ -1,9 +1,13 @@
-//! Cilium (`cilium-vxlan`, `cilium-bgp`): Helm values, and for BGP the `cilium.io/v2`
-//! BGP control-plane resources (never the removed `CiliumBGPPeeringPolicy`).
+//! Cilium (`cilium-vxlan`, `cilium-bgp`): values for `helm upgrade --reuse-values` of the
+//! release that runs, and for BGP the BGP control plane's resources in the API of that
+//! release (`cilium.io/v2alpha1` before 1.18, `cilium.io/v2` from it; never the removed
+//! `CiliumBGPPeeringPolicy`).
 
 use super::{Apply, Context, File, dc_only_affinity, strings};
+use crate::changes::Change;
 use crate::cidr::{Cidr, Family, covering};
 use crate::facts;
+use crate::installed::versions;
 use crate::spec::NetworkMode;
 use serde_json::{Value, json};
 
@@ -119,19 +123,67 @@ fn values(ctx: &Context) -> File {
         format!("Helm values: VXLAN tunnels, cluster-pool IPAM over the pod ranges, {placement}.")
     }];
     lines.extend(about);
+    // --reuse-values keeps the release's other values and is safe only at the chart
+    // version that runs (Cilium's upgrade guide), hence --version.
+    lines.push("Helm keeps every other value of the release; lists here replace the release's whole.".into());
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let mut file = File::new(
         "cilium",
         "cilium-values.yaml",
-        Apply::HelmValues("cilium cilium/cilium --namespace kube-system"),
+        Apply::HelmValues(format!(
+            "cilium cilium/cilium --version {} --namespace kube-system",
+            ctx.installed.version
+        )),
         &lines,
     );
+    file.changes = value_changes(ctx, &values);
     file.docs.push(values);
     file
 }
 
-/// The BGP control plane's API since Cilium 1.18 (v2alpha1 before; PeeringPolicy removed in 1.19).
-const CILIUM_API: &str = "cilium.io/v2";
+/// The chart defaults the values change (cilium/cilium `install/kubernetes/cilium/values.yaml`,
+/// 1.16.19 and 1.19.6 alike), with why: before and after, as the release knows them unless
+/// it was installed with other values.
+fn value_changes(ctx: &Context, values: &Value) -> Vec<Change> {
+    let known = format!(
+        "Cilium {}'s chart defaults (the release's own values are not in the spec)",
+        ctx.installed.version
+    );
+    let defaults: [(&str, Value, &str); 6] = [
+        ("routingMode", json!("tunnel"), "native routing: pod addresses travel unencapsulated and the DC edge routes them"),
+        ("autoDirectNodeRoutes", json!(false), "a route per node on the segment: the BGP control plane installs none of what it learns"),
+        ("bgpControlPlane.enabled", json!(false), "the DC edge learns each node's PodCIDR over BGP"),
+        ("ipv4NativeRoutingCIDR", Value::Null, "pods keep their own addresses toward this range"),
+        ("ipv6NativeRoutingCIDR", Value::Null, "pods keep their own addresses toward this range"),
+        ("affinity", Value::Null, "Terway serves the ECS nodes; the agent stays on the DC nodes"),
+    ];
+    let object = "Helm release cilium (kube-system)";
+    defaults
+        .into_iter()
+        .filter_map(|(path, default, why)| {
+            let planned = path.split('.').try_fold(values, |v, k| v.get(k))?;
+            (planned != &default).then(|| {
+                let text = |v: &Value| match v {
+                    Value::Null => None,
+                    Value::String(s) => Some(s.clone()),
+                    Value::Object(_) => Some(format!("{} NotIn [true]", facts::ECS_NODE_LABEL)),
+                    other => Some(other.to_string()),
+                };
+                Change::field(object, path, text(&default), text(planned), &known, why)
+            })
+        })
+        .collect()
+}
+
+/// The BGP control plane's API of the release that runs: `cilium.io/v2` from 1.18,
+/// `v2alpha1` before (PeeringPolicy, the older API, is removed in 1.19).
+fn bgp_api(ctx: &Context) -> &'static str {
+    if ctx.installed.at_least(versions::CILIUM_BGP_V2) {
+        "cilium.io/v2"
+    } else {
+        "cilium.io/v2alpha1"
+    }
+}
 
 /// Every DC node peers with the DC edge routers and advertises its PodCIDR.
 fn bgp(ctx: &Context) -> File {
@@ -164,24 +216,42 @@ fn bgp(ctx: &Context) -> File {
         })
         .collect();
     let mut service = json!({ "addresses": ["ClusterIP"] });
-    for (family, key) in [
-        (Family::V4, "aggregationLengthIPv4"),
-        (Family::V6, "aggregationLengthIPv6"),
-    ] {
-        if let Some(range) = Context::of(&op.service_cidrs, family).first() {
-            service[key] = json!(range.len());
+    let aggregates = ctx.installed.at_least(versions::CILIUM_BGP_V2);
+    if aggregates {
+        for (family, key) in [
+            (Family::V4, "aggregationLengthIPv4"),
+            (Family::V6, "aggregationLengthIPv6"),
+        ] {
+            if let Some(range) = Context::of(&op.service_cidrs, family).first() {
+                service[key] = json!(range.len());
+            }
         }
     }
-    let mut file = File::new(
-        "cilium",
-        "cilium-bgp.yaml",
-        Apply::Kubectl,
-        &[
-            "BGP control plane: every DC node peers with the DC edge routers and advertises its PodCIDR and the service range.",
-        ],
-    );
+    let mut about = vec![
+        "BGP control plane: every DC node peers with the DC edge routers and advertises its PodCIDR and the service range.".to_owned(),
+    ];
+    if !aggregates {
+        about.push(format!(
+            "Cilium {} cannot aggregate service routes (aggregationLength arrived in 1.18): the DC edge learns each service's /32 from every node.",
+            ctx.installed.version
+        ));
+    }
+    let about: Vec<&str> = about.iter().map(String::as_str).collect();
+    let mut file = File::new("cilium", "cilium-bgp.yaml", Apply::Kubectl, &about);
+    let api = bgp_api(ctx);
+    for (kind, name) in [
+        ("CiliumBGPClusterConfig", format!("{name}-dc")),
+        ("CiliumBGPPeerConfig", peer_config.clone()),
+        ("CiliumBGPAdvertisement", advert.clone()),
+    ] {
+        file.changes.push(Change::created(
+            format!("{kind} {name}"),
+            api.to_owned(),
+            "the BGP control plane's sessions to the DC edge and what they advertise",
+        ));
+    }
     file.docs.push(ctx.resource(
-        CILIUM_API,
+        api,
         "CiliumBGPClusterConfig",
         &format!("{name}-dc"),
         &[],
@@ -193,7 +263,7 @@ fn bgp(ctx: &Context) -> File {
         }),
     ));
     file.docs.push(ctx.resource(
-        CILIUM_API,
+        api,
         "CiliumBGPPeerConfig",
         &peer_config,
         &[],
@@ -203,7 +273,7 @@ fn bgp(ctx: &Context) -> File {
         }),
     ));
     file.docs.push(ctx.resource(
-        CILIUM_API,
+        api,
         "CiliumBGPAdvertisement",
         &advert,
         &[(ADVERTISE_LABEL, &advert)],

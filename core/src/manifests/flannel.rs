@@ -1,9 +1,12 @@
-//! Flannel (`flannel-vxlan`): `kube-flannel-cfg`, and, only where the ECS nodes run Terway
-//! instead of the overlay, the DaemonSet patch that keeps Flannel off them.
+//! Flannel (`flannel-vxlan`): `kube-flannel-cfg` for a `kube-flannel.yml` install, or
+//! values for `helm upgrade --reuse-values` of the Flannel chart; and, only where the ECS
+//! nodes run Terway instead of the overlay, the DaemonSet patch that keeps Flannel off them.
 
 use super::{Apply, Context, File, daemonset_patch, dc_only_affinity, json_text};
+use crate::changes::Change;
 use crate::cidr::Family;
 use crate::facts;
+use crate::spec::CniInstall;
 use serde_json::json;
 
 /// Namespace of the current kube-flannel.yml (DOMAIN.md §3.4).
@@ -13,7 +16,58 @@ pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
     if ctx.terway() {
         out.push(daemonset(ctx));
     }
-    out.push(config(ctx));
+    out.push(match ctx.installed.install {
+        CniInstall::Helm => values(ctx),
+        _ => config(ctx),
+    });
+}
+
+/// The Flannel chart's values that render `net-conf.json` (flannel-io/flannel
+/// `chart/kube-flannel/templates/config.yaml`: `podCidr`, `podCidrv6`, `flannel.backend`,
+/// `flannel.backendPort`, `flannel.vni`).
+fn values(ctx: &Context) -> File {
+    let op = &ctx.spec.on_prem;
+    let mut values = json!({
+        "flannel": {
+            "backend": "vxlan",
+            "backendPort": facts::FLANNEL_VXLAN_PORT,
+            "vni": facts::FLANNEL_VXLAN_VNI,
+        },
+    });
+    if let Some(network) = Context::of(&op.pod_cidrs, Family::V4).first() {
+        values["podCidr"] = json!(network.to_string());
+    }
+    if let Some(network) = Context::of(&op.pod_cidrs, Family::V6).first() {
+        values["podCidrv6"] = json!(network.to_string());
+    }
+    let mut file = File::new(
+        "flannel",
+        "flannel-values.yaml",
+        Apply::HelmValues(format!(
+            "flannel flannel/flannel --version v{} --namespace kube-flannel",
+            ctx.installed.version
+        )),
+        &[
+            "Flannel's network: the pod range, VXLAN; each node's subnet is its podCIDR from kube-controller-manager. Restart the kube-flannel-ds pods after the upgrade.",
+            "Helm keeps every other value of the release.",
+        ],
+    );
+    file.changes = backend_changes(ctx, "Helm release flannel (kube-flannel)", "flannel.backendPort");
+    file.docs.push(values);
+    file
+}
+
+/// The VXLAN port written out: kube-flannel.yml and the chart leave it to Flannel's default
+/// (8472 on Linux), which the security groups and firewalls must let through.
+fn backend_changes(ctx: &Context, object: &str, field: &str) -> Vec<Change> {
+    vec![Change::field(
+        object,
+        field,
+        None,
+        Some(facts::FLANNEL_VXLAN_PORT.to_string()),
+        &ctx.default_install(),
+        "the port the plan's flows open across Express Connect, written out rather than left to the default",
+    )]
 }
 
 fn daemonset(ctx: &Context) -> File {
@@ -70,6 +124,11 @@ fn config(ctx: &Context) -> File {
         &[
             "Flannel's network: the pod range, VXLAN; each node's subnet is its podCIDR from kube-controller-manager. Restart the kube-flannel-ds pods after changing it.",
         ],
+    );
+    file.changes = backend_changes(
+        ctx,
+        &format!("ConfigMap {NAMESPACE}/kube-flannel-cfg"),
+        "data.net-conf.json Backend.Port",
     );
     file.docs.push(json!({
         "apiVersion": "v1",

@@ -11,11 +11,17 @@ mod flannel;
 mod terway;
 mod yaml;
 
+pub(crate) use calico::operator_pool_list;
+
 use crate::addressing::Addressing;
+use crate::changes::Change;
 use crate::cidr::{Cidr, Family};
 use crate::facts;
+use crate::installed::InstalledCni;
+use crate::installed::pools::PoolPlan;
 use crate::mode::ModeDecision;
 use crate::spec::{HybridCluster, NetworkMode, SpecCidr};
+use crate::terway::TerwayComponent;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use yaml::to_yaml;
@@ -30,45 +36,60 @@ pub struct Manifest {
     pub component: String,
     /// File name to write it under (`--out DIR`); the number gives the order to apply.
     pub file: String,
+    /// The command that applies it, run where the file is.
+    pub apply: String,
     pub yaml: String,
 }
 
-/// The manifests of a plan whose spec has no errors.
-pub fn build(spec: &HybridCluster, mode: &ModeDecision, addressing: &Addressing) -> Vec<Manifest> {
-    let ctx = Context {
-        spec,
-        mode,
-        addressing,
-    };
-    let mut files = Vec::new();
-    match mode.selected {
-        NetworkMode::CalicoRouteReflector | NetworkMode::CalicoIpip => {
-            calico::files(&ctx, &mut files)
-        }
-        NetworkMode::FlannelVxlan => flannel::files(&ctx, &mut files),
-        NetworkMode::CiliumVxlan | NetworkMode::CiliumBgp => cilium::files(&ctx, &mut files),
-    }
-    if ctx.terway() {
-        terway::files(&ctx, &mut files);
-    }
-    let total = files.len();
-    files
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| f.render(&ctx, i + 1, total))
-        .collect()
+/// What the builders read.
+pub struct Context<'a> {
+    pub spec: &'a HybridCluster,
+    pub mode: &'a ModeDecision,
+    /// The CNI that runs today, which the files change.
+    pub installed: &'a InstalledCni,
+    /// Calico's pools, live and planned (Calico modes).
+    pub pools: Option<&'a PoolPlan>,
+    pub addressing: &'a Addressing,
+    pub terway: Option<&'a TerwayComponent>,
 }
 
-/// What the builders read.
-struct Context<'a> {
-    spec: &'a HybridCluster,
-    mode: &'a ModeDecision,
-    addressing: &'a Addressing,
+/// The manifests of a plan whose spec has no errors, and the changes they make to live
+/// objects, in the order they are applied.
+pub fn build(ctx: &Context) -> (Vec<Manifest>, Vec<Change>) {
+    let mut files = Vec::new();
+    match ctx.mode.selected {
+        NetworkMode::CalicoRouteReflector | NetworkMode::CalicoIpip => {
+            calico::files(ctx, &mut files)
+        }
+        NetworkMode::FlannelVxlan => flannel::files(ctx, &mut files),
+        NetworkMode::CiliumVxlan | NetworkMode::CiliumBgp => cilium::files(ctx, &mut files),
+    }
+    if let Some(component) = ctx.terway {
+        terway::files(ctx, component, &mut files);
+    }
+    let total = files.len();
+    let mut changes = Vec::new();
+    let manifests = files
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| f.render(ctx, i + 1, total, &mut changes))
+        .collect();
+    (manifests, changes)
 }
 
 impl Context<'_> {
     fn name(&self) -> &str {
         &self.spec.name
+    }
+
+    /// What today's values are known from when the spec does not list them.
+    fn default_install(&self) -> String {
+        format!(
+            "a default {} install of {} {} (assumed or not listed in the spec)",
+            self.installed.install.as_str(),
+            self.installed.plugin,
+            self.installed.version
+        )
     }
 
     /// The ECS nodes run Terway, so the DC's CNI stays off them; otherwise the DC's
@@ -160,16 +181,21 @@ impl Context<'_> {
 }
 
 /// How a file is applied.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Apply {
-    /// `calicoctl apply -f` (or `kubectl apply -f` with the Calico API server).
+    /// `calicoctl apply -f`: creates an object, or replaces the spec of the one of that
+    /// name.
     Calicoctl,
     /// `kubectl apply -f`.
     Kubectl,
     /// A partial object: `kubectl apply --server-side` merges it into the live object.
     Patch,
-    /// A Helm values file: `helm upgrade --install` with these arguments before `-f`.
-    HelmValues(&'static str),
+    /// One partial object as a JSON merge patch (RFC 7386): `kubectl patch RESOURCE NAME
+    /// --type merge --patch-file`; lists in it replace the live lists whole.
+    MergePatch { resource: &'static str, name: String },
+    /// A Helm values file for `helm upgrade --reuse-values` of the release that runs:
+    /// `RELEASE CHART --version V --namespace NS`.
+    HelmValues(String),
 }
 
 /// A file before it is numbered and written.
@@ -181,6 +207,8 @@ struct File {
     about: Vec<String>,
     apply: Apply,
     docs: Vec<Value>,
+    /// The changes it makes to live objects.
+    changes: Vec<Change>,
 }
 
 impl File {
@@ -191,39 +219,53 @@ impl File {
             about: about.iter().map(|s| (*s).to_owned()).collect(),
             apply,
             docs: Vec::new(),
+            changes: Vec::new(),
         }
     }
 
-    fn render(self, ctx: &Context, step: usize, total: usize) -> Manifest {
+    fn render(self, ctx: &Context, step: usize, total: usize, changes: &mut Vec<Change>) -> Manifest {
         let file = format!("{step:02}-{}", self.name);
         let mut text = format!(
-            "# Generated by hybridplan from spec \"{}\" (mode {}). Change the spec and plan again\n# rather than editing this file.\n",
-            ctx.name(),
-            ctx.mode.selected
+            "# Generated by hybridplan from spec \"{}\": mode {}, for {} {} ({} install).\n# Change the spec and plan again rather than editing this file.\n",
+            ctx.spec.name,
+            ctx.mode.selected,
+            ctx.installed.plugin,
+            ctx.installed.version,
+            ctx.installed.install.as_str(),
         );
-        let how = match self.apply {
+        let how = match &self.apply {
             Apply::Calicoctl => format!("calicoctl apply -f {file}"),
             Apply::Kubectl => format!("kubectl apply -f {file}"),
             Apply::Patch => format!(
                 "kubectl apply --server-side --field-manager=hybridplan --force-conflicts -f {file}"
             ),
-            Apply::HelmValues(release) => format!("helm upgrade --install {release} -f {file}"),
+            Apply::MergePatch { resource, name } => {
+                format!("kubectl patch {resource} {name} --type merge --patch-file {file}")
+            }
+            Apply::HelmValues(release) => {
+                format!("helm upgrade {release} --reuse-values -f {file}")
+            }
         };
         text.push_str(&format!("# Step {step} of {total}. Apply with: {how}\n"));
         for line in &self.about {
             text.push_str(&format!("# {line}\n"));
         }
-        if matches!(self.apply, Apply::Patch) {
-            // Read by ../shared/validate: judge these as partial objects.
+        if matches!(self.apply, Apply::Patch | Apply::MergePatch { .. }) {
+            // Read by the manifest validator: judge these as partial objects.
             text.push_str("# validate-manifests: partial\n");
         }
         for doc in &self.docs {
             text.push_str("---\n");
             text.push_str(&to_yaml(doc));
         }
+        for mut change in self.changes {
+            change.by = file.clone();
+            changes.push(change);
+        }
         Manifest {
             component: self.component.to_owned(),
             file,
+            apply: how,
             yaml: text,
         }
     }

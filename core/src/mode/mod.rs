@@ -236,14 +236,53 @@ pub(crate) fn select(spec: &HybridCluster) -> (ModeDecision, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut reasons = need.why.clone();
     let selected = match spec.mode {
-        RequestedMode::Auto => {
-            let mode = fitting[0];
-            reasons.push(format!(
-                "{mode} ranks first among the {} modes",
-                if need.routed { "routed" } else { "overlay" }
-            ));
-            mode
-        }
+        RequestedMode::Auto => match spec.on_prem.cni.as_ref().and_then(|c| c.plugin) {
+            None => {
+                let mode = fitting[0];
+                reasons.push(format!(
+                    "{mode} ranks first among the {} modes",
+                    if need.routed { "routed" } else { "overlay" }
+                ));
+                mode
+            }
+            // The cluster runs this CNI: the plan changes it rather than replaces it.
+            Some(cni) => match fitting.iter().find(|m| m.dc_cni() == cni) {
+                Some(&mode) => {
+                    reasons.push(format!(
+                        "{mode} is the first of the {} modes of {cni}, which the cluster runs (onPrem.cni)",
+                        if need.routed { "routed" } else { "overlay" }
+                    ));
+                    mode
+                }
+                None => {
+                    let mode = other
+                        .iter()
+                        .copied()
+                        .find(|m| m.dc_cni() == cni)
+                        .unwrap_or(fitting[0]);
+                    reasons.push(format!(
+                        "{mode}: the cluster runs {cni} (onPrem.cni), which has no {} mode",
+                        if need.routed { "routed" } else { "overlay" }
+                    ));
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::ModeMismatch,
+                            "/onPrem/cni/plugin",
+                            format!(
+                                "the rule asks for a {} mode ({}), but {cni}, which the cluster runs, has none: the plan keeps {cni} in {mode}",
+                                if need.routed { "routed" } else { "overlay" },
+                                need.why.join("; ")
+                            ),
+                        )
+                        .hint(format!(
+                            "accept {mode}, or migrate the cluster to a CNI with a fitting mode ({}) and plan again",
+                            fitting[0]
+                        )),
+                    );
+                    mode
+                }
+            },
+        },
         RequestedMode::Forced(mode) => {
             reasons.push(format!("{mode} was requested in the spec"));
             if mode.is_routed() != need.routed {

@@ -45,6 +45,18 @@ const MODE_FIELDS: &[ModeField] = &[
         why: no_node_cidrs,
     },
     ModeField {
+        pointer: "/onPrem/cni/existingPools",
+        used_by: NetworkMode::is_calico,
+        why: |mode| format!("{mode} has no Calico IP pools to change"),
+    },
+    ModeField {
+        pointer: "/cloud/nodePools",
+        used_by: NetworkMode::is_routed,
+        why: |mode| {
+            format!("node pools carry Terway settings; beside {mode} the ECS nodes run the DC's overlay, not Terway")
+        },
+    },
+    ModeField {
         pointer: "/onPrem/asNumber",
         used_by: runs_bgp,
         why: |mode| {

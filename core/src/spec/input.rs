@@ -63,6 +63,41 @@ pub struct OnPremInput {
     #[ts(optional)]
     pub node_cidr_mask_size_v6: Option<u8>,
     pub edge_routers: Vec<EdgeRouterInput>,
+    #[ts(optional)]
+    pub cni: Option<DcCniInput>,
+}
+
+/// The CNI the registered cluster runs today.
+#[derive(TS)]
+#[ts(rename = "DcCniSpec", rename_all = "camelCase")]
+pub struct DcCniInput {
+    #[ts(optional, type = "\"manifest\" | \"operator\" | \"helm\"")]
+    pub install: Option<String>,
+    /// The running release, as its image tags show it (`"3.28.2"`).
+    #[ts(optional)]
+    pub version: Option<String>,
+    #[ts(optional)]
+    pub existing_pools: Option<Vec<ExistingPoolInput>>,
+}
+
+/// A Calico IP pool the cluster has.
+#[derive(TS)]
+#[ts(rename = "ExistingPoolSpec", rename_all = "camelCase")]
+pub struct ExistingPoolInput {
+    pub name: String,
+    pub cidr: String,
+    #[ts(optional)]
+    pub block_size: Option<u8>,
+    #[ts(optional, type = "\"Always\" | \"CrossSubnet\" | \"Never\"")]
+    pub ipip_mode: Option<String>,
+    #[ts(optional, type = "\"Always\" | \"CrossSubnet\" | \"Never\"")]
+    pub vxlan_mode: Option<String>,
+    #[ts(optional)]
+    pub nat_outgoing: Option<bool>,
+    #[ts(optional)]
+    pub node_selector: Option<String>,
+    #[ts(optional)]
+    pub disabled: Option<bool>,
 }
 
 #[derive(TS)]
@@ -94,6 +129,19 @@ pub struct CloudInput {
     pub cni: Option<String>,
     #[ts(optional)]
     pub terway: Option<TerwayInput>,
+    #[ts(optional)]
+    pub node_pools: Option<Vec<NodePoolInput>>,
+}
+
+/// An ECS node pool with Terway settings of its own.
+#[derive(TS)]
+#[ts(rename = "NodePoolSpec", rename_all = "camelCase")]
+pub struct NodePoolInput {
+    pub name: String,
+    #[ts(optional)]
+    pub security_groups: Option<Vec<String>>,
+    #[ts(optional, rename = "podVSwitches")]
+    pub pod_vswitches: Option<Vec<String>>,
 }
 
 #[derive(TS)]

@@ -2,6 +2,7 @@
 //! canonical. Read from JSON or YAML with [`HybridCluster::from_json`],
 //! [`HybridCluster::from_yaml`] or [`HybridCluster::from_text`].
 
+mod cni;
 mod decode;
 #[cfg(feature = "typescript")]
 pub mod input;
@@ -9,6 +10,7 @@ pub mod limits;
 pub(crate) mod tree;
 mod yaml;
 
+pub use cni::{CniInstall, DcCni, EncapMode, ExistingPool, Version};
 pub use tree::Format;
 
 use crate::cidr::{Cidr, Family};
@@ -167,6 +169,8 @@ pub struct OnPrem {
     /// `--node-cidr-mask-size-ipv6` (`nodeCidrMaskSizeV6`).
     pub node_cidr_mask_size_v6: u8,
     pub edge_routers: Vec<EdgeRouter>,
+    /// The CNI the cluster runs today (`cni`); `None`: a default install of the mode's CNI.
+    pub cni: Option<DcCni>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -192,6 +196,19 @@ pub struct Cloud {
     /// overlay, or Terway beside a routed DC); `terway` forces Terway.
     pub cni: CloudCniChoice,
     pub terway: Terway,
+    /// ECS node pools whose Terway settings differ from the cluster's (`nodePools`).
+    pub node_pools: Vec<NodePool>,
+}
+
+/// An ECS node pool with Terway settings of its own: Terway's per-node-pool dynamic
+/// config, merged over the cluster's `eni-config`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodePool {
+    /// The pool's name: it names its dynamic config and the node label that selects it.
+    pub name: String,
+    pub security_groups: Option<Vec<String>>,
+    /// The pod vSwitches (ids from `zones`) the pool's pods take addresses from.
+    pub pod_vswitch_ids: Option<Vec<String>>,
 }
 
 /// `cloud.cni` in the spec.
@@ -447,6 +464,10 @@ pub enum Role {
     PodVSwitch,
     VbrPeering,
     CloudServiceExtra,
+    /// A Calico pool the cluster has outside the planned pod ranges (pods move off it).
+    LivePool,
+    /// A pool that holds pods during a block-size migration.
+    TemporaryPool,
 }
 
 impl Role {
@@ -461,6 +482,8 @@ impl Role {
             Role::PodVSwitch => "pod-vswitch",
             Role::VbrPeering => "vbr-peering",
             Role::CloudServiceExtra => "cloud-service-extra",
+            Role::LivePool => "live-pool",
+            Role::TemporaryPool => "temporary-pool",
         }
     }
 
@@ -474,6 +497,8 @@ impl Role {
             Role::PodVSwitch => "pod vSwitch",
             Role::VbrPeering => "VBR peering subnet",
             Role::CloudServiceExtra => "extra cloud-service range",
+            Role::LivePool => "Calico pool the cluster has",
+            Role::TemporaryPool => "temporary Calico pool",
         }
     }
 
@@ -650,6 +675,7 @@ const ON_PREM_KEYS: &[&str] = &[
     "nodeCidrMaskSize",
     "nodeCidrMaskSizeV6",
     "edgeRouters",
+    "cni",
 ];
 
 fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
@@ -704,6 +730,27 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
         facts::KCM_NODE_CIDR_MASK_V6_DEFAULT,
         mask(Family::V6),
     );
+    let cni = f.get("cni").and_then(|(t, p)| {
+        d.given.push(p.clone());
+        cni::decode_cni(d, t, &p)
+    });
+    // A pool's block size cannot change in place: unless the spec asks for another one,
+    // the DC keeps the block size of the pool that serves its pod range today.
+    let mut calico_block_size = calico_block_size;
+    let mut calico_block_size_v6 = calico_block_size_v6;
+    if let Some(cni) = &cni {
+        for (family, size, key) in [
+            (Family::V4, &mut calico_block_size, "calicoBlockSize"),
+            (Family::V6, &mut calico_block_size_v6, "calicoBlockSizeV6"),
+        ] {
+            let serving = cni.existing_pools.iter().find(|p| {
+                !p.disabled && p.cidr.family() == family && pod_cidrs.iter().any(|c| c.cidr == p.cidr)
+            });
+            if let (None, Some(pool)) = (f.get(key), serving) {
+                *size = pool.block_size;
+            }
+        }
+    }
     let edge_routers = d.required(&f, "edgeRouters", |d, t, p| {
         let list = d.list(t, p, decode_edge_router)?;
         if list.is_empty() {
@@ -727,6 +774,7 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
         node_cidr_mask_size,
         node_cidr_mask_size_v6,
         edge_routers: edge_routers?,
+        cni,
     })
 }
 
@@ -780,6 +828,7 @@ const CLOUD_KEYS: &[&str] = &[
     "securityGroups",
     "cni",
     "terway",
+    "nodePools",
 ];
 
 fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
@@ -822,6 +871,7 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
             ips_per_eni: facts::TERWAY_DEFAULT_IPS_PER_ENI,
         }),
     };
+    let node_pools = d.optional(&f, "nodePools", Vec::new(), |d, t, p| d.list(t, p, decode_node_pool));
     let nodes = nodes?;
     Some(Cloud {
         region: region?,
@@ -833,6 +883,25 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
         security_groups: security_groups?,
         cni,
         terway: terway?,
+        node_pools,
+    })
+}
+
+const NODE_POOL_KEYS: &[&str] = &["name", "securityGroups", "podVSwitches"];
+
+fn decode_node_pool(d: &mut Decoder, tree: &Tree, path: &str) -> Option<NodePool> {
+    let f = d.object(tree, path, NODE_POOL_KEYS)?;
+    let name = d.required(&f, "name", decode_node_name);
+    let security_groups = d.optional(&f, "securityGroups", None, |d, t, p| {
+        Some(d.list(t, p, |d, t, p| d.cloud_id(t, p, "sg")))
+    });
+    let pod_vswitch_ids = d.optional(&f, "podVSwitches", None, |d, t, p| {
+        Some(d.list(t, p, |d, t, p| d.cloud_id(t, p, "vsw")))
+    });
+    Some(NodePool {
+        name: name?,
+        security_groups,
+        pod_vswitch_ids,
     })
 }
 

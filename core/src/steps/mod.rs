@@ -3,11 +3,17 @@
 //! flag, images the ECS nodes must be able to pull), and the order to apply things in.
 
 use crate::addressing::Addressing;
+use crate::installed::InstalledCni;
+use crate::installed::pools::PoolPlan;
 use crate::manifests::Manifest;
 use crate::mode::{Cni, ModeDecision};
 use crate::routing::{Device, RouteOrigin, Routing, registry_addresses, registry_domain};
 use crate::spec::{HybridCluster, NetworkMode};
+use crate::terway::TerwayComponent;
 use serde::{Deserialize, Serialize};
+
+mod migration;
+mod rollout;
 
 /// One step of the rollout.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,13 +47,27 @@ const CLOUD_SERVICE_ROUTE_SOURCE: &str = "https://www.alibabacloud.com/help/en/c
 /// the same overlay, and must be able to pull its images.
 const SCENARIOS_SOURCE: &str = "https://www.alibabacloud.com/help/en/doc-detail/208052.html";
 
-pub(crate) fn steps(
-    spec: &HybridCluster,
-    mode: &ModeDecision,
-    addressing: &Addressing,
-    routing: &Routing,
-    manifests: &[Manifest],
-) -> Vec<Step> {
+/// What the steps are written from.
+pub(crate) struct Inputs<'a> {
+    pub spec: &'a HybridCluster,
+    pub mode: &'a ModeDecision,
+    pub installed: &'a InstalledCni,
+    pub pools: Option<&'a PoolPlan>,
+    pub addressing: &'a Addressing,
+    pub routing: &'a Routing,
+    pub manifests: &'a [Manifest],
+    pub terway: Option<&'a TerwayComponent>,
+}
+
+pub(crate) fn steps(inputs: &Inputs) -> Vec<Step> {
+    let Inputs {
+        spec,
+        mode,
+        addressing,
+        routing,
+        manifests,
+        ..
+    } = *inputs;
     let mut out = Vec::new();
     let cen = &spec.interconnect.cen_id;
     let vbr = &spec.interconnect.vbr;
@@ -140,13 +160,14 @@ pub(crate) fn steps(
             ),
         });
     }
+    if let Some(component) = inputs.terway {
+        out.extend(rollout::terway(component));
+    }
     if !manifests.is_empty() {
-        out.push(Step {
-            side: Side::Dc,
-            title: "Apply the manifests, in order".into(),
-            details: manifests.iter().map(|m| m.file.clone()).collect(),
-            source: None,
-        });
+        out.push(rollout::apply(inputs));
+    }
+    if let Some(pools) = inputs.pools {
+        out.extend(migration::steps(inputs, pools));
     }
     out.push(Step {
         side: Side::Dc,
