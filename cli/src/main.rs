@@ -3,7 +3,9 @@
 //! Exit codes: 0 no error diagnostics; 1 the spec has errors (the plan or the
 //! diagnostics are still printed); 2 usage error, unreadable file, or text that is not JSON
 //! or YAML at all. `trace` exits 0 when the packet is delivered, 1 when it is not or when the
-//! spec has errors (named on standard error).
+//! spec has errors (named on standard error). `diff` exits 0 when the cluster is in the
+//! planned state, 1 on drift, 2 when the spec or the cluster's objects cannot be read (or
+//! the spec has errors).
 
 use clap::{Parser, Subcommand, ValueEnum};
 use hybridplan::{Device, Diagnostic, Endpoint, Plan, SpecError};
@@ -56,6 +58,30 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Read the spec's onPrem from the cluster: the output of the kubectl command in the
+    /// README (`kubectl get … -o json`).
+    Import {
+        /// The kubectl output (JSON, one or more documents); `-` reads standard input.
+        live: PathBuf,
+        /// A spec that gives the rest (cloud, interconnect): the output is that spec with
+        /// the onPrem values the cluster shows.
+        #[arg(long, value_name = "SPEC")]
+        into: Option<PathBuf>,
+        /// Output format: YAML with a comment on where each value came from, or JSON.
+        #[arg(long, value_enum, default_value_t = SpecFormat::Yaml)]
+        format: SpecFormat,
+    },
+    /// Compare the plan of a spec with the cluster: exit 0 in sync, 1 on drift, 2 when
+    /// either cannot be read.
+    Diff {
+        /// The spec (JSON or YAML); `reference` plans the built-in reference scenario.
+        spec: PathBuf,
+        /// The kubectl output, as for `import`; `-` reads standard input.
+        live: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Write a device's configuration from the plan (FRR for the DC edge routers).
     Render {
         /// What to render.
@@ -74,6 +100,12 @@ enum Command {
 enum RenderTarget {
     /// FRR `frr.conf` (bgpd, zebra, staticd).
     Frr,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SpecFormat {
+    Yaml,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -105,6 +137,91 @@ fn main() -> ExitCode {
             spec,
             device,
         } => render_frr(spec.as_deref(), device),
+        Command::Import { live, into, format } => import(&live, into.as_deref(), format),
+        Command::Diff { spec, live, format } => diff(&spec, &live, format),
+    }
+}
+
+/// Reads a file as text, or standard input for `-`.
+fn read_text(path: &Path, what: &str) -> Result<String, String> {
+    let bytes = read_spec(Some(path))
+        .map_err(|e| e.replace("cannot read", &format!("cannot read {what}")))?;
+    String::from_utf8(bytes).map_err(|_| format!("{what} {} is not UTF-8 text", path.display()))
+}
+
+fn import(live: &Path, into: Option<&Path>, format: SpecFormat) -> ExitCode {
+    let texts = read_text(live, "the cluster's objects").and_then(|live| {
+        let base = into.map(|p| read_text(p, "the spec")).transpose()?;
+        Ok((live, base))
+    });
+    let (live, base) = match texts {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("hybridplan: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match hybridplan::import(&live, base.as_deref()) {
+        Ok(imported) => {
+            emit(&match format {
+                SpecFormat::Yaml => imported.yaml.clone(),
+                SpecFormat::Json => to_json(&imported.spec),
+            });
+            for m in &imported.missing {
+                eprintln!("hybridplan: not found, fill in {}: {}", m.path, m.what);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprint!(
+                "{}",
+                hybridplan::report::render_diagnostics(&e.diagnostics())
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn diff(spec: &Path, live: &Path, format: Format) -> ExitCode {
+    let inputs =
+        read_spec(Some(spec)).and_then(|s| Ok((s, read_text(live, "the cluster's objects")?)));
+    let (bytes, live) = match inputs {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("hybridplan: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let cluster = match hybridplan::HybridCluster::from_bytes(&bytes) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint!(
+                "{}",
+                hybridplan::report::render_diagnostics(e.diagnostics())
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match hybridplan::diff(&cluster, &live) {
+        Ok(drift) => {
+            emit(&match format {
+                Format::Json => to_json(&drift),
+                Format::Yaml => to_yaml(&drift),
+                Format::Text => hybridplan::report::render_drift(&drift),
+            });
+            if drift.in_sync {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_ERRORS)
+            }
+        }
+        Err(e) => {
+            eprint!(
+                "{}",
+                hybridplan::report::render_diagnostics(&e.diagnostics())
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }
 

@@ -172,6 +172,10 @@ fn every_vector_exits_as_expected() {
             continue;
         }
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        if v.get("live").is_some() || v.get("liveText").is_some() {
+            failures.extend(live_vector(&path, &v));
+            continue;
+        }
         let spec: Vec<u8> = match (&v["spec"], v["specHex"].as_str()) {
             (_, Some(hex)) => (0..hex.len())
                 .step_by(2)
@@ -191,6 +195,57 @@ fn every_vector_exits_as_expected() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `import` into the vector's base spec, then `diff` of the result with the cluster: the
+/// exit codes the vector gives.
+fn live_vector(path: &std::path::Path, v: &Value) -> Vec<String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let live = match (&v["live"], v["liveText"].as_str()) {
+        (Value::String(name), _) => {
+            std::fs::read(root.join(format!("tests/fixtures/clusters/{name}.json"))).unwrap()
+        }
+        (_, Some(text)) => text.as_bytes().to_vec(),
+        _ => unreachable!("a live vector"),
+    };
+    let dir = temp_dir(path.file_stem().unwrap().to_str().unwrap());
+    let base = dir.join("base.json");
+    std::fs::write(&base, v["base"].to_string()).unwrap();
+    let out = hybridplan(
+        &["import", "-", "--into", base.to_str().unwrap()],
+        Some(&live),
+    );
+    let mut failures = Vec::new();
+    let expected = v["expect"]["exit"].as_i64().unwrap();
+    if i64::from(out.status.code().unwrap_or(-1)) != expected {
+        failures.push(format!(
+            "{}: import exits {:?}, expected {expected}",
+            path.display(),
+            out.status.code()
+        ));
+    }
+    if expected != 0 {
+        return failures;
+    }
+    let spec = dir.join("spec.yaml");
+    std::fs::write(&spec, &out.stdout).unwrap();
+    let live_file = dir.join("live.json");
+    std::fs::write(&live_file, &live).unwrap();
+    let out = hybridplan(
+        &["diff", spec.to_str().unwrap(), live_file.to_str().unwrap()],
+        None,
+    );
+    let expected = v["expect"]["diffExit"].as_i64().unwrap();
+    if i64::from(out.status.code().unwrap_or(-1)) != expected {
+        failures.push(format!(
+            "{}: diff exits {:?}, expected {expected}\n{}{}",
+            path.display(),
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    failures
 }
 
 fn temp_dir(name: &str) -> PathBuf {

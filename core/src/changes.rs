@@ -49,7 +49,11 @@ impl Change {
     }
 
     /// An object the plan creates.
-    pub(crate) fn created(object: impl Into<String>, what: String, why: impl Into<String>) -> Change {
+    pub(crate) fn created(
+        object: impl Into<String>,
+        what: String,
+        why: impl Into<String>,
+    ) -> Change {
         Change::field(object, "", None, Some(what), "", why)
     }
 }

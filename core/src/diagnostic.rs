@@ -134,6 +134,8 @@ pub enum Code {
     NextHopSelf,
     /// A node pool names a pod vSwitch that no zone has.
     VswitchUnknown,
+    /// The cluster's objects (`import`, `diff`) are not `kubectl … -o json` output.
+    LiveUnreadable,
     /// Structural problem: unknown key, wrong type, missing field, value out of range.
     SpecInvalid,
     /// The text is not JSON or YAML at all.
@@ -142,7 +144,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 43] = [
+    pub const ALL: [Code; 44] = [
         Code::CidrSyntax,
         Code::CidrHostBits,
         Code::CidrNormalized,
@@ -184,6 +186,7 @@ impl Code {
         Code::PoolConflict,
         Code::NextHopSelf,
         Code::VswitchUnknown,
+        Code::LiveUnreadable,
         Code::SpecInvalid,
         Code::SpecSyntax,
     ];
@@ -254,6 +257,7 @@ impl Code {
             Code::PoolConflict => "pool-conflict",
             Code::NextHopSelf => "next-hop-self",
             Code::VswitchUnknown => "vswitch-unknown",
+            Code::LiveUnreadable => "live-unreadable",
             Code::SpecInvalid => "spec-invalid",
             Code::SpecSyntax => "spec-syntax",
         }

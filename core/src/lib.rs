@@ -18,9 +18,12 @@ pub mod addressing;
 pub mod changes;
 pub mod cidr;
 mod diagnostic;
+pub mod drift;
 mod error;
 pub mod facts;
+pub mod import;
 pub mod installed;
+pub mod live;
 pub mod lpm;
 pub mod manifests;
 pub mod mode;
@@ -34,7 +37,9 @@ pub mod terway;
 
 pub use cidr::{Cidr, CidrError, Family};
 pub use diagnostic::{Code, Diagnostic, Severity};
+pub use drift::{DiffError, Drift, diff};
 pub use error::SpecError;
+pub use import::{ImportError, Imported, import};
 pub use lpm::RouteTable;
 pub use routing::{Device, Endpoint, Trace, trace, trace_endpoints};
 pub use spec::{HybridCluster, NetworkMode};
@@ -194,6 +199,18 @@ pub fn validate(spec: &HybridCluster) -> Vec<Diagnostic> {
 
 /// Plans a spec. Never fails: problems are diagnostics in the plan.
 pub fn plan(spec: &HybridCluster) -> Plan {
+    planned(spec).plan
+}
+
+/// A plan with what it was made from, for the checks that compare it with a cluster.
+pub(crate) struct Planned {
+    pub plan: Plan,
+    pub pools: Option<installed::pools::PoolPlan>,
+    /// Every object the manifests hold, with its file.
+    pub documents: Vec<(String, serde_json::Value)>,
+}
+
+pub(crate) fn planned(spec: &HybridCluster) -> Planned {
     let Analysis {
         diagnostics,
         mode,
@@ -205,8 +222,12 @@ pub fn plan(spec: &HybridCluster) -> Plan {
     let connectivity = routing::connectivity(spec, &mode, &routing);
     let flows = routing::flows(spec, &mode);
     let terway = terway::component(spec, &mode);
-    let (manifests, changes) = if diagnostics.iter().any(Diagnostic::is_error) {
-        (Vec::new(), Vec::new())
+    let built = if diagnostics.iter().any(Diagnostic::is_error) {
+        manifests::Built {
+            manifests: Vec::new(),
+            changes: Vec::new(),
+            documents: Vec::new(),
+        }
     } else {
         manifests::build(&manifests::Context {
             spec,
@@ -224,20 +245,24 @@ pub fn plan(spec: &HybridCluster) -> Plan {
         pools: pools.as_ref(),
         addressing: &addressing,
         routing: &routing,
-        manifests: &manifests,
+        manifests: &built.manifests,
         terway: terway.as_ref(),
     });
-    Plan {
-        diagnostics,
-        mode,
-        cni: installed,
-        addressing,
-        routing,
-        flows,
-        manifests,
-        changes,
-        terway,
-        steps,
-        connectivity,
+    Planned {
+        plan: Plan {
+            diagnostics,
+            mode,
+            cni: installed,
+            addressing,
+            routing,
+            flows,
+            manifests: built.manifests,
+            changes: built.changes,
+            terway,
+            steps,
+            connectivity,
+        },
+        pools,
+        documents: built.documents,
     }
 }

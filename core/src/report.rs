@@ -210,6 +210,33 @@ pub fn render_trace(trace: &crate::Trace) -> String {
 }
 
 /// Renders diagnostics alone (for a spec that could not be planned).
+/// Renders a comparison of a plan with a cluster.
+pub fn render_drift(drift: &crate::Drift) -> String {
+    let mut out = String::new();
+    if drift.in_sync {
+        out.push_str("In sync: the cluster is in the planned state.\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "Drift: {} between the plan and the cluster",
+        plural(drift.differences.len(), "difference")
+    );
+    let value = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+    for d in &drift.differences {
+        let _ = writeln!(
+            out,
+            "  {}: plan {}, cluster {}",
+            d.what,
+            value(&d.planned),
+            value(&d.live)
+        );
+        let _ = writeln!(out, "      plan: {}", d.plan_at);
+        let _ = writeln!(out, "      cluster: {}", d.cluster_at);
+    }
+    out
+}
+
 pub fn render_diagnostics(list: &[Diagnostic]) -> String {
     let mut out = String::new();
     diagnostics(&mut out, list);
@@ -286,7 +313,11 @@ fn mode(out: &mut String, plan: &Plan) {
         c.plugin,
         c.version,
         c.install.as_str(),
-        if c.assumed { " (assumed: onPrem.cni does not say)" } else { "" }
+        if c.assumed {
+            " (assumed: onPrem.cni does not say)"
+        } else {
+            ""
+        }
     );
 }
 

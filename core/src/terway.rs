@@ -199,8 +199,8 @@ pub(crate) fn component(spec: &HybridCluster, mode: &ModeDecision) -> Option<Ter
         });
     }
     let addon_config = json!({ "IPVlan": "false", "PodVswitchId": vswitches }).to_string();
-    let eni_conf_patch = (spec.ip_family == IpFamily::Dual)
-        .then(|| json!({ "ip_stack": "dual" }).to_string());
+    let eni_conf_patch =
+        (spec.ip_family == IpFamily::Dual).then(|| json!({ "ip_stack": "dual" }).to_string());
     let node_pools = cloud
         .node_pools
         .iter()

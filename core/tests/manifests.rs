@@ -194,7 +194,10 @@ fn check_calico(
     );
     // The pools written are the live pools changed by name (a default install's, here)
     // and new ones: every enabled one is a DC pod range, and none is written twice.
-    assert!(enabled.is_subset(pods), "{name}: pools are the DC pod ranges");
+    assert!(
+        enabled.is_subset(pods),
+        "{name}: pools are the DC pod ranges"
+    );
     let written: Vec<&str> = pools
         .iter()
         .map(|p| p["metadata"]["name"].as_str().unwrap())
@@ -386,7 +389,11 @@ fn check_terway(name: &str, spec: &HybridCluster, plan: &Plan, objects: &[(Strin
     for zone in &spec.cloud.zones {
         let ids: Vec<&str> = zone.pod_vswitches.iter().map(|v| v.id.as_str()).collect();
         if !ids.is_empty() {
-            assert_eq!(config["PodVswitchId"][&zone.zone], serde_json::json!(ids), "{name}");
+            assert_eq!(
+                config["PodVswitchId"][&zone.zone],
+                serde_json::json!(ids),
+                "{name}"
+            );
         }
     }
     let value = |what: &str| {
@@ -397,7 +404,11 @@ fn check_terway(name: &str, spec: &HybridCluster, plan: &Plan, objects: &[(Strin
             .map(|p| p.value.clone())
             .unwrap()
     };
-    assert_eq!(value("security groups"), spec.cloud.security_groups.join(", "), "{name}");
+    assert_eq!(
+        value("security groups"),
+        spec.cloud.security_groups.join(", "),
+        "{name}"
+    );
     assert!(
         value("Service CIDR").starts_with(&spec.on_prem.service_cidrs[0].cidr.to_string()),
         "{name}"

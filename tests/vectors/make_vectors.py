@@ -19,6 +19,8 @@ import pathlib
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "fixtures"))
+import make_fixtures  # noqa: E402
 
 # The reference scenario (core/data/reference.yaml) as JSON.
 REFERENCE = {
@@ -620,10 +622,48 @@ vector("hostile-long-string", "a 5,000-byte name: past the string limit",
        with_(CLEAN, name="a" * 5000), ["spec-invalid"], None, 1, [("spec-invalid", "/name")])
 
 
+# ---- the cluster that exists: import, then plan, then diff -------------------------------
+# Each fixture of tests/fixtures (an upstream install plus what a running cluster adds) is
+# imported into a base spec that gives what kubectl cannot show (the cloud side, the
+# edge routers where the cluster has no BGP peer yet); the plan of the result has no error,
+# and the cluster, as installed, is not in the planned state yet (diff exits 1).
+LIVE = []
+for name, description, _, expect, missing, additions in make_fixtures.fixtures():
+    overlay = name.startswith("flannel")
+    base = copy.deepcopy(CLEAN if overlay else ROUTED)
+    base["name"] = name.replace(".", "-")
+    base["onPrem"] = dict(additions)
+    plugin = expect["cni"]["plugin"]
+    mode = {"flannel": "flannel-vxlan", "cilium": "cilium-bgp", "calico": RR}[plugin]
+    LIVE.append({
+        "name": f"live-{name}",
+        "description": description,
+        "live": name,
+        "base": base,
+        # A default Flannel install with the cluster's Network is the planned state already.
+        # `missingAlone`: what import without the base spec cannot find; with it, nothing.
+        "expect": {"onPrem": expect, "missingAlone": missing, "missing": [], "mode": mode,
+                   "codes": [], "exit": 0,
+                   "diffExit": 0 if overlay else 1},
+    })
+
+
+LIVE.append({
+    "name": "live-unreadable-yaml", "description": "kubectl's YAML output: import reads -o json",
+    "liveText": "apiVersion: v1\nkind: List\nitems: []\n",
+    "expect": {"codes": ["live-unreadable"], "exit": 2},
+})
+LIVE.append({
+    "name": "live-unreadable-not-objects", "description": "JSON that is not Kubernetes objects",
+    "liveText": '{"items": [{"name": "dc-1"}]}',
+    "expect": {"codes": ["live-unreadable"], "exit": 2},
+})
+
+
 def main():
     check = "--check" in sys.argv
-    wanted = {f"{v['name']}.json": json.dumps(v, indent=2, ensure_ascii=False) + "\n" for v in V}
-    stale = []
+    wanted = {f"{v['name']}.json": json.dumps(v, indent=2, ensure_ascii=False) + "\n" for v in V + LIVE}
+    stale = make_fixtures.write(check)
     for name, text in wanted.items():
         path = HERE / name
         if check:

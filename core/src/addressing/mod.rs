@@ -174,10 +174,16 @@ pub(crate) fn budget(spec: &HybridCluster, mode: &ModeDecision) -> (Addressing, 
 
 /// A free private prefix of `len` bits, outside the VPC, clear of every range of the spec,
 /// the reserved ranges and `also`.
-pub(crate) fn free_prefix(spec: &HybridCluster, family: Family, len: u8, also: &[Cidr]) -> Option<Cidr> {
+pub(crate) fn free_prefix(
+    spec: &HybridCluster,
+    family: Family,
+    len: u8,
+    also: &[Cidr],
+) -> Option<Cidr> {
     let mut free = FreeSpace::new(spec);
     free.used.extend(also.iter().map(|c| (*c, String::new())));
-    free.used.extend(free.vpcs.iter().map(|c| (*c, String::new())));
+    free.used
+        .extend(free.vpcs.iter().map(|c| (*c, String::new())));
     free.outside_vpc(family, len, &[], None)
 }
 
@@ -309,6 +315,27 @@ fn unit_for(
             ),
         );
     }
+    let key = match family {
+        Family::V4 => "clusterPoolIPv4MaskSize",
+        Family::V6 => "clusterPoolIPv6MaskSize",
+    };
+    // The mask of a running Cilium stays: it cannot change for the nodes that have their
+    // CIDR (the spec's nodeCidrMaskSize, which import reads from cilium-config).
+    let given = match family {
+        Family::V4 => "/onPrem/nodeCidrMaskSize",
+        Family::V6 => "/onPrem/nodeCidrMaskSizeV6",
+    };
+    if spec.gives(given) {
+        let len = op.node_cidr_mask(family);
+        return (
+            UnitKind::NodeSubnet,
+            len,
+            per_node,
+            format!(
+                "Cilium's operator (cluster-pool IPAM): {key}={len}, as the cluster runs (nodeCidrMaskSize)"
+            ),
+        );
+    }
     let needed = u128::from(per_node) + u128::from(facts::PER_NODE_SUBNET_OVERHEAD);
     let bits = ceil_log2(needed).min(u32::from(family.width())) as u8;
     let cap = match family {
@@ -316,10 +343,6 @@ fn unit_for(
         Family::V6 => facts::PER_NODE_SUBNET_MAX_LEN_V6,
     };
     let len = (family.width() - bits).min(cap);
-    let key = match family {
-        Family::V4 => "clusterPoolIPv4MaskSize",
-        Family::V6 => "clusterPoolIPv6MaskSize",
-    };
     (
         UnitKind::NodeSubnet,
         len,

@@ -18,7 +18,10 @@ use serde::{Deserialize, Serialize};
 pub struct InstalledCni {
     pub plugin: Cni,
     /// `manifest`, `operator` or `helm`: how the plan changes it.
-    #[cfg_attr(feature = "typescript", ts(type = "\"manifest\" | \"operator\" | \"helm\""))]
+    #[cfg_attr(
+        feature = "typescript",
+        ts(type = "\"manifest\" | \"operator\" | \"helm\"")
+    )]
     pub install: CniInstall,
     /// The release the emitted fields exist in (`3.28.2`).
     #[cfg_attr(feature = "typescript", ts(type = "string"))]
@@ -47,7 +50,10 @@ fn installs(cni: Cni) -> &'static [CniInstall] {
     }
 }
 
-pub(crate) fn resolve(spec: &HybridCluster, mode: &ModeDecision) -> (InstalledCni, Vec<Diagnostic>) {
+pub(crate) fn resolve(
+    spec: &HybridCluster,
+    mode: &ModeDecision,
+) -> (InstalledCni, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let planned = mode.selected.dc_cni();
     let stated = spec.on_prem.cni.as_ref();
@@ -82,7 +88,10 @@ pub(crate) fn resolve(spec: &HybridCluster, mode: &ModeDecision) -> (InstalledCn
                     names.join(" or ")
                 ),
             )
-            .hint(format!("set `install: {}` if that is how it runs", names[0])),
+            .hint(format!(
+                "set `install: {}` if that is how it runs",
+                names[0]
+            )),
         );
     }
     let support = versions::supported(plugin);
@@ -97,12 +106,14 @@ pub(crate) fn resolve(spec: &HybridCluster, mode: &ModeDecision) -> (InstalledCn
     };
     let assumed = version.is_none();
     let version = version.unwrap_or_else(|| versions::assumed(plugin));
-    let pools_assumed =
-        plugin == Cni::Calico && stated.is_none_or(|c| c.existing_pools.is_empty());
+    let pools_assumed = plugin == Cni::Calico && stated.is_none_or(|c| c.existing_pools.is_empty());
     if assumed || pools_assumed {
         let (what, path) = match stated {
             None => (
-                format!("a default {} install of {plugin} {version}", install.as_str()),
+                format!(
+                    "a default {} install of {plugin} {version}",
+                    install.as_str()
+                ),
                 "/onPrem/cni",
             ),
             Some(_) if assumed => (format!("{plugin} {version}"), "/onPrem/cni/version"),

@@ -138,13 +138,30 @@ fn default_pools(spec: &HybridCluster, install: CniInstall) -> Vec<ExistingPool>
 /// as few prefixes as cover exactly that.
 pub fn no_snat_ranges(spec: &HybridCluster, family: Family) -> Vec<Cidr> {
     let of_family = |c: &Cidr| c.family() == family;
-    let mut cloud: Vec<Cidr> = spec.cloud.vpc_cidrs.iter().map(|c| c.cidr).filter(of_family).collect();
+    let mut cloud: Vec<Cidr> = spec
+        .cloud
+        .vpc_cidrs
+        .iter()
+        .map(|c| c.cidr)
+        .filter(of_family)
+        .collect();
     for zone in &spec.cloud.zones {
         for v in &zone.pod_vswitches {
-            cloud.extend([Some(v.cidr), v.ipv6_cidr].into_iter().flatten().filter(of_family));
+            cloud.extend(
+                [Some(v.cidr), v.ipv6_cidr]
+                    .into_iter()
+                    .flatten()
+                    .filter(of_family),
+            );
         }
     }
-    let pods: Vec<Cidr> = spec.on_prem.pod_cidrs.iter().map(|c| c.cidr).filter(of_family).collect();
+    let pods: Vec<Cidr> = spec
+        .on_prem
+        .pod_cidrs
+        .iter()
+        .map(|c| c.cidr)
+        .filter(of_family)
+        .collect();
     let rest: Vec<Cidr> = summarize(&cloud)
         .into_iter()
         .flat_map(|c| subtract_all(c, &pods))
@@ -225,7 +242,9 @@ pub(crate) fn plan(
                         .map(|l| l.cidr)
                         .chain(plan.temporary.iter().map(|t| t.cidr))
                         .collect();
-                    let Some(free) = crate::addressing::free_prefix(spec, family, range.cidr.len(), &taken) else {
+                    let Some(free) =
+                        crate::addressing::free_prefix(spec, family, range.cidr.len(), &taken)
+                    else {
                         out.push(
                             Diagnostic::new(
                                 Code::PoolConflict,
@@ -328,7 +347,10 @@ fn kept(live: &ExistingPool, j: usize) -> PlannedPool {
         ipip_mode: live.ipip_mode,
         vxlan_mode: live.vxlan_mode,
         nat_outgoing: live.nat_outgoing,
-        node_selector: live.node_selector.clone().unwrap_or_else(|| "all()".to_owned()),
+        node_selector: live
+            .node_selector
+            .clone()
+            .unwrap_or_else(|| "all()".to_owned()),
         disabled: live.disabled,
         role: PoolRole::Kept,
         live: Some(j),

@@ -301,11 +301,21 @@ fn created_pools(ctx: &Context, pools: &PoolPlan) -> Option<File> {
 /// Why each field of a live pool changes, and why after the BGP files.
 fn field_why(field: &str, routed: bool) -> &'static str {
     match field {
-        "ipipMode" | "vxlanMode" if routed => "routed mode: no encapsulation. After the BGP peers and configuration: with it off, a packet to a pod on another subnet leaves through the DC edge, which must already hold that block's route (check the edge's routes first)",
-        "ipipMode" | "vxlanMode" => "the overlay mode's encapsulation; switching it can reset connections in flight",
-        "nodeSelector" => "the pool serves the nodes that run Calico: beside Terway the DC nodes only",
-        "natOutgoing" => "pods leave the cluster behind their node's address, except toward other pools",
-        "disabled" => "a disabled pool hands out no addresses: pods move off it (migration) or it only marks a range as not SNATed",
+        "ipipMode" | "vxlanMode" if routed => {
+            "routed mode: no encapsulation. After the BGP peers and configuration: with it off, a packet to a pod on another subnet leaves through the DC edge, which must already hold that block's route (check the edge's routes first)"
+        }
+        "ipipMode" | "vxlanMode" => {
+            "the overlay mode's encapsulation; switching it can reset connections in flight"
+        }
+        "nodeSelector" => {
+            "the pool serves the nodes that run Calico: beside Terway the DC nodes only"
+        }
+        "natOutgoing" => {
+            "pods leave the cluster behind their node's address, except toward other pools"
+        }
+        "disabled" => {
+            "a disabled pool hands out no addresses: pods move off it (migration) or it only marks a range as not SNATed"
+        }
         _ => "",
     }
 }
@@ -542,12 +552,34 @@ fn installation_pools(ctx: &Context, pools: &PoolPlan) -> Vec<File> {
                 let known = pools.live_path(j).unwrap_or_else(|| ctx.default_install());
                 let at = format!("spec.calicoNetwork.ipPools[{}]", planned.name);
                 for (field, b, a, why) in [
-                    ("encapsulation", before.to_owned(), after.to_owned(), field_why("ipipMode", ctx.mode.selected.is_routed())),
-                    ("natOutgoing", on_off(live.nat_outgoing), on_off(planned.nat_outgoing), field_why("natOutgoing", true)),
-                    ("nodeSelector", live.node_selector.clone().unwrap_or_else(|| "all()".into()), planned.node_selector.clone(), field_why("nodeSelector", true)),
+                    (
+                        "encapsulation",
+                        before.to_owned(),
+                        after.to_owned(),
+                        field_why("ipipMode", ctx.mode.selected.is_routed()),
+                    ),
+                    (
+                        "natOutgoing",
+                        on_off(live.nat_outgoing),
+                        on_off(planned.nat_outgoing),
+                        field_why("natOutgoing", true),
+                    ),
+                    (
+                        "nodeSelector",
+                        live.node_selector.clone().unwrap_or_else(|| "all()".into()),
+                        planned.node_selector.clone(),
+                        field_why("nodeSelector", true),
+                    ),
                 ] {
                     if b != a {
-                        changes.push(Change::field(object, &format!("{at}.{field}"), Some(b), Some(a), &known, why));
+                        changes.push(Change::field(
+                            object,
+                            &format!("{at}.{field}"),
+                            Some(b),
+                            Some(a),
+                            &known,
+                            why,
+                        ));
                     }
                 }
                 listed.push(planned.clone());
@@ -626,7 +658,10 @@ fn route_reflector_nodes(ctx: &Context) -> File {
         ));
         file.changes.push(Change::field(
             format!("Node {name}"),
-            &format!("metadata.annotations.{}", facts::CALICO_RR_CLUSTER_ID_ANNOTATION),
+            &format!(
+                "metadata.annotations.{}",
+                facts::CALICO_RR_CLUSTER_ID_ANNOTATION
+            ),
             None,
             Some(facts::CALICO_RR_CLUSTER_ID.into()),
             "/onPrem/routeReflectorNodes",
@@ -691,12 +726,26 @@ fn peers(ctx: &Context) -> File {
             // IPv6 routes travel on a session between IPv6 addresses (BIRD's IPv6 side).
             for (ip, suffix) in [(Some(edge.ip), ""), (edge.ipv6, "-ipv6")] {
                 if let Some(ip) = ip {
-                    let name = format!("{}-dc-edge-{i}{suffix}", ctx.name());
-                    file.changes.push(Change::created(
-                        format!("BGPPeer {name}"),
-                        format!("{speakers} peer with {ip} (AS {})", edge.as_number),
-                        "the DC edge learns the pod blocks and passes them to the VBR",
-                    ));
+                    // A peering the cluster has with this router is changed by name: a
+                    // second BGPPeer to it would open a second session.
+                    let existing = op.existing_peer(ip);
+                    let name = existing.map_or_else(
+                        || format!("{}-dc-edge-{i}{suffix}", ctx.name()),
+                        |p| p.name.clone(),
+                    );
+                    let after = format!("{speakers} peer with {ip} (AS {})", edge.as_number);
+                    let why = "the DC edge learns the pod blocks and passes them to the VBR";
+                    file.changes.push(match existing {
+                        Some(p) => Change::field(
+                            format!("BGPPeer {name}"),
+                            "spec",
+                            Some(format!("{} (AS {})", p.peer_ip, p.as_number)),
+                            Some(after),
+                            "/onPrem/cni/existingPeers",
+                            format!("{why}; calicoctl apply replaces the peer's spec"),
+                        ),
+                        None => Change::created(format!("BGPPeer {name}"), after, why),
+                    });
                     file.docs.push(bgp_peer(
                         ctx,
                         name,

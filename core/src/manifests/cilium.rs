@@ -125,7 +125,10 @@ fn values(ctx: &Context) -> File {
     lines.extend(about);
     // --reuse-values keeps the release's other values and is safe only at the chart
     // version that runs (Cilium's upgrade guide), hence --version.
-    lines.push("Helm keeps every other value of the release; lists here replace the release's whole.".into());
+    lines.push(
+        "Helm keeps every other value of the release; lists here replace the release's whole."
+            .into(),
+    );
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
     let mut file = File::new(
         "cilium",
@@ -150,12 +153,36 @@ fn value_changes(ctx: &Context, values: &Value) -> Vec<Change> {
         ctx.installed.version
     );
     let defaults: [(&str, Value, &str); 6] = [
-        ("routingMode", json!("tunnel"), "native routing: pod addresses travel unencapsulated and the DC edge routes them"),
-        ("autoDirectNodeRoutes", json!(false), "a route per node on the segment: the BGP control plane installs none of what it learns"),
-        ("bgpControlPlane.enabled", json!(false), "the DC edge learns each node's PodCIDR over BGP"),
-        ("ipv4NativeRoutingCIDR", Value::Null, "pods keep their own addresses toward this range"),
-        ("ipv6NativeRoutingCIDR", Value::Null, "pods keep their own addresses toward this range"),
-        ("affinity", Value::Null, "Terway serves the ECS nodes; the agent stays on the DC nodes"),
+        (
+            "routingMode",
+            json!("tunnel"),
+            "native routing: pod addresses travel unencapsulated and the DC edge routes them",
+        ),
+        (
+            "autoDirectNodeRoutes",
+            json!(false),
+            "a route per node on the segment: the BGP control plane installs none of what it learns",
+        ),
+        (
+            "bgpControlPlane.enabled",
+            json!(false),
+            "the DC edge learns each node's PodCIDR over BGP",
+        ),
+        (
+            "ipv4NativeRoutingCIDR",
+            Value::Null,
+            "pods keep their own addresses toward this range",
+        ),
+        (
+            "ipv6NativeRoutingCIDR",
+            Value::Null,
+            "pods keep their own addresses toward this range",
+        ),
+        (
+            "affinity",
+            Value::Null,
+            "Terway serves the ECS nodes; the agent stays on the DC nodes",
+        ),
     ];
     let object = "Helm release cilium (kube-system)";
     defaults
@@ -189,6 +216,14 @@ fn bgp_api(ctx: &Context) -> &'static str {
 fn bgp(ctx: &Context) -> File {
     let op = &ctx.spec.on_prem;
     let name = ctx.name();
+    // The cluster's own CiliumBGPClusterConfig, where it has one, is changed by name: a
+    // second one selecting the same nodes would conflict with it.
+    let existing = op
+        .edge_routers
+        .iter()
+        .find_map(|e| op.existing_peer(e.ip))
+        .map(|p| p.name.clone());
+    let cluster_config = existing.clone().unwrap_or_else(|| format!("{name}-dc"));
     let peer_config = format!("{name}-dc-edge");
     let advert = format!("{name}-dc-routes");
     let mut peers: Vec<Value> = Vec::new();
@@ -240,20 +275,29 @@ fn bgp(ctx: &Context) -> File {
     let mut file = File::new("cilium", "cilium-bgp.yaml", Apply::Kubectl, &about);
     let api = bgp_api(ctx);
     for (kind, name) in [
-        ("CiliumBGPClusterConfig", format!("{name}-dc")),
+        ("CiliumBGPClusterConfig", cluster_config.clone()),
         ("CiliumBGPPeerConfig", peer_config.clone()),
         ("CiliumBGPAdvertisement", advert.clone()),
     ] {
-        file.changes.push(Change::created(
-            format!("{kind} {name}"),
-            api.to_owned(),
-            "the BGP control plane's sessions to the DC edge and what they advertise",
-        ));
+        let why = "the BGP control plane's sessions to the DC edge and what they advertise";
+        file.changes
+            .push(if existing.as_deref() == Some(name.as_str()) {
+                Change::field(
+                    format!("{kind} {name}"),
+                    "spec",
+                    Some("the cluster's peering with the DC edge".into()),
+                    Some(format!("{api}, peer config {peer_config}")),
+                    "/onPrem/cni/existingPeers",
+                    format!("{why}; kubectl apply replaces its spec"),
+                )
+            } else {
+                Change::created(format!("{kind} {name}"), api.to_owned(), why)
+            });
     }
     file.docs.push(ctx.resource(
         api,
         "CiliumBGPClusterConfig",
-        &format!("{name}-dc"),
+        &cluster_config,
         &[],
         json!({
             "nodeSelector": {

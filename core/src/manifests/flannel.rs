@@ -52,7 +52,11 @@ fn values(ctx: &Context) -> File {
             "Helm keeps every other value of the release.",
         ],
     );
-    file.changes = backend_changes(ctx, "Helm release flannel (kube-flannel)", "flannel.backendPort");
+    file.changes = backend_changes(
+        ctx,
+        "Helm release flannel (kube-flannel)",
+        "flannel.backendPort",
+    );
     file.docs.push(values);
     file
 }

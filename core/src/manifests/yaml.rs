@@ -76,7 +76,7 @@ fn write_seq(out: &mut String, items: &[Value], depth: usize) {
 }
 
 /// A scalar, or an empty map or list in flow style.
-fn write_scalar(out: &mut String, value: &Value) {
+pub(crate) fn write_scalar(out: &mut String, value: &Value) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -92,7 +92,7 @@ fn write_scalar(out: &mut String, value: &Value) {
 /// Keys are plain when they are words of letters, digits and `_ . / -` (Kubernetes field
 /// names, label keys, file names) that YAML reads as nothing but a string; otherwise
 /// double-quoted.
-fn write_key(out: &mut String, key: &str) {
+pub(crate) fn write_key(out: &mut String, key: &str) {
     let word = key.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
         && key
             .chars()
@@ -122,7 +122,7 @@ fn looks_numeric(word: &str) -> bool {
 }
 
 /// Single-quoted when that needs no escape; double-quoted with escapes otherwise.
-fn write_string(out: &mut String, s: &str) {
+pub(crate) fn write_string(out: &mut String, s: &str) {
     if s.chars()
         .all(|c| c != '\'' && c != '\\' && is_plain_printable(c))
     {

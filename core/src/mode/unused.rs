@@ -50,10 +50,17 @@ const MODE_FIELDS: &[ModeField] = &[
         why: |mode| format!("{mode} has no Calico IP pools to change"),
     },
     ModeField {
+        pointer: "/onPrem/cni/existingPeers",
+        used_by: |m| m.is_routed(),
+        why: |mode| format!("{mode} does not peer with the DC edge: its BGP peers are not changed"),
+    },
+    ModeField {
         pointer: "/cloud/nodePools",
         used_by: NetworkMode::is_routed,
         why: |mode| {
-            format!("node pools carry Terway settings; beside {mode} the ECS nodes run the DC's overlay, not Terway")
+            format!(
+                "node pools carry Terway settings; beside {mode} the ECS nodes run the DC's overlay, not Terway"
+            )
         },
     },
     ModeField {
@@ -80,14 +87,18 @@ fn no_calico_blocks(mode: NetworkMode) -> String {
 }
 
 /// Flannel's kube subnet manager takes each node's subnet from kube-controller-manager;
-/// Calico and Cilium allocate their own.
+/// Cilium's cluster-pool IPAM hands out node subnets of its own mask; Calico allocates
+/// blocks.
 fn uses_node_cidrs(mode: NetworkMode) -> bool {
-    mode == NetworkMode::FlannelVxlan
+    matches!(
+        mode,
+        NetworkMode::FlannelVxlan | NetworkMode::CiliumVxlan | NetworkMode::CiliumBgp
+    )
 }
 
 fn no_node_cidrs(mode: NetworkMode) -> String {
     format!(
-        "{mode} allocates pod addresses itself; only Flannel takes the node subnets kube-controller-manager hands out"
+        "{mode} allocates Calico IPAM blocks; only Flannel (kube-controller-manager's node subnets) and Cilium (its cluster-pool mask) take a node subnet size"
     )
 }
 

@@ -58,7 +58,9 @@ impl Version {
         }
         let number = |s: &str| -> Option<u32> {
             let plain = !s.is_empty() && s.len() <= 6 && s.bytes().all(|b| b.is_ascii_digit());
-            (plain && (s == "0" || !s.starts_with('0'))).then(|| s.parse().ok()).flatten()
+            (plain && (s == "0" || !s.starts_with('0')))
+                .then(|| s.parse().ok())
+                .flatten()
         };
         Some(Version {
             major: number(parts[0])?,
@@ -128,6 +130,17 @@ pub struct ExistingPool {
     pub disabled: bool,
 }
 
+/// A BGP peering the cluster has with an edge router (`kubectl get bgppeers`; for Cilium the
+/// `CiliumBGPClusterConfig` that holds it): the plan changes it by name rather than add a
+/// second session to the same router.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExistingPeer {
+    /// The object's name: a Calico `BGPPeer`, or Cilium's `CiliumBGPClusterConfig`.
+    pub name: String,
+    pub peer_ip: std::net::IpAddr,
+    pub as_number: u32,
+}
+
 /// `onPrem.cni`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DcCni {
@@ -136,9 +149,29 @@ pub struct DcCni {
     pub install: CniInstall,
     pub version: Option<Version>,
     pub existing_pools: Vec<ExistingPool>,
+    pub existing_peers: Vec<ExistingPeer>,
 }
 
-const CNI_KEYS: &[&str] = &["plugin", "install", "version", "existingPools"];
+const CNI_KEYS: &[&str] = &[
+    "plugin",
+    "install",
+    "version",
+    "existingPools",
+    "existingPeers",
+];
+const PEER_KEYS: &[&str] = &["name", "peerIP", "asNumber"];
+
+fn decode_peer(d: &mut Decoder, tree: &Tree, path: &str) -> Option<ExistingPeer> {
+    let f = d.object(tree, path, PEER_KEYS)?;
+    let name = d.required(&f, "name", Decoder::string);
+    let peer_ip = d.required(&f, "peerIP", Decoder::addr);
+    let as_number = d.required(&f, "asNumber", Decoder::asn);
+    Some(ExistingPeer {
+        name: name?,
+        peer_ip: peer_ip?,
+        as_number: as_number?,
+    })
+}
 const POOL_KEYS: &[&str] = &[
     "name",
     "cidr",
@@ -178,11 +211,15 @@ pub(super) fn decode_cni(d: &mut Decoder, tree: &Tree, path: &str) -> Option<DcC
     let existing_pools = d.optional(&f, "existingPools", Vec::new(), |d, t, p| {
         d.list(t, p, decode_pool)
     });
+    let existing_peers = d.optional(&f, "existingPeers", Vec::new(), |d, t, p| {
+        d.list(t, p, decode_peer)
+    });
     Some(DcCni {
         plugin,
         install: install?,
         version,
         existing_pools,
+        existing_peers,
     })
 }
 

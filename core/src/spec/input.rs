@@ -71,6 +71,8 @@ pub struct OnPremInput {
 #[derive(TS)]
 #[ts(rename = "DcCniSpec", rename_all = "camelCase")]
 pub struct DcCniInput {
+    #[ts(optional, type = "\"calico\" | \"cilium\" | \"flannel\"")]
+    pub plugin: Option<String>,
     #[ts(optional, type = "\"manifest\" | \"operator\" | \"helm\"")]
     pub install: Option<String>,
     /// The running release, as its image tags show it (`"3.28.2"`).
@@ -78,6 +80,19 @@ pub struct DcCniInput {
     pub version: Option<String>,
     #[ts(optional)]
     pub existing_pools: Option<Vec<ExistingPoolInput>>,
+    #[ts(optional)]
+    pub existing_peers: Option<Vec<ExistingPeerInput>>,
+}
+
+/// A BGP peering the cluster has with an edge router: the Calico BGPPeer (or Cilium's
+/// CiliumBGPClusterConfig) that holds it.
+#[derive(TS)]
+#[ts(rename = "ExistingPeerSpec", rename_all = "camelCase")]
+pub struct ExistingPeerInput {
+    pub name: String,
+    #[ts(rename = "peerIP")]
+    pub peer_ip: String,
+    pub as_number: u32,
 }
 
 /// A Calico IP pool the cluster has.

@@ -10,7 +10,7 @@ pub mod limits;
 pub(crate) mod tree;
 mod yaml;
 
-pub use cni::{CniInstall, DcCni, EncapMode, ExistingPool, Version};
+pub use cni::{CniInstall, DcCni, EncapMode, ExistingPeer, ExistingPool, Version};
 pub use tree::Format;
 
 use crate::cidr::{Cidr, Family};
@@ -164,13 +164,25 @@ pub struct OnPrem {
     /// addition to SPEC.md §2): the manifests label and annotate exactly these.
     pub route_reflector_nodes: Vec<String>,
     /// kube-controller-manager's `--node-cidr-mask-size-ipv4` in this cluster
-    /// (`nodeCidrMaskSize`): the subnet each node gets from the pod range in Flannel.
+    /// (`nodeCidrMaskSize`): the subnet each node gets from the pod range in Flannel; in
+    /// Cilium its cluster-pool mask, when given (else sized to the pods per node).
     pub node_cidr_mask_size: u8,
     /// `--node-cidr-mask-size-ipv6` (`nodeCidrMaskSizeV6`).
     pub node_cidr_mask_size_v6: u8,
     pub edge_routers: Vec<EdgeRouter>,
     /// The CNI the cluster runs today (`cni`); `None`: a default install of the mode's CNI.
     pub cni: Option<DcCni>,
+}
+
+impl OnPrem {
+    /// The cluster's BGP peering with `ip` today, if the spec lists one.
+    pub fn existing_peer(&self, ip: IpAddr) -> Option<&ExistingPeer> {
+        self.cni
+            .as_ref()?
+            .existing_peers
+            .iter()
+            .find(|p| p.peer_ip == ip)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -744,7 +756,9 @@ fn decode_on_prem(d: &mut Decoder, tree: &Tree, path: &str) -> Option<OnPrem> {
             (Family::V6, &mut calico_block_size_v6, "calicoBlockSizeV6"),
         ] {
             let serving = cni.existing_pools.iter().find(|p| {
-                !p.disabled && p.cidr.family() == family && pod_cidrs.iter().any(|c| c.cidr == p.cidr)
+                !p.disabled
+                    && p.cidr.family() == family
+                    && pod_cidrs.iter().any(|c| c.cidr == p.cidr)
             });
             if let (None, Some(pool)) = (f.get(key), serving) {
                 *size = pool.block_size;
@@ -871,7 +885,9 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
             ips_per_eni: facts::TERWAY_DEFAULT_IPS_PER_ENI,
         }),
     };
-    let node_pools = d.optional(&f, "nodePools", Vec::new(), |d, t, p| d.list(t, p, decode_node_pool));
+    let node_pools = d.optional(&f, "nodePools", Vec::new(), |d, t, p| {
+        d.list(t, p, decode_node_pool)
+    });
     let nodes = nodes?;
     Some(Cloud {
         region: region?,

@@ -42,14 +42,17 @@ fn recreate(cidr: &str) -> String {
 
 /// The operator's pool list at a point of the migration, as the patch that sets it.
 fn operator_list(inputs: &Inputs, list: &[PlannedPool]) -> String {
-    let patch = json!({ "spec": { "calicoNetwork": { "ipPools": operator_entries(inputs, list) } } });
+    let patch =
+        json!({ "spec": { "calicoNetwork": { "ipPools": operator_entries(inputs, list) } } });
     match inputs.installed.install {
         CniInstall::Helm => format!(
             "helm upgrade calico projectcalico/tigera-operator --version v{} --namespace tigera-operator --reuse-values --set-json 'installation.calicoNetwork.ipPools={}'",
             inputs.installed.version,
             operator_entries(inputs, list)
         ),
-        _ => format!("kubectl patch installation.operator.tigera.io default --type merge -p '{patch}'"),
+        _ => format!(
+            "kubectl patch installation.operator.tigera.io default --type merge -p '{patch}'"
+        ),
     }
 }
 

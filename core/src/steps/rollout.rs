@@ -35,21 +35,23 @@ pub(super) fn apply(inputs: &Inputs) -> Step {
         }
         if name == "calico-ippools-after-migration.yaml" {
             details.push(
-                "  not in this pass: only at the block-size migration's step that names it (below)".into(),
+                "  not in this pass: only at the block-size migration's step that names it (below)"
+                    .into(),
             );
         }
-        if name == "calico-ippool-changes.yaml" && inputs.pools.is_some_and(|p| !p.migrations.is_empty()) {
+        if name == "calico-ippool-changes.yaml"
+            && inputs.pools.is_some_and(|p| !p.migrations.is_empty())
+        {
             details.push("  then: the pool migration below".into());
         }
         if name == "cilium-values.yaml" {
             details.push(
-                "  then: kubectl -n kube-system rollout status daemonset/cilium; cilium status".into(),
+                "  then: kubectl -n kube-system rollout status daemonset/cilium; cilium status"
+                    .into(),
             );
         }
         if name == "cilium-bgp.yaml" {
-            details.push(
-                "  then: cilium bgp peers shows every session established".into(),
-            );
+            details.push("  then: cilium bgp peers shows every session established".into());
         }
     }
     Step {
@@ -67,7 +69,12 @@ pub(super) fn terway(component: &TerwayComponent) -> Vec<Step> {
     let mut details: Vec<String> = component
         .parameters
         .iter()
-        .map(|p| format!("{}: {} (set in: {}; becomes {})", p.name, p.value, p.set_in, p.field))
+        .map(|p| {
+            format!(
+                "{}: {} (set in: {}; becomes {})",
+                p.name, p.value, p.set_in, p.field
+            )
+        })
         .collect();
     details.push(format!(
         "component config (terway-eniip; InstallClusterAddons or ModifyClusterAddon): {} — keys as in Alibaba Cloud's examples; check them against the component's config_schema (DescribeClusterAddonMetadata) first",
