@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the Python types of the spec, the plan and a trace
+"""Writes the Python types of the spec, the plan, a trace, an import and a diff
 (`bindings-python/python/hybridplan/types.py`) from the TypeScript declarations that ts-rs
 generates from the Rust types, so the three languages describe one set of types.
 
@@ -22,7 +22,7 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "bindings-python/python/hybridplan/types.py"
 # The roots whose closure is exported; the order of the module follows the dependencies.
-ROOTS = ["HybridClusterSpec", "Plan", "Trace", "Diagnostic"]
+ROOTS = ["HybridClusterSpec", "Plan", "Trace", "Diagnostic", "Imported", "Drift"]
 
 
 def generate_typescript(out_dir):
@@ -172,7 +172,7 @@ def read_declarations(folder):
 
 # ---- Python ------------------------------------------------------------------------
 
-SCALARS = {"string": "str", "number": "int", "boolean": "bool"}
+SCALARS = {"string": "str", "number": "int", "boolean": "bool", "unknown": "Any"}
 
 
 def python(t, names):
@@ -296,7 +296,7 @@ def render(decls):
     out.extend(f'    "{n}",' for n in sorted(exported))
     out.append("]")
     text = "\n".join(out) + "\n"
-    used = [n for n in ("Literal", "Optional", "TypedDict", "Union") if re.search(rf"\b{n}\b", text)]
+    used = [n for n in ("Any", "Literal", "Optional", "TypedDict", "Union") if re.search(rf"\b{n}\b", text)]
     return text.replace("IMPORTS", f"from typing import {', '.join(used)}", 1)
 
 

@@ -1,5 +1,6 @@
 //! Python glue for the pip package `hybridplan` (SPEC.md §5): `plan`, `validate`, `trace`,
-//! `RouteTable` and `SpecError`. No logic lives here: specs and plans cross as JSON text so
+//! `import_cluster` (`import` is a keyword in Python), `diff`, `RouteTable` and
+//! `SpecError`. No logic lives here: specs and plans cross as JSON text so
 //! every rule is the core's, and results come back as plain dicts and lists.
 #![cfg(not(target_family = "wasm"))]
 
@@ -120,6 +121,101 @@ fn plan<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 fn validate<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let cluster = read_spec(spec)?;
     to_py(spec.py(), &hybridplan::validate(&cluster))
+}
+
+/// A `SpecError` from the core's diagnostics: the first one's code, path and hint.
+fn diagnostics_error(py: Python<'_>, list: &[hybridplan::Diagnostic], message: &str) -> PyErr {
+    let first = list.first();
+    spec_error(
+        py,
+        first.map_or("spec-invalid", |d| d.code.as_str()),
+        first.map_or("", |d| d.path.as_str()),
+        message,
+        first.and_then(|d| d.hint.as_deref()),
+        to_py(py, &list).ok(),
+    )
+}
+
+/// Text given as str, bytes or bytearray.
+fn text_arg(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    let py = value.py();
+    let bytes = if let Ok(text) = value.cast::<PyString>() {
+        return text.to_cow().map(|t| t.into_owned()).map_err(|_| {
+            spec_error(
+                py,
+                "live-unreadable",
+                "",
+                &format!("{what} is not UTF-8 text"),
+                None,
+                None,
+            )
+        });
+    } else if let Ok(b) = value.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(b) = value.cast::<PyByteArray>() {
+        b.to_vec()
+    } else {
+        return Err(spec_error(
+            py,
+            "live-unreadable",
+            "",
+            &format!("{what} must be the text of `kubectl get ... -o json` (str or bytes)"),
+            None,
+            None,
+        ));
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        spec_error(
+            py,
+            "live-unreadable",
+            "",
+            &format!("{what} is not UTF-8 text"),
+            None,
+            None,
+        )
+    })
+}
+
+/// The spec of the cluster whose `kubectl get ... -o json` output is `live`.
+///
+/// `live` is that output as str or bytes (a List, a single object, or several documents one
+/// after another). `into`, a spec (dict or JSON/YAML text), gives what kubectl cannot show
+/// (cloud, interconnect); its onPrem values are replaced by what the cluster shows.
+/// Returns an `Imported`: the spec (dict), the same as commented YAML, where each value came
+/// from, and what is missing. Raises `SpecError` (code `live-unreadable`) when `live` is not
+/// kubectl's JSON, or the spec's code when `into` cannot be read.
+#[pyfunction]
+#[pyo3(signature = (live, *, into=None))]
+fn import_cluster<'py>(
+    live: &Bound<'py, PyAny>,
+    into: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = live.py();
+    let text = text_arg(live, "the cluster's objects")?;
+    let base = match into {
+        None => None,
+        Some(spec) if spec.is_instance_of::<PyDict>() => Some(json_dumps(spec)?),
+        Some(spec) => Some(text_arg(spec, "the spec")?),
+    };
+    hybridplan::import(&text, base.as_deref())
+        .map_err(|e| diagnostics_error(py, &e.diagnostics(), &e.to_string()))
+        .and_then(|imported| to_py(py, &imported))
+}
+
+/// Compares the plan of `spec` with the cluster whose objects `live` holds.
+///
+/// `spec` is taken as `plan()` takes it; `live` as `import_cluster()` takes it. Returns a
+/// `Drift`: `inSync`, and each difference with where it is in the plan and in the cluster.
+/// Raises `SpecError` when either cannot be read, or when the spec has errors (no plan to
+/// compare with; `.diagnostics` lists them).
+#[pyfunction]
+fn diff<'py>(spec: &Bound<'py, PyAny>, live: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = spec.py();
+    let cluster = read_spec(spec)?;
+    let text = text_arg(live, "the cluster's objects")?;
+    hybridplan::diff(&cluster, &text)
+        .map_err(|e| diagnostics_error(py, &e.diagnostics(), &e.to_string()))
+        .and_then(|drift| to_py(py, &drift))
 }
 
 /// A `SpecError` for text that is not a valid prefix or address, at `path`.
@@ -449,6 +545,8 @@ fn _hybridplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(plan, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(trace, m)?)?;
+    m.add_function(wrap_pyfunction!(import_cluster, m)?)?;
+    m.add_function(wrap_pyfunction!(diff, m)?)?;
     m.add_class::<RouteTable>()?;
     Ok(())
 }

@@ -83,6 +83,22 @@ def test_the_filters_by_their_qualified_names(installed, tmp_path):
         "          - (lookup('ansible.builtin.file', 'cluster.yaml') | hybridplan.network.plan).mode.selected"
         " == 'calico-route-reflector'\n"
         "          - (lookup('ansible.builtin.file', 'cluster.yaml') | hybridplan.network.validate"
-        " | map(attribute='code') | list) == ['pod-cidr-in-vpc']\n")
+        " | map(attribute='code') | list) == ['pod-cidr-in-vpc', 'cni-assumed']\n")
+    r = playbook(installed, tmp_path, "site.yml")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_cluster_filters_import_and_diff(installed, tmp_path):
+    fixture = pathlib.Path(__file__).parents[2] / "tests" / "fixtures" / "clusters" / "flannel-0.26-manifest.json"
+    (tmp_path / "live.json").write_text(fixture.read_text())
+    (tmp_path / "site.yml").write_text(
+        "- hosts: localhost\n  connection: local\n  gather_facts: false\n  tasks:\n"
+        "    - ansible.builtin.set_fact:\n"
+        "        imported: \"{{ lookup('ansible.builtin.file', 'live.json') | hybridplan.network.import_cluster }}\"\n"
+        "    - ansible.builtin.assert:\n        that:\n"
+        "          - imported.spec.onPrem.podCidr == '172.20.0.0/16'\n"
+        "          - imported.spec.onPrem.cni.plugin == 'flannel'\n"
+        "          - (lookup('ansible.builtin.file', 'live.json') | from_json | hybridplan.network.import_cluster)"
+        ".spec.onPrem.nodes == 3\n")
     r = playbook(installed, tmp_path, "site.yml")
     assert r.returncode == 0, r.stdout + r.stderr

@@ -1,5 +1,6 @@
 //! WebAssembly glue for the npm package `hybridplan` (SPEC.md §5): `plan`, `validate`,
-//! `trace` and `RouteTable`. No logic lives here: values cross the boundary as JSON text
+//! `trace`, `importCluster` (`import` is a reserved word in JavaScript), `diff` and
+//! `RouteTable`. No logic lives here: values cross the boundary as JSON text
 //! parsed by the engine on the JS side, so every rule (unknown keys, strict addresses) is
 //! the core's, and numbers beyond 2^53 stay the strings the core writes.
 
@@ -79,6 +80,79 @@ fn spec_error(err: SpecError) -> JsValue {
         let _ = Reflect::set(&e, &JsValue::from_str("diagnostics"), &list);
     }
     e
+}
+
+/// An error of the core's diagnostics: the first one's code, path and hint, all of them in
+/// `diagnostics`.
+fn diagnostics_error(list: &[hybridplan::Diagnostic], message: &str) -> JsValue {
+    let first = list.first();
+    let e = error(
+        first.map_or("spec-invalid", |d| d.code.as_str()),
+        first.map_or("", |d| d.path.as_str()),
+        message,
+        first.and_then(|d| d.hint.as_deref()),
+    );
+    if let Ok(list) = to_js(&list) {
+        let _ = Reflect::set(&e, &JsValue::from_str("diagnostics"), &list);
+    }
+    e
+}
+
+/// Text given as a string or as bytes (`Uint8Array`).
+fn text_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(text);
+    }
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return String::from_utf8(bytes.to_vec()).map_err(|_| {
+            error(
+                "live-unreadable",
+                "",
+                &format!("{what} is not UTF-8 text"),
+                None,
+            )
+        });
+    }
+    Err(error(
+        "live-unreadable",
+        "",
+        &format!("{what} must be the text of `kubectl get … -o json` (a string or bytes)"),
+        None,
+    ))
+}
+
+/// The spec of the cluster whose `kubectl get … -o json` output is `live`;
+/// `options.into` (a spec object or text) gives the rest (cloud, interconnect).
+#[wasm_bindgen(js_name = importCluster)]
+pub fn import_cluster(live: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let live = text_of(&live, "the cluster's objects")?;
+    let base = if options.is_undefined() || options.is_null() {
+        None
+    } else {
+        let into = Reflect::get(&options, &JsValue::from_str("into"))?;
+        if into.is_undefined() || into.is_null() {
+            None
+        } else if let Some(text) = into.as_string() {
+            Some(text)
+        } else {
+            Some(stringify(&into)?)
+        }
+    };
+    match hybridplan::import(&live, base.as_deref()) {
+        Ok(imported) => to_js(&imported),
+        Err(e) => Err(diagnostics_error(&e.diagnostics(), &e.to_string())),
+    }
+}
+
+/// Compares the plan of `spec` with the cluster whose objects `live` holds.
+#[wasm_bindgen]
+pub fn diff(spec: JsValue, live: JsValue) -> Result<JsValue, JsValue> {
+    let spec = read_spec(&spec)?;
+    let live = text_of(&live, "the cluster's objects")?;
+    match hybridplan::diff(&spec, &live) {
+        Ok(drift) => to_js(&drift),
+        Err(e) => Err(diagnostics_error(&e.diagnostics(), &e.to_string())),
+    }
 }
 
 /// The plan of a spec (object, or JSON/YAML text). Throws `SpecError` when the spec cannot

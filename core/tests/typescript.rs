@@ -1,9 +1,9 @@
-//! Writes the TypeScript declarations of the spec, the plan and a trace (the npm package's
+//! Writes the TypeScript declarations of the spec, the plan, a trace, an import and a diff (the npm package's
 //! types) into `$HYBRIDPLAN_TS_OUT` (default `target/ts`). Runs only with the
 //! `typescript` feature: `cargo test -p hybridplan --features typescript --test typescript`.
 #![cfg(feature = "typescript")]
 
-use hybridplan::{Diagnostic, Plan, Trace, spec::input::SpecInput};
+use hybridplan::{Diagnostic, Drift, Imported, Plan, Trace, spec::input::SpecInput};
 use ts_rs::{Config, TS};
 
 #[test]
@@ -21,5 +21,7 @@ fn export_declarations() {
     Plan::export_all(&cfg).unwrap();
     Trace::export_all(&cfg).unwrap();
     Diagnostic::export_all(&cfg).unwrap();
+    Imported::export_all(&cfg).unwrap();
+    Drift::export_all(&cfg).unwrap();
     assert!(std::path::Path::new(&dir).join("Plan.ts").exists());
 }

@@ -97,9 +97,9 @@ test("RouteTable: lookupMany answers like lookup over many groups of a table of 
 
 const REFERENCE = "name: reference\nperformance: high\nonPrem:\n  nodeCidrs: [192.168.0.0/24]\n  podCidr: 10.100.0.0/16\n  serviceCidr: 172.21.0.0/20\n  nodes: 120\n  maxNodes: 200\n  edgeRouters:\n    - { ip: 192.168.0.1, asNumber: 65001 }\ncloud:\n  region: cn-hangzhou\n  vpcCidr: 10.0.0.0/8\n  zones:\n    - zone: cn-hangzhou-h\n      nodeVSwitches: [{ id: vsw-node-h, cidr: 10.10.24.0/24 }]\n      podVSwitches: [{ id: vsw-pod-h, cidr: 10.10.25.0/24 }]\n  nodes: 2\n  maxPodsPerNode: 110\n  securityGroups: [sg-hybrid]\ninterconnect:\n  vbr:\n    id: vbr-hz-1\n    vlanId: 100\n    localGatewayIp: 192.168.255.1\n    peerGatewayIp: 192.168.255.2\n    peeringSubnet: 192.168.255.0/30\n  cen: { id: cen-hybrid }\n";
 
-test("the WebAssembly module stays within its size budget: 165 KiB gzipped", async () => {
+test("the WebAssembly module stays within its size budget: 240 KiB gzipped", async () => {
   const { gzipSync } = await import("node:zlib");
   const { default: base64 } = await import("../dist/wasm.js");
   const gzipped = gzipSync(Buffer.from(base64, "base64"), { level: 9 }).length;
-  assert.ok(gzipped <= 165 * 1024, `${(gzipped / 1024).toFixed(1)} KiB gzipped`);
+  assert.ok(gzipped <= 240 * 1024, `${(gzipped / 1024).toFixed(1)} KiB gzipped`);
 });

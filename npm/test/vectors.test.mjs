@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { plan } from "hybridplan";
+import { plan, importCluster, diff } from "hybridplan";
 
 const dir = new URL("../../tests/vectors/", import.meta.url);
 const vectors = readdirSync(dir)
@@ -27,8 +27,33 @@ function answer(spec) {
 
 test("at least 80 vectors", () => assert.ok(vectors.length >= 80, `${vectors.length}`));
 
+const fixtures = new URL("../../tests/fixtures/clusters/", import.meta.url);
+
+// kubectl output imported into the vector's base spec, planned, then compared.
+function liveVector(v) {
+  const expect = v.expect;
+  if (v.liveText !== undefined) {
+    assert.throws(() => importCluster(v.liveText), (e) => e.name === "SpecError" && e.code === "live-unreadable");
+    return;
+  }
+  const live = readFileSync(new URL(`${v.live}.json`, fixtures));
+  const alone = importCluster(live);
+  assert.deepEqual(alone.missing.map((m) => m.path), expect.missingAlone);
+  const imported = importCluster(live, { into: v.base });
+  for (const [key, value] of Object.entries(expect.onPrem)) {
+    assert.deepEqual(imported.spec.onPrem[key], value, key);
+  }
+  assert.deepEqual(imported.missing.map((m) => m.path), expect.missing);
+  assert.deepEqual(plan(imported.yaml), plan(imported.spec), "the YAML is the same spec");
+  const p = plan(imported.spec);
+  assert.deepEqual(p.diagnostics.map((d) => d.code), expect.codes);
+  assert.equal(p.mode.selected, expect.mode);
+  assert.equal(diff(imported.spec, live).inSync ? 0 : 1, expect.diffExit);
+}
+
 for (const v of vectors) {
   test(v.name, () => {
+    if (v.live !== undefined || v.liveText !== undefined) return liveVector(v);
     // Raw bytes (text that is not UTF-8) travel as hex and reach the package as bytes.
     const got = answer(v.specHex ? new Uint8Array(Buffer.from(v.specHex, "hex")) : v.spec);
     const codes = [...new Set(got.diagnostics.map((d) => d.code))].sort();

@@ -7,13 +7,19 @@ import type { Plan } from "./types/Plan.js";
 import type { Trace } from "./types/Trace.js";
 import type { Diagnostic } from "./types/Diagnostic.js";
 import type { Code } from "./types/Code.js";
+import type { Imported } from "./types/Imported.js";
+import type { Drift } from "./types/Drift.js";
 
 export type * from "./types/HybridClusterSpec.js";
 export type * from "./types/Plan.js";
 export type * from "./types/Trace.js";
 export type * from "./types/Diagnostic.js";
+export type * from "./types/Imported.js";
+export type * from "./types/Drift.js";
 
-/** Thrown when a spec cannot be read (syntax, schema) or an address is malformed. */
+/** Thrown when a spec cannot be read (syntax, schema), an address is malformed, or the
+ * cluster's objects given to `importCluster` / `diff` are not `kubectl … -o json` output
+ * (`code: "live-unreadable"`). */
 export interface SpecError extends Error {
   name: "SpecError";
   code: Code | "internal";
@@ -35,6 +41,20 @@ export interface TraceOptions {
 }
 /** Follows a packet from `src` to `dst` through a plan's route tables. */
 export function trace(plan: Plan, src: string, dst: string, options?: TraceOptions): Trace;
+
+/** Options of `importCluster`. */
+export interface ImportOptions {
+  /** A spec that gives what kubectl cannot show (cloud, interconnect); its onPrem values
+   * are replaced by what the cluster shows. */
+  into?: HybridClusterSpec | string;
+}
+/** The spec's onPrem read from the cluster: `live` is the output of the `kubectl get … -o
+ * json` command in the README (a List, one object, or several documents). (`import` is a
+ * reserved word in JavaScript.) */
+export function importCluster(live: string | Uint8Array, options?: ImportOptions): Imported;
+/** Compares the plan of `spec` with the cluster whose objects `live` holds. Throws
+ * `SpecError` when either cannot be read, or the spec has errors. */
+export function diff(spec: HybridClusterSpec | string | Uint8Array, live: string | Uint8Array): Drift;
 
 /** Longest-prefix match over IPv4 and IPv6 prefixes, one 32-bit number per prefix. */
 export class RouteTable {

@@ -3,9 +3,9 @@ from typing import Any, Optional, Union, final
 
 from typing_extensions import Buffer
 
-from .types import Diagnostic, HybridClusterSpec, Plan, Trace
+from .types import Diagnostic, Drift, HybridClusterSpec, Imported, Plan, Trace
 
-__all__ = ["RouteTable", "SpecError", "plan", "trace", "validate"]
+__all__ = ["RouteTable", "SpecError", "diff", "import_cluster", "plan", "trace", "validate"]
 
 _Spec = Union[HybridClusterSpec, dict[str, Any], str, bytes, bytearray]
 
@@ -49,6 +49,28 @@ def trace(
     (`dc-node` or `ecs-node`), which a pod address of an overlay needs. Returns a `Trace`:
     the hops, and an outcome of `delivered`, `no-route`, `loop`, `unknown-source` or
     `ambiguous`. Raises `SpecError` for a malformed plan, address or node."""
+
+def import_cluster(
+    live: Union[str, bytes, bytearray],
+    *,
+    into: Optional[_Spec] = None,
+) -> Imported:
+    """The spec of the cluster whose `kubectl get ... -o json` output is `live`.
+
+    `live` is that output as str or bytes (a List, a single object, or several documents one
+    after another). `into`, a spec (dict or JSON/YAML text), gives what kubectl cannot show
+    (cloud, interconnect); its onPrem values are replaced by what the cluster shows.
+    Returns an `Imported`: the spec (dict), the same as commented YAML, where each value came
+    from, and what is missing. Raises `SpecError` (code `live-unreadable`) when `live` is not
+    kubectl's JSON, or the spec's code when `into` cannot be read."""
+
+def diff(spec: _Spec, live: Union[str, bytes, bytearray]) -> Drift:
+    """Compares the plan of `spec` with the cluster whose objects `live` holds.
+
+    `spec` is taken as `plan()` takes it; `live` as `import_cluster()` takes it. Returns a
+    `Drift`: `inSync`, and each difference with where it is in the plan and in the cluster.
+    Raises `SpecError` when either cannot be read, or when the spec has errors (no plan to
+    compare with; `.diagnostics` lists them)."""
 
 @final
 class RouteTable:

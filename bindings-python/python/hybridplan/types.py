@@ -2,7 +2,7 @@
 (`python3 scripts/python_types.py`; do not edit). `plan()` returns a `Plan`,
 `trace()` a `Trace`; a spec may be written as a `HybridClusterSpec`."""
 
-from typing import Literal, Optional, TypedDict
+from typing import Any, Literal, Optional, TypedDict
 
 
 CloudServicesSpec = TypedDict("CloudServicesSpec", {
@@ -12,6 +12,17 @@ CloudServicesSpec = TypedDict("CloudServicesSpec", {
     "extraCidr": str,
     "extraCidrs": list[str],
 }, total=False)
+
+
+# An ECS node pool with Terway settings of its own.
+_NodePoolSpecRequired = TypedDict("_NodePoolSpecRequired", {
+    "name": str,
+})
+
+
+class NodePoolSpec(_NodePoolSpecRequired, total=False):
+    securityGroups: list[str]
+    podVSwitches: list[str]
 
 
 TerwaySpec = TypedDict("TerwaySpec", {
@@ -57,6 +68,7 @@ class CloudSpec(_CloudSpecRequired, total=False):
     maxPodsPerNode: int
     cni: Literal["auto", "terway"]
     terway: TerwaySpec
+    nodePools: list[NodePoolSpec]
 
 
 CenSpec = TypedDict("CenSpec", {
@@ -84,6 +96,42 @@ InterconnectSpec = TypedDict("InterconnectSpec", {
     "vbr": VbrSpec,
     "cen": CenSpec,
 })
+
+
+# A BGP peering the cluster has with an edge router: the Calico BGPPeer (or Cilium's
+# CiliumBGPClusterConfig) that holds it.
+ExistingPeerSpec = TypedDict("ExistingPeerSpec", {
+    "name": str,
+    "peerIP": str,
+    "asNumber": int,
+})
+
+
+# A Calico IP pool the cluster has.
+_ExistingPoolSpecRequired = TypedDict("_ExistingPoolSpecRequired", {
+    "name": str,
+    "cidr": str,
+})
+
+
+class ExistingPoolSpec(_ExistingPoolSpecRequired, total=False):
+    blockSize: int
+    ipipMode: Literal["Always", "CrossSubnet", "Never"]
+    vxlanMode: Literal["Always", "CrossSubnet", "Never"]
+    natOutgoing: bool
+    nodeSelector: str
+    disabled: bool
+
+
+# The CNI the registered cluster runs today.
+DcCniSpec = TypedDict("DcCniSpec", {
+    "plugin": Literal["calico", "cilium", "flannel"],
+    "install": Literal["manifest", "operator", "helm"],
+    # The running release, as its image tags show it (`"3.28.2"`).
+    "version": str,
+    "existingPools": list[ExistingPoolSpec],
+    "existingPeers": list[ExistingPeerSpec],
+}, total=False)
 
 
 _EdgeRouterSpecRequired = TypedDict("_EdgeRouterSpecRequired", {
@@ -119,6 +167,7 @@ class OnPremSpec(_OnPremSpecRequired, total=False):
     routeReflectorNodes: list[str]
     nodeCidrMaskSize: int
     nodeCidrMaskSizeV6: int
+    cni: DcCniSpec
 
 
 # A hybrid cluster spec (SPEC.md §2). Lists have a single-value form (`podCidr`) beside
@@ -206,7 +255,7 @@ PodRangeBudget = TypedDict("PodRangeBudget", {
 
 
 # What a range of the spec is for.
-Role = Literal["dc-nodes", "dc-pods", "services", "vpc", "node-vswitch", "pod-vswitch", "vbr-peering", "cloud-service-extra"]
+Role = Literal["dc-nodes", "dc-pods", "services", "vpc", "node-vswitch", "pod-vswitch", "vbr-peering", "cloud-service-extra", "live-pool", "temporary-pool"]
 
 
 RangeBudget = TypedDict("RangeBudget", {
@@ -245,6 +294,28 @@ Addressing = TypedDict("Addressing", {
 })
 
 
+# One field of one live object that the plan changes.
+Change = TypedDict("Change", {
+    # The object, as `Kind namespace/name` (`IPPool default-ipv4-ippool`, `DaemonSet
+    # kube-system/calico-node`).
+    "object": str,
+    # The field, as a dotted path in the object (`spec.ipipMode`); empty for the whole
+    # object (created or deleted).
+    "field": str,
+    # Today's value; `null`: not set, or the object does not exist yet.
+    "before": Optional[str],
+    # The planned value; `null`: removed.
+    "after": Optional[str],
+    # Where today's value comes from: a spec pointer (`/onPrem/cni/existingPools/0`), or
+    # the default install the plan assumes.
+    "knownFrom": str,
+    # Why the change, and why at this point of the rollout.
+    "why": str,
+    # The manifest file that makes it, or the step that does.
+    "by": str,
+})
+
+
 Device = str
 
 
@@ -274,7 +345,7 @@ Check = TypedDict("Check", {
 
 
 # Stable diagnostic codes (SPEC.md §4). New codes may be added; none is ever renamed.
-Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "terway-beside-overlay", "vswitch-unused", "spec-invalid", "spec-syntax"]
+Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "terway-beside-overlay", "vswitch-unused", "cni-assumed", "cni-version-unsupported", "cni-version-newer", "cni-install-unsupported", "cni-mismatch", "pool-migration", "pool-conflict", "next-hop-self", "vswitch-unknown", "live-unreadable", "spec-invalid", "spec-syntax"]
 
 
 Severity = Literal["error", "warning", "info"]
@@ -316,6 +387,23 @@ Flow = TypedDict("Flow", {
 })
 
 
+# A CNI plugin.
+Cni = Literal["calico", "flannel", "cilium", "terway"]
+
+
+# The CNI the plan changes.
+InstalledCni = TypedDict("InstalledCni", {
+    "plugin": Cni,
+    # `manifest`, `operator` or `helm`: how the plan changes it.
+    "install": Literal["manifest", "operator", "helm"],
+    # The release the emitted fields exist in (`3.28.2`).
+    "version": str,
+    # The spec does not say (`onPrem.cni`, or its `version`): a default install of the
+    # newest supported release is assumed.
+    "assumed": bool,
+})
+
+
 # One file to apply: multi-document YAML for `kubectl` or `calicoctl`, or a Helm values
 # file.
 Manifest = TypedDict("Manifest", {
@@ -323,6 +411,8 @@ Manifest = TypedDict("Manifest", {
     "component": str,
     # File name to write it under (`--out DIR`); the number gives the order to apply.
     "file": str,
+    # The command that applies it, run where the file is.
+    "apply": str,
     "yaml": str,
 })
 
@@ -342,10 +432,6 @@ Candidate = TypedDict("Candidate", {
     "fits": bool,
     "reasons": list[str],
 })
-
-
-# A CNI plugin.
-Cni = Literal["calico", "flannel", "cilium", "terway"]
 
 
 # The mode chosen for the DC side, why, and every candidate ranked.
@@ -493,11 +579,52 @@ Step = TypedDict("Step", {
 })
 
 
+TerwayNodePool = TypedDict("TerwayNodePool", {
+    # The node pool (`cloud.nodePools[].name`).
+    "name": str,
+    # The label its nodes carry: `terway-config=<configMap>`.
+    "label": str,
+    # The ConfigMap in `kube-system` that holds its config.
+    "configMap": str,
+    # Its `eni_conf`: a merge patch over the cluster's (a JSON string).
+    "eniConf": str,
+})
+
+
+TerwayParameter = TypedDict("TerwayParameter", {
+    "name": str,
+    "value": str,
+    # Where it is set: the registered cluster's Terway parameters, or the component's
+    # `config` key.
+    "setIn": str,
+    # The field of `eni-config` it becomes.
+    "field": str,
+})
+
+
+# Terway as the registered cluster's component.
+TerwayComponent = TypedDict("TerwayComponent", {
+    # The parameters, a row each: what, the value, where it is set, the `eni-config` field
+    # it becomes.
+    "parameters": list[TerwayParameter],
+    # The component's `config` for InstallClusterAddons or ModifyClusterAddon
+    # (`terway-eniip`), a JSON string.
+    "addonConfig": str,
+    # What the plan needs in `eni_conf` beyond the parameters, as an RFC 7396 merge patch
+    # (a JSON string); `null` when nothing.
+    "eniConfPatch": Optional[str],
+    # ECS node pools whose settings differ: one dynamic config each.
+    "nodePools": list[TerwayNodePool],
+})
+
+
 # The plan for one spec. All keys are always present.
 Plan = TypedDict("Plan", {
     # Every problem found, errors first.
     "diagnostics": list[Diagnostic],
     "mode": ModeDecision,
+    # The DC's CNI as it runs today, which the manifests change.
+    "cni": InstalledCni,
     "addressing": Addressing,
     "routing": Routing,
     # What the security groups and the DC's firewalls must let through across Express
@@ -505,6 +632,12 @@ Plan = TypedDict("Plan", {
     "flows": list[Flow],
     # Empty while any error diagnostic stands.
     "manifests": list[Manifest],
+    # Each change the manifests make to a live object, before and after, in the order they
+    # are applied.
+    "changes": list[Change],
+    # Terway as the ACK component of the registered cluster (routed modes): its
+    # parameters, and the per-node-pool configs.
+    "terway": Optional[TerwayComponent],
     # What to do, in order, on each side: what the manifests and the route tables need
     # beyond themselves.
     "steps": list[Step],
@@ -535,6 +668,58 @@ Trace = TypedDict("Trace", {
 })
 
 
+Found = TypedDict("Found", {
+    # JSON Pointer of the value in the spec.
+    "path": str,
+    # The object (and field) it was read from.
+    "from": str,
+})
+
+
+Missing = TypedDict("Missing", {
+    # JSON Pointer of the value the spec needs.
+    "path": str,
+    # What to fill in, and where to find it.
+    "what": str,
+})
+
+
+# The spec read from the cluster.
+Imported = TypedDict("Imported", {
+    # The spec: `onPrem` as found (merged into the base spec when one is given).
+    "spec": dict[str, Any],
+    # The same spec as YAML, each value under a comment naming where it came from.
+    "yaml": str,
+    # Where each value came from.
+    "found": list[Found],
+    # What the cluster did not show, and what to fill in.
+    "missing": list[Missing],
+})
+
+
+# One value the plan and the cluster disagree on.
+Difference = TypedDict("Difference", {
+    # What differs.
+    "what": str,
+    # The plan's value; `null`: the plan has no such object.
+    "planned": Optional[str],
+    # The cluster's; `null`: the cluster has no such object.
+    "live": Optional[str],
+    # Where it is in the plan: the manifest file that writes it, or the spec pointer.
+    "planAt": str,
+    # Where it is in the cluster: the object and field.
+    "clusterAt": str,
+})
+
+
+# The result of a comparison.
+Drift = TypedDict("Drift", {
+    # No difference.
+    "inSync": bool,
+    "differences": list[Difference],
+})
+
+
 __all__ = [
     "Addressing",
     "Aggregation",
@@ -543,6 +728,7 @@ __all__ = [
     "BgpTopology",
     "Candidate",
     "CenSpec",
+    "Change",
     "Check",
     "Cidr",
     "CloudPodBudget",
@@ -551,20 +737,30 @@ __all__ = [
     "Cni",
     "Code",
     "Count",
+    "DcCniSpec",
     "Device",
     "Diagnostic",
+    "Difference",
+    "Drift",
     "EdgeRouterSpec",
     "Encapsulation",
+    "ExistingPeerSpec",
+    "ExistingPoolSpec",
     "Family",
     "Flow",
     "FlowEnd",
+    "Found",
     "Hop",
     "HopTable",
     "HybridClusterSpec",
+    "Imported",
+    "InstalledCni",
     "InterconnectSpec",
     "Manifest",
+    "Missing",
     "ModeDecision",
     "NetworkMode",
+    "NodePoolSpec",
     "OnPremSpec",
     "Outcome",
     "Plan",
@@ -581,7 +777,10 @@ __all__ = [
     "Side",
     "Step",
     "Suggestion",
+    "TerwayComponent",
     "TerwayMode",
+    "TerwayNodePool",
+    "TerwayParameter",
     "TerwaySpec",
     "Trace",
     "Tunnel",

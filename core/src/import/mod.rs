@@ -25,7 +25,7 @@ use std::net::IpAddr;
 #[serde(rename_all = "camelCase")]
 pub struct Imported {
     /// The spec: `onPrem` as found (merged into the base spec when one is given).
-    #[cfg_attr(feature = "typescript", ts(type = "Record<string, unknown>"))]
+    #[cfg_attr(feature = "typescript", ts(type = "{ [key in string]?: unknown }"))]
     pub spec: serde_json::Value,
     /// The same spec as YAML, each value under a comment naming where it came from.
     pub yaml: String,

@@ -1,7 +1,12 @@
-# The filters hybridplan.network.plan and hybridplan.network.validate: a spec (text or a
-# dict) in, the plan or its diagnostics out, from the Python package `hybridplan`.
+# The filters of hybridplan.network, from the Python package `hybridplan`:
+#   plan, validate: a spec (text or a dict) in, the plan or its diagnostics out;
+#   import_cluster: `kubectl get ... -o json` output in, the spec read from it out;
+#   diff: a spec, compared with `kubectl get ... -o json` output, the drift out.
 #
 #   plan: "{{ lookup('ansible.builtin.file', 'cluster.yaml') | hybridplan.network.plan }}"
+#   drift: "{{ lookup('ansible.builtin.file', 'cluster.yaml') | hybridplan.network.diff(kubectl.stdout) }}"
+
+import json
 
 from ansible.errors import AnsibleFilterError
 
@@ -38,6 +43,30 @@ def validate(spec):
         raise AnsibleFilterError(f"{e.code} at {e.path or '/'}: {e}") from e
 
 
+def _live(live):
+    # kubectl's output as registered text, or already parsed (`from_json`).
+    if isinstance(live, (dict, list)):
+        return json.dumps(live)
+    return str(live)
+
+
+def import_cluster(live, into=None):
+    """The spec read from `kubectl get ... -o json` output, merged into `into` when given:
+    a dict with `spec`, `yaml` (commented), `found` and `missing`."""
+    try:
+        return _package().import_cluster(_live(live), into=None if into is None else _spec(into))
+    except _package().SpecError as e:
+        raise AnsibleFilterError(f"{e.code} at {e.path or '/'}: {e}") from e
+
+
+def diff(spec, live):
+    """The plan of `spec` compared with the cluster: `inSync` and the differences."""
+    try:
+        return _package().diff(_spec(spec), _live(live))
+    except _package().SpecError as e:
+        raise AnsibleFilterError(f"{e.code} at {e.path or '/'}: {e}") from e
+
+
 class FilterModule:
     def filters(self):
-        return {"plan": plan, "validate": validate}
+        return {"plan": plan, "validate": validate, "import_cluster": import_cluster, "diff": diff}
