@@ -21,6 +21,11 @@ What each block does depends on its language (the first word after the fence):
   python       A script, run with the Python that `pip install` installed into.
   text         Output or pictures: not run (must not hold commands).
 
+`kubectl` is a stand-in for a cluster: `kubectl api-resources -o name` lists the resources of
+a cluster running Calico from its manifest, and `kubectl get TYPES -A -o json` prints the
+fixture of such a cluster (tests/fixtures/clusters/calico-3.28-manifest.json) after checking
+that every TYPE is one the cluster serves.
+
 Package managers see the packages built from this repository as if published: `npm install
 hybridplan` reaches a local registry that serves the packed tarball (and forwards every
 other package to the real one), `pip install hybridplan` finds the built wheel
@@ -54,6 +59,42 @@ FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```\s*$", re.M | re.S)
 
 class Failure(Exception):
     pass
+
+
+# What `kubectl api-resources -o name` lists on a cluster that runs Calico from its manifest
+# (core and apps resources it serves, and Calico's CRDs).
+API_RESOURCES = [
+    "bindings", "configmaps", "endpoints", "events", "namespaces", "nodes", "pods", "secrets", "services",
+    "daemonsets.apps", "deployments.apps", "replicasets.apps", "statefulsets.apps",
+    "bgpconfigurations.crd.projectcalico.org", "bgppeers.crd.projectcalico.org",
+    "felixconfigurations.crd.projectcalico.org", "ipamblocks.crd.projectcalico.org",
+    "ippools.crd.projectcalico.org", "networkpolicies.crd.projectcalico.org",
+]
+
+
+def kubectl_shim(work):
+    """A folder holding a `kubectl` that answers as the cluster of a fixture does."""
+    folder = work / "kubectl-shim"
+    folder.mkdir()
+    fixture = ROOT / "tests" / "fixtures" / "clusters" / "calico-3.28-manifest.json"
+    script = f"""#!/usr/bin/env python3
+import sys
+args = sys.argv[1:]
+served = {API_RESOURCES!r}
+if args[:1] == ["api-resources"] and "name" in args:
+    print("\\n".join(served))
+elif args[:1] == ["get"] and "json" in args:
+    wanted = [a for a in args[1:] if not a.startswith("-") and a != "json"][0].split(",")
+    unknown = [w for w in wanted if w not in served]
+    if unknown:
+        sys.exit(f"error: the server doesn't have a resource type {{unknown[0]!r}}")
+    print(open({str(fixture)!r}).read(), end="")
+else:
+    sys.exit("kubectl (documentation stand-in): only `api-resources -o name` and `get TYPES -A -o json`")
+"""
+    (folder / "kubectl").write_text(script)
+    (folder / "kubectl").chmod(0o755)
+    return folder
 
 
 def blocks(path):
@@ -265,6 +306,7 @@ def main():
         sys.exit(f"doc_blocks: no hybridplan binary in {bin_dir}: cargo build --release -p hybridplan-cli")
     if not list(wheelhouse.glob("hybridplan-*.whl")):
         sys.exit(f"doc_blocks: no wheel in {wheelhouse}: python -m build --outdir {wheelhouse} bindings-python")
+    shims = kubectl_shim(work)
     registry = Registry(npm_tarball(work))
     threading.Thread(target=registry.serve_forever, daemon=True).start()
     crate = packaged_crate(work)
@@ -279,7 +321,7 @@ def main():
                 **os.environ,
                 # What the document installs comes first; the CLI is on the PATH only once
                 # the document has installed it (`cargo install --path cli`).
-                "PATH": f"{venv / 'bin'}:{installed / 'bin'}:{os.environ['PATH']}",
+                "PATH": f"{shims}:{venv / 'bin'}:{installed / 'bin'}:{os.environ['PATH']}",
                 "CARGO_INSTALL_ROOT": str(installed),
                 # The workspace's build folder: installing the CLI reuses the release build.
                 "CARGO_TARGET_DIR": str(ROOT / "target"),

@@ -1,6 +1,7 @@
 // The console page in a real browser (Debian chromium driven by playwright-core): the
 // reference plan renders, an overlap typed into the spec shows `cidr-overlap`, a trace
-// runs, and a screenshot is saved under npm/test-output/.
+// runs, a kubectl output file imports into the spec and diffs with its plan, and a
+// screenshot is saved under npm/test-output/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -37,7 +38,7 @@ test("the console plans, flags an overlap as you type, and traces", async (t) =>
   }
   await page.waitForSelector("body[data-ready=true]", { timeout: 15000 });
 
-  assert.equal(await page.textContent("#mode"), "calico-route-reflector; ECS nodes: terway");
+  assert.ok((await page.textContent("#mode")).startsWith("calico-route-reflector; ECS nodes: terway; DC CNI: calico"));
   assert.ok((await page.textContent("#flows")).includes("10250"), "the flows are listed");
   assert.ok((await page.locator("#steps > li").count()) >= 3, "the steps are listed");
   assert.ok(await page.locator("#topology svg").count() === 1, "topology drawn");
@@ -74,6 +75,22 @@ test("the console plans, flags an overlap as you type, and traces", async (t) =>
   await page.click("#trace-run");
   await page.waitForFunction(() => document.querySelector("#trace-hops li:last-child")?.dataset.device === "ecs-node", null, { timeout: 5000 });
   assert.ok((await page.textContent("#trace-outcome")).includes("delivered"));
+
+  // The cluster that exists: kubectl output of a Calico 3.28 manifest install, imported
+  // into the reference spec; the plan then changes that Calico, and the drift shows what
+  // is not yet as planned.
+  await page.fill("#spec", spec);
+  await page.waitForFunction(() => document.querySelector("#mode").textContent.startsWith("calico-route-reflector"), null, { timeout: 5000 });
+  const fixture = new URL("../../tests/fixtures/clusters/calico-3.28-manifest.json", import.meta.url).pathname;
+  await page.setInputFiles("#live-file", fixture);
+  await page.waitForFunction(() => document.querySelector("#spec").value.includes("existingPools"), null, { timeout: 5000 });
+  const imported = await page.inputValue("#spec");
+  assert.ok(imported.includes("version: '3.28.2'"), "the release read from the image tag");
+  assert.ok(imported.includes("# from IPPool default-ipv4-ippool"), "each value says where it came from");
+  await page.waitForFunction(() => document.querySelector("#drift table") !== null, null, { timeout: 5000 });
+  assert.ok((await page.textContent("#drift")).includes("node-to-node mesh"), "the drift lists the mesh");
+  assert.ok((await page.textContent("#changes")).includes("spec.ipipMode"), "the pool's change is shown before and after");
+  assert.ok((await page.textContent("#mode")).includes("DC CNI: calico 3.28.2 (manifest)"));
 
   mkdirSync(new URL("../test-output/", import.meta.url), { recursive: true });
   await page.screenshot({ path: new URL("../test-output/console.png", import.meta.url).pathname, fullPage: true });

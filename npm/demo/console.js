@@ -1,10 +1,12 @@
 // The planning console: the spec on the left, checked on every keystroke; the plan on the
 // right. All the work is the WebAssembly module's; this file only draws.
-import { plan, trace } from "../dist/index.js";
+import { plan, trace, importCluster, diff } from "../dist/index.js";
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 let current = null;
+/** The kubectl output last imported: the plan is compared with it as the spec changes. */
+let live = null;
 
 /** The line of the spec text a JSON Pointer points at (YAML block style or JSON), or -1. */
 function lineOf(text, pointer) {
@@ -104,9 +106,48 @@ function renderPlan(p) {
   $("routes").innerHTML = p.routing.tables.map((t) =>
     `<details><summary>${esc(t.device)}: ${esc(t.label)} (${t.entries.length})</summary>` +
     table(["destination", "next hop", "origin"], t.entries.map((e) => [e.destination, e.nextHop, e.origin])) + "</details>").join("");
+  $("mode").textContent += `; DC CNI: ${p.cni.plugin} ${p.cni.version} (${p.cni.install}${p.cni.assumed ? ", assumed" : ""})`;
+  const value = (v) => v ?? "(none)";
+  $("changes").innerHTML = p.changes.length
+    ? table(["object", "field", "before → after", "why", "by"],
+      p.changes.map((c) => [c.object, c.field || "created", c.field ? `${value(c.before)} → ${value(c.after)}` : value(c.after), c.why, c.by]))
+    : "<p>none</p>";
+  $("terway").innerHTML = p.terway
+    ? table(["parameter", "value", "set in", "becomes"], p.terway.parameters.map((t) => [t.name, t.value, t.setIn, t.field])) +
+      `<p>component config: <code>${esc(p.terway.addonConfig)}</code></p>`
+    : "<p>the ECS nodes run the DC's overlay</p>";
   $("manifests").innerHTML = p.manifests.length
     ? p.manifests.map((m, i) => `<details><summary>${esc(m.file)} <button data-copy="${i}">copy</button></summary><pre>${esc(m.yaml)}</pre></details>`).join("")
     : "<p>none while errors stand</p>";
+}
+
+function renderDrift(text) {
+  if (!live) return;
+  try {
+    const d = diff(text, live);
+    $("drift").innerHTML = d.inSync
+      ? '<p class="delivered">in sync: the cluster is in the planned state</p>'
+      : table(["what", "plan", "cluster", "in the plan", "in the cluster"],
+        d.differences.map((x) => [x.what, x.planned ?? "(none)", x.live ?? "(none)", x.planAt, x.clusterAt]));
+  } catch (e) {
+    $("drift").innerHTML = `<p class="failed">${esc(e.code)}: ${esc(e.message)}</p>`;
+  }
+}
+
+async function importFile() {
+  const file = $("live-file").files[0];
+  if (!file) return;
+  try {
+    const text = await file.text();
+    const imported = importCluster(text, { into: $("spec").value });
+    live = text;
+    $("spec").value = imported.yaml;
+    $("import-status").textContent = `imported ${imported.found.length} values from ${file.name}`;
+    $("import-missing").innerHTML = imported.missing.map((m) => `<li>fill in <code>${esc(m.path)}</code>: ${esc(m.what)}</li>`).join("");
+    update();
+  } catch (e) {
+    $("import-status").innerHTML = `<span class="failed">${esc(e.code)}</span> ${esc(e.message)}`;
+  }
 }
 
 function update() {
@@ -116,6 +157,7 @@ function update() {
     renderDiagnostics(current.diagnostics);
     highlight(text, current.diagnostics);
     renderPlan(current);
+    renderDrift(text);
   } catch (e) {
     current = null;
     const list = e.diagnostics ?? [{ code: e.code, severity: "error", path: e.path, message: e.message, hint: e.hint }];
@@ -143,6 +185,7 @@ let pending = 0;
 $("spec").addEventListener("input", () => { clearTimeout(pending); pending = setTimeout(update, 120); });
 $("spec").addEventListener("scroll", () => { $("backdrop").scrollTop = $("spec").scrollTop; $("backdrop").scrollLeft = $("spec").scrollLeft; });
 $("trace-form").addEventListener("submit", runTrace);
+$("live-file").addEventListener("change", importFile);
 $("manifests").addEventListener("click", (e) => {
   const i = e.target?.dataset?.copy;
   if (i !== undefined && current) { e.preventDefault(); navigator.clipboard?.writeText(current.manifests[i].yaml); e.target.textContent = "copied"; }

@@ -120,7 +120,7 @@ pub(crate) fn resolve(
             Some(_) => (format!("{plugin} {version}"), "/onPrem/cni/existingPools"),
         };
         let pools = if pools_assumed {
-            "; its IP pools are a default install's over the pod ranges (default-ipv4-ippool)"
+            " with a default install's IP pools (default-ipv4-ippool over the pod range)"
         } else {
             ""
         };
@@ -129,7 +129,7 @@ pub(crate) fn resolve(
                 Code::CniAssumed,
                 path,
                 format!(
-                    "the spec does not say all that runs today: the plan assumes {what}{pools}, and emits the fields of that release"
+                    "the spec does not say what runs today: the plan assumes {what}{pools} and emits the fields of that release"
                 ),
             )
             .hint("run `hybridplan import` on the cluster's objects to fill in onPrem.cni"),
