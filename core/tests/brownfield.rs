@@ -232,7 +232,21 @@ fn apply(plan: &hybridplan::Plan, live: &mut Live) {
         }
         operator_reconciles(live);
     }
-    // The step before the BGP peers when the spec names no route reflector: label and
+    // The step that hands each ECS node over to Terway: Calico's addresses leave its Node.
+    if plan
+        .steps
+        .iter()
+        .any(|s| s.title.starts_with("Hand each ECS node over"))
+    {
+        for node in live.items.iter_mut().filter(|o| {
+            o["kind"] == "Node" && o["metadata"]["labels"]["alibabacloud.com/external"] == "true"
+        }) {
+            if let Some(notes) = node["metadata"]["annotations"].as_object_mut() {
+                notes.retain(|k, _| !k.starts_with("projectcalico.org/IPv"));
+            }
+        }
+    }
+    // The step after the BGP peers when the spec names no route reflector: label and
     // annotate as many DC nodes as the plan needs.
     let wanted = plan.mode.route_reflectors as usize;
     let labelled = live

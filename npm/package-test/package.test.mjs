@@ -46,7 +46,8 @@ test("the tarball holds the built package, its README and licenses, and one copy
     assert.ok(files.includes(f), `${f} missing from the tarball`);
   }
   assert.deepEqual(files.filter((f) => f.endsWith(".wasm") || f.endsWith("wasm.js")), ["dist/wasm.js"]);
-  assert.ok(packed.unpackedSize < 600_000, `unpacked ${packed.unpackedSize} bytes`);
+  // Almost all of it is the module, inlined as base64.
+  assert.ok(packed.unpackedSize < 900_000, `unpacked ${packed.unpackedSize} bytes`);
 });
 
 test("Node: ES modules and CommonJS", () => {

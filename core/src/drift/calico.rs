@@ -10,6 +10,7 @@ use crate::spec::{CniInstall, EncapMode, ExistingPool};
 use serde_json::Value;
 
 pub(super) fn compare(c: &mut Compare) {
+    ecs_nodes(c);
     pools(c);
     bgp_configuration(c);
     peers(c);
@@ -17,6 +18,28 @@ pub(super) fn compare(c: &mut Compare) {
     match c.planned.plan.cni.install {
         CniInstall::Manifest => detection(c),
         CniInstall::Operator | CniInstall::Helm => installation(c),
+    }
+}
+
+/// ECS nodes that Terway serves but that still carry Calico's addresses: calico-node left
+/// them when it stopped running there, and the mesh keeps trying them as BGP peers.
+fn ecs_nodes(c: &mut Compare) {
+    if c.planned.plan.terway.is_none() {
+        return;
+    }
+    for n in c
+        .cluster
+        .of_kind("Node")
+        .filter(|n| n.label(facts::ECS_NODE_LABEL) == Some("true"))
+    {
+        let key = "projectcalico.org/IPv4Address";
+        c.check(
+            format!("Calico's address on ECS node {}", n.name),
+            None,
+            n.annotation(key).map(str::to_owned),
+            "the step that hands each ECS node over to Terway",
+            format!("{} metadata.annotations.{key}", n.display()),
+        );
     }
 }
 
@@ -269,6 +292,20 @@ fn route_reflectors(c: &mut Compare) {
             "/onPrem/routeReflectors",
             "Node objects labelled route-reflector=true",
         );
+        for n in &live {
+            c.check(
+                format!("route reflector {} cluster ID", n.name),
+                Some(facts::CALICO_RR_CLUSTER_ID.into()),
+                n.annotation(facts::CALICO_RR_CLUSTER_ID_ANNOTATION)
+                    .map(str::to_owned),
+                "03-calico-bgp-peers.yaml (the commands in its header)",
+                format!(
+                    "{} metadata.annotations.{}",
+                    n.display(),
+                    facts::CALICO_RR_CLUSTER_ID_ANNOTATION
+                ),
+            );
+        }
     }
     let file = c.file_of(
         "Node",

@@ -46,14 +46,24 @@ fn at_path<'v>(v: &'v Value, dotted: &str) -> &'v Value {
 }
 
 pub(super) fn compare(c: &mut Compare) {
-    let Some((file, values)) = c
+    // The values files, in order (the routing values come after the BGP resources).
+    let files: Vec<(String, Value)> = c
         .planned
         .documents
         .iter()
-        .find(|(f, _)| f.ends_with("cilium-values.yaml"))
+        .filter(|(f, _)| f.contains("cilium") && f.ends_with("-values.yaml"))
         .map(|(f, v)| (f.clone(), v.clone()))
-    else {
+        .collect();
+    if files.is_empty() {
         return;
+    }
+    let set = |path: &str| -> Option<(String, Value)> {
+        files
+            .iter()
+            .rev()
+            .map(|(f, v)| (f, at_path(v, path)))
+            .find(|(_, v)| !v.is_null())
+            .map(|(f, v)| (f.clone(), v.clone()))
     };
     let ns = crate::live::cni::detect(c.cluster).map_or_else(
         || "kube-system".to_owned(),
@@ -66,30 +76,39 @@ pub(super) fn compare(c: &mut Compare) {
     );
     let live = |key: &str| config.and_then(|o| o.data(key)).map(str::to_owned);
     for (value, key, default) in CONFIG_KEYS {
-        let planned = at_path(&values, value);
-        if planned.is_null() {
+        let Some((file, planned)) = set(value) else {
             continue;
-        }
+        };
         c.check(
             format!("cilium-config {key}"),
-            text(planned),
+            text(&planned),
             live(key).or_else(|| default.map(str::to_owned)),
             format!("{file} {value}"),
             format!("{at} data.{key}"),
         );
     }
     for (value, key) in [
-        ("clusterPoolIPv4PodCIDRList", "cluster-pool-ipv4-cidr"),
-        ("clusterPoolIPv6PodCIDRList", "cluster-pool-ipv6-cidr"),
+        (
+            "ipam.operator.clusterPoolIPv4PodCIDRList",
+            "cluster-pool-ipv4-cidr",
+        ),
+        (
+            "ipam.operator.clusterPoolIPv6PodCIDRList",
+            "cluster-pool-ipv6-cidr",
+        ),
     ] {
-        let list = &values["ipam"]["operator"][value];
-        if let Some(items) = list.as_array() {
-            let planned: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+        if let Some((file, list)) = set(value) {
+            let planned: Vec<&str> = list
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             c.check(
                 format!("cilium-config {key}"),
                 Some(planned.join(" ")),
                 live(key),
-                format!("{file} ipam.operator.{value}"),
+                format!("{file} {value}"),
                 format!("{at} data.{key}"),
             );
         }
@@ -144,6 +163,30 @@ fn bgp(c: &mut Compare) {
             file.clone(),
             format!("{at} spec.bgpInstances[].peers"),
         );
+    }
+    for kind in ["CiliumBGPPeerConfig", "CiliumBGPAdvertisement"] {
+        let wanted: Vec<(String, Value)> = c
+            .documents(kind)
+            .into_iter()
+            .map(|(f, d)| (f.to_owned(), d.clone()))
+            .collect();
+        for (file, doc) in wanted {
+            let name = doc["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let found = c.cluster.of_kind(kind).find(|o| o.name == name);
+            c.check(
+                format!("{kind} {name}"),
+                Some(doc["spec"].to_string()),
+                found.map(|o| o.value["spec"].to_string()),
+                file,
+                found.map_or_else(
+                    || format!("no {kind} {name}"),
+                    |o| format!("{} spec", o.display()),
+                ),
+            );
+        }
     }
     for o in live {
         if !planned
@@ -218,6 +261,34 @@ pub(super) fn flannel(c: &mut Compare) {
         file.clone(),
         format!("{at} Backend.Type"),
     );
+    c.check(
+        "Flannel EnableNFTables",
+        Some("false".into()),
+        Some(text(&net["EnableNFTables"]).unwrap_or_else(|| "false".into())),
+        file.clone(),
+        format!("{at} EnableNFTables"),
+    );
+    // A key the plan does not write would be dropped by its ConfigMap.
+    const WRITTEN: [&str; 5] = [
+        "Network",
+        "IPv6Network",
+        "EnableIPv6",
+        "EnableNFTables",
+        "Backend",
+    ];
+    if file.contains("flannel-config") {
+        for (key, value) in net.as_object().into_iter().flatten() {
+            if !WRITTEN.contains(&key.as_str()) {
+                c.check(
+                    format!("Flannel {key}"),
+                    None,
+                    text(value),
+                    file.clone(),
+                    format!("{at} {key} (the plan's net-conf.json drops it)"),
+                );
+            }
+        }
+    }
     // Flannel's defaults when net-conf.json does not say: VNI 1, the kernel's port 8472.
     c.check(
         "Flannel VXLAN port",

@@ -35,13 +35,16 @@ pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
     if let Some(file) = created_pools(ctx, pools) {
         out.push(file);
     }
+    // The peers first: a node with a route-reflector cluster ID leaves the mesh at once
+    // (bird.cfg.template: "ignore node-to-node mesh setting"), so its sessions to the
+    // clients must be defined before it gets one; then one route reflector at a time.
     let rr = ctx.mode.bgp_topology == BgpTopology::RouteReflectors;
-    if rr && !ctx.spec.on_prem.route_reflector_nodes.is_empty() {
-        out.push(route_reflector_nodes(ctx));
-    }
     let peers = peers(ctx);
     if !peers.docs.is_empty() {
         out.push(peers);
+    }
+    if rr {
+        out.extend(route_reflector_nodes(ctx));
     }
     out.push(bgp_configuration(ctx));
     let changes = match ctx.installed.install {
@@ -234,6 +237,11 @@ fn pool_object(ctx: &Context, pool: &PlannedPool) -> Value {
     });
     if pool.disabled {
         spec["disabled"] = json!(true);
+    }
+    if pool.role == PoolRole::CloudNoSnat {
+        // It only marks the cloud ranges as not SNATed: BIRD must not export routes that
+        // fall in it (bird_ipam.cfg.template accepts what lies in any pool otherwise).
+        spec["disableBGPExport"] = json!(true);
     }
     ctx.resource(CALICO_API, "IPPool", &pool.name, &[], spec)
 }
@@ -631,18 +639,22 @@ fn on_off(nat: bool) -> String {
     if nat { "Enabled" } else { "Disabled" }.to_owned()
 }
 
-/// Labels and annotates the named route-reflector nodes.
-fn route_reflector_nodes(ctx: &Context) -> File {
-    let mut file = File::new(
-        "calico",
-        "calico-route-reflectors.yaml",
-        Apply::Patch,
-        &[
-            "Makes the named DC nodes route reflectors: Calico cluster ID and the route-reflector label.",
-            "Setting the cluster ID drops a node from the full mesh; drain it first.",
-        ],
-    );
+/// Makes each named DC node a route reflector, one file per node so they go one at a
+/// time: the Calico cluster ID and the route-reflector label in one object, applied at
+/// once.
+fn route_reflector_nodes(ctx: &Context) -> Vec<File> {
+    let mut out = Vec::new();
     for name in &ctx.spec.on_prem.route_reflector_nodes {
+        let mut file = File::new(
+            "calico",
+            &format!("calico-route-reflector-{name}.yaml"),
+            Apply::Patch,
+            &[
+                "Makes this DC node a route reflector: Calico cluster ID and the route-reflector label.",
+                "It leaves the full mesh at once and serves its clients through the BGP peers applied before;",
+                "check its sessions (calicoctl node status) before the next route reflector.",
+            ],
+        );
         let mut meta = ctx.metadata(name, None, &[(RR_LABEL, "true")]);
         meta["annotations"] =
             json!({ facts::CALICO_RR_CLUSTER_ID_ANNOTATION: facts::CALICO_RR_CLUSTER_ID });
@@ -665,10 +677,11 @@ fn route_reflector_nodes(ctx: &Context) -> File {
             None,
             Some(facts::CALICO_RR_CLUSTER_ID.into()),
             "/onPrem/routeReflectorNodes",
-            "makes calico-node on it reflect routes to its clients",
+            "makes calico-node on it reflect routes to its clients; it leaves the mesh at once",
         ));
+        out.push(file);
     }
-    file
+    out
 }
 
 fn bgp_peer(ctx: &Context, name: String, spec: Value) -> Value {
@@ -691,29 +704,35 @@ fn peers(ctx: &Context) -> File {
     ];
     if rr && op.route_reflector_nodes.is_empty() {
         about.push(format!(
-            "Before applying: pick {} DC nodes (onPrem.routeReflectorNodes names them for you) and run, for each:",
+            "After applying: pick {} DC nodes (onPrem.routeReflectorNodes names them for you) and, one at a time,",
             ctx.mode.route_reflectors
         ));
+        about.push(
+            "make each a route reflector in one change (it leaves the mesh at once), then check its sessions:"
+                .into(),
+        );
         about.push(format!(
-            "  kubectl annotate node NAME {}={}",
+            "  kubectl patch node NAME --type merge -p '{{\"metadata\":{{\"labels\":{{\"{RR_LABEL}\":\"true\"}},\"annotations\":{{\"{}\":\"{}\"}}}}}}'",
             facts::CALICO_RR_CLUSTER_ID_ANNOTATION,
             facts::CALICO_RR_CLUSTER_ID
         ));
-        about.push(format!("  kubectl label node NAME {RR_LABEL}=true"));
+        about.push("  calicoctl node status (on it: every client Established)".into());
     }
     let about: Vec<&str> = about.iter().map(String::as_str).collect();
     let mut file = File::new("calico", "calico-bgp-peers.yaml", Apply::Calicoctl, &about);
     if rr {
+        // The DC nodes only: ECS nodes run Terway, and a selector that took them would have
+        // the route reflectors wait for sessions to nodes without calico-node.
         let name = format!("{}-route-reflector-clients", ctx.name());
         file.changes.push(Change::created(
             format!("BGPPeer {name}"),
-            "every node peers with the route reflectors".into(),
+            "every DC node peers with the route reflectors".into(),
             "the sessions that replace the full mesh; they must be up before the mesh goes off",
         ));
         file.docs.push(bgp_peer(
             ctx,
             name,
-            json!({ "nodeSelector": "all()", "peerSelector": RR_SELECTOR }),
+            json!({ "nodeSelector": dc_nodes_selector(), "peerSelector": RR_SELECTOR }),
         ));
     }
     if ctx.mode.selected.is_routed() {
@@ -794,16 +813,19 @@ fn bgp_configuration(ctx: &Context) -> File {
         "calico",
         "calico-bgp-configuration.yaml",
         Apply::Calicoctl,
-        &[if rr {
-            "Global BGP settings. Turns the full mesh off: apply only once the route-reflector sessions are up."
-        } else {
-            "Global BGP settings: the DC AS number and the node-to-node mesh."
-        }],
+        &[
+            if rr {
+                "Global BGP settings. Turns the full mesh off: apply only once the route-reflector sessions are up."
+            } else {
+                "Global BGP settings: the DC AS number and the node-to-node mesh."
+            },
+            "calicoctl apply replaces the spec of an existing BGPConfiguration default: add any other field it sets today.",
+        ],
     );
     let object = "BGPConfiguration default";
-    // Calico's defaults when no BGPConfiguration exists: mesh on, AS 64512, no service
-    // advertisement (projectcalico/calico `api/pkg/apis/projectcalico/v3/bgpconfig.go`).
-    let known = "Calico's defaults (no BGPConfiguration default)";
+    // Calico's defaults where no BGPConfiguration sets a field: mesh on, AS 64512, no
+    // service advertisement (projectcalico/calico `api/pkg/apis/projectcalico/v3/bgpconfig.go`).
+    let known = "Calico's defaults, where BGPConfiguration default does not set the field";
     if rr {
         file.changes.push(Change::field(
             object,

@@ -21,6 +21,7 @@ pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
     out.push(values(ctx));
     if ctx.mode.selected == NetworkMode::CiliumBgp {
         out.push(bgp(ctx));
+        out.push(routing_values(ctx));
     }
 }
 
@@ -28,10 +29,13 @@ pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {
 /// CIDR per family): the DC pods and the VPC when one private prefix holds them both, so DC
 /// pods reach the cloud with their own addresses (the VPC routes them back); else the pods
 /// alone, and traffic to the VPC leaves behind the node's address.
-fn native_routing_cidr(ctx: &Context, family: Family) -> Option<(Cidr, bool)> {
-    let pods = Context::of(&ctx.spec.on_prem.pod_cidrs, family);
+pub(crate) fn native_routing_cidr(
+    spec: &crate::spec::HybridCluster,
+    family: Family,
+) -> Option<(Cidr, bool)> {
+    let pods = Context::of(&spec.on_prem.pod_cidrs, family);
     let mut with_vpc = pods.clone();
-    with_vpc.extend(Context::of(&ctx.spec.cloud.vpc_cidrs, family));
+    with_vpc.extend(Context::of(&spec.cloud.vpc_cidrs, family));
     let private = match family {
         Family::V4 => facts::VPC_PRIVATE_BLOCKS
             .iter()
@@ -48,6 +52,32 @@ fn native_routing_cidr(ctx: &Context, family: Family) -> Option<(Cidr, bool)> {
     }
 }
 
+/// A values file for `helm upgrade --reuse-values` of the release that runs.
+fn values_file(ctx: &Context, name: &str, mut lines: Vec<String>, values: Value) -> File {
+    // --reuse-values keeps the release's other values and is safe only at the chart
+    // version that runs (Cilium's upgrade guide), hence --version.
+    lines.push(
+        "Helm keeps every other value of the release; lists here replace the release's whole."
+            .into(),
+    );
+    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+    let mut file = File::new(
+        "cilium",
+        name,
+        Apply::HelmValues(format!(
+            "cilium cilium/cilium --version {} --namespace kube-system",
+            ctx.installed.version
+        )),
+        &lines,
+    );
+    file.changes = value_changes(ctx, &values);
+    file.docs.push(values);
+    file
+}
+
+/// IPAM over the pod ranges, the BGP control plane (cilium-bgp), where the agents run, and
+/// in the overlay its tunnels. The agents read it when they start: the chart does not roll
+/// them on a configuration change (`rollOutCiliumPods` is off by default).
 fn values(ctx: &Context) -> File {
     let op = &ctx.spec.on_prem;
     let bgp = ctx.mode.selected == NetworkMode::CiliumBgp;
@@ -72,41 +102,7 @@ fn values(ctx: &Context) -> File {
     if ctx.terway() {
         values["affinity"] = dc_only_affinity();
     }
-    let mut about: Vec<String> = Vec::new();
-    if bgp {
-        // Native routing; the BGP control plane advertises each node's PodCIDR but installs
-        // nothing it learns, so between nodes of one segment the agent installs a route per
-        // node itself (autoDirectNodeRoutes); nodes on other segments are skipped there and
-        // reached through the DC edge, which learns their PodCIDRs over BGP.
-        values["routingMode"] = json!("native");
-        values["autoDirectNodeRoutes"] = json!(true);
-        if op
-            .node_cidrs
-            .iter()
-            .filter(|c| c.cidr.family() == Family::V4)
-            .count()
-            > 1
-        {
-            values["directRoutingSkipUnreachable"] = json!(true);
-        }
-        // Masquerading by iptables, not eBPF: bpf.masquerade needs kube-proxy replacement
-        // (the BPF NodePort feature; Cilium "Masquerading"), which this plan does not turn
-        // on. Destinations inside the native-routing CIDR keep the pod's own address.
-        for (family, key, masquerade) in [
-            (Family::V4, "ipv4NativeRoutingCIDR", "enableIPv4Masquerade"),
-            (Family::V6, "ipv6NativeRoutingCIDR", "enableIPv6Masquerade"),
-        ] {
-            if let Some((cidr, with_vpc)) = native_routing_cidr(ctx, family) {
-                values[key] = json!(cidr.to_string());
-                values[masquerade] = json!(true);
-                about.push(if with_vpc {
-                    format!("{family}: pods keep their own addresses toward the pods and the VPC ({cidr}); anything else is masqueraded.")
-                } else {
-                    format!("{family}: no private prefix holds both the pods and the VPC: traffic to the VPC leaves behind the node's address ({key} {cidr}).")
-                });
-            }
-        }
-    } else {
+    if !bgp {
         values["routingMode"] = json!("tunnel");
         values["tunnelProtocol"] = json!("vxlan");
     }
@@ -115,33 +111,63 @@ fn values(ctx: &Context) -> File {
     } else {
         "agents on DC and ECS nodes (the overlay spans both sides)"
     };
-    let mut lines = vec![if bgp {
-        format!(
-            "Helm values: native routing, cluster-pool IPAM over the DC pod ranges, the BGP control plane on, {placement}."
-        )
-    } else {
-        format!("Helm values: VXLAN tunnels, cluster-pool IPAM over the pod ranges, {placement}.")
-    }];
-    lines.extend(about);
-    // --reuse-values keeps the release's other values and is safe only at the chart
-    // version that runs (Cilium's upgrade guide), hence --version.
-    lines.push(
-        "Helm keeps every other value of the release; lists here replace the release's whole."
-            .into(),
-    );
-    let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let mut file = File::new(
-        "cilium",
-        "cilium-values.yaml",
-        Apply::HelmValues(format!(
-            "cilium cilium/cilium --version {} --namespace kube-system",
-            ctx.installed.version
-        )),
-        &lines,
-    );
-    file.changes = value_changes(ctx, &values);
-    file.docs.push(values);
-    file
+    let lines = vec![
+        if bgp {
+            format!(
+                "Helm values: cluster-pool IPAM over the DC pod ranges, the BGP control plane on, {placement}; the routing as it is until the native-routing values."
+            )
+        } else {
+            format!(
+                "Helm values: VXLAN tunnels, cluster-pool IPAM over the pod ranges, {placement}."
+            )
+        },
+        "Then restart the agents so they read it: kubectl -n kube-system rollout restart daemonset/cilium deployment/cilium-operator".into(),
+    ];
+    values_file(ctx, "cilium-values.yaml", lines, values)
+}
+
+/// Native routing (cilium-bgp), after the DC edge has learned every PodCIDR over BGP.
+/// Native routing; the BGP control plane advertises each node's PodCIDR but installs
+/// nothing it learns, so between nodes of one segment the agent installs a route per node
+/// itself (autoDirectNodeRoutes); nodes on other segments are skipped there and reached
+/// through the DC edge, which learns their PodCIDRs over BGP. A cluster whose agents are
+/// half tunnelling, half routing natively drops the traffic between the two halves
+/// (cilium/cilium#9680), so every agent restarts at once.
+fn routing_values(ctx: &Context) -> File {
+    let op = &ctx.spec.on_prem;
+    let mut values = json!({ "routingMode": "native", "autoDirectNodeRoutes": true });
+    if op
+        .node_cidrs
+        .iter()
+        .filter(|c| c.cidr.family() == Family::V4)
+        .count()
+        > 1
+    {
+        values["directRoutingSkipUnreachable"] = json!(true);
+    }
+    let mut lines = vec![
+        "Helm values: native routing, once the DC edge holds every node's PodCIDR (cilium bgp routes advertised).".to_owned(),
+        "In a maintenance window: agents half tunnelling, half routing natively drop the traffic between them, so restart".to_owned(),
+        "every agent at once: kubectl -n kube-system delete pod -l k8s-app=cilium".to_owned(),
+    ];
+    // Masquerading by iptables, not eBPF: bpf.masquerade needs kube-proxy replacement
+    // (the BPF NodePort feature; Cilium "Masquerading"), which this plan does not turn
+    // on. Destinations inside the native-routing CIDR keep the pod's own address.
+    for (family, key, masquerade) in [
+        (Family::V4, "ipv4NativeRoutingCIDR", "enableIPv4Masquerade"),
+        (Family::V6, "ipv6NativeRoutingCIDR", "enableIPv6Masquerade"),
+    ] {
+        if let Some((cidr, with_vpc)) = native_routing_cidr(ctx.spec, family) {
+            values[key] = json!(cidr.to_string());
+            values[masquerade] = json!(true);
+            lines.push(if with_vpc {
+                format!("{family}: pods keep their own addresses toward the pods and the VPC ({cidr}); anything else is masqueraded.")
+            } else {
+                format!("{family}: no private prefix holds both the pods and the VPC: traffic to the VPC leaves behind the node's address ({key} {cidr}).")
+            });
+        }
+    }
+    values_file(ctx, "cilium-routing-values.yaml", lines, values)
 }
 
 /// The chart defaults the values change (cilium/cilium `install/kubernetes/cilium/values.yaml`,

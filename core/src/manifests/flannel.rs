@@ -99,7 +99,10 @@ fn daemonset(ctx: &Context) -> File {
 fn config(ctx: &Context) -> File {
     let op = &ctx.spec.on_prem;
     let v4 = Context::of(&op.pod_cidrs, Family::V4);
+    // kube-flannel.yml's net-conf.json has `EnableNFTables: false` (v0.26.7 to v0.28.9);
+    // applying the ConfigMap replaces the whole text, so it stays written.
     let mut net = json!({
+        "EnableNFTables": false,
         "Backend": {
             "Type": "vxlan",
             "VNI": facts::FLANNEL_VXLAN_VNI,
@@ -137,7 +140,8 @@ fn config(ctx: &Context) -> File {
     file.docs.push(json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
-        "metadata": ctx.metadata("kube-flannel-cfg", Some(NAMESPACE), &[("app", "flannel"), ("tier", "node")]),
+        // kube-flannel.yml's labels: a client-side apply would drop those not written.
+        "metadata": ctx.metadata("kube-flannel-cfg", Some(NAMESPACE), &[("app", "flannel"), ("k8s-app", "flannel"), ("tier", "node")]),
         "data": {
             "cni-conf.json": json_text(&cni),
             "net-conf.json": json_text(&net),

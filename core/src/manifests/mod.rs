@@ -12,6 +12,7 @@ mod terway;
 pub(crate) mod yaml;
 
 pub(crate) use calico::operator_pool_list;
+pub(crate) use cilium::native_routing_cidr;
 
 use crate::addressing::Addressing;
 use crate::changes::Change;

@@ -243,6 +243,8 @@ fn family_checks(c: &mut Checks, family: Family) {
         across(dc_to_cloud),
         if dc_to_cloud && t.cloud_cni == Cni::Terway && !t.routed() {
             pod_expect.to_owned()
+        } else if dc_to_cloud && t.dc_pods_masqueraded_to_cloud(family) {
+            "replies; the cloud pod sees the DC node's address: Cilium masquerades what leaves for outside its native-routing CIDR, which holds the DC pods but not the VPC".to_owned()
         } else {
             pod_text(dc_to_cloud)
         },

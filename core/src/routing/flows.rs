@@ -149,7 +149,12 @@ pub(crate) fn flows(spec: &HybridCluster, mode: &ModeDecision) -> Vec<Flow> {
             let pods = end("dc-pods", crossing(&t.dc_pods));
             let cloud_pods: Vec<Cidr> = t.pod_vswitches.iter().map(|v| v.0).collect();
             let cloud = end("cloud-pods", crossing(&cloud_pods));
-            if t.routed() {
+            let masqueraded = [Family::V4, Family::V6]
+                .into_iter()
+                .any(|family| t.dc_pods_masqueraded_to_cloud(family));
+            if t.routed() && masqueraded {
+                f.add(Protocol::All, None, &dc, &cloud, "DC pods reach cloud pods behind their node's address: Cilium masquerades what leaves for outside its native-routing CIDR, which holds the DC pods but not the VPC; Terway's ENIs take the ECS nodes' security groups");
+            } else if t.routed() {
                 f.add(Protocol::All, None, &pods, &cloud, "pods reach each other with their own addresses: Terway's ENIs take the ECS nodes' security groups");
                 f.add(Protocol::All, None, &cloud, &pods, "pods reach each other with their own addresses (DNS, webhooks and metrics on DC pods)");
             }

@@ -146,6 +146,15 @@ impl<'s> Topology<'s> {
         self.mode.is_routed()
     }
 
+    /// Cilium masquerades what leaves for a destination outside its native-routing CIDR;
+    /// where no private prefix holds both the DC pods and the VPC, that CIDR is the pods
+    /// alone, and DC pods reach the cloud behind their node's address.
+    pub fn dc_pods_masqueraded_to_cloud(&self, family: Family) -> bool {
+        self.mode == NetworkMode::CiliumBgp
+            && crate::manifests::native_routing_cidr(self.spec, family)
+                .is_some_and(|(_, with_vpc)| !with_vpc)
+    }
+
     /// The ECS nodes run the DC's overlay: one pod range, tunnels between all nodes.
     pub fn overlay_spans_both_sides(&self) -> bool {
         self.cloud_cni != Cni::Terway

@@ -165,6 +165,7 @@ pub(crate) fn steps(inputs: &Inputs) -> Vec<Step> {
     }
     if !manifests.is_empty() {
         out.push(rollout::apply(inputs));
+        out.extend(rollout::handover(inputs));
     }
     if let Some(pools) = inputs.pools {
         out.extend(migration::steps(inputs, pools));
