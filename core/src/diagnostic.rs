@@ -134,6 +134,8 @@ pub enum Code {
     NextHopSelf,
     /// A node pool names a pod vSwitch that no zone has.
     VswitchUnknown,
+    /// The transit router's VPC connection has vSwitches in fewer than two zones.
+    TransitRouterZones,
     /// The cluster's objects (`import`, `diff`) are not `kubectl … -o json` output.
     LiveUnreadable,
     /// Structural problem: unknown key, wrong type, missing field, value out of range.
@@ -144,7 +146,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 45] = [
         Code::CidrSyntax,
         Code::CidrHostBits,
         Code::CidrNormalized,
@@ -186,6 +188,7 @@ impl Code {
         Code::PoolConflict,
         Code::NextHopSelf,
         Code::VswitchUnknown,
+        Code::TransitRouterZones,
         Code::LiveUnreadable,
         Code::SpecInvalid,
         Code::SpecSyntax,
@@ -208,7 +211,8 @@ impl Code {
             | Code::FieldUnused
             | Code::CniVersionNewer
             | Code::PoolMigration
-            | Code::NextHopSelf => Severity::Warning,
+            | Code::NextHopSelf
+            | Code::TransitRouterZones => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -257,6 +261,7 @@ impl Code {
             Code::PoolConflict => "pool-conflict",
             Code::NextHopSelf => "next-hop-self",
             Code::VswitchUnknown => "vswitch-unknown",
+            Code::TransitRouterZones => "transit-router-zones",
             Code::LiveUnreadable => "live-unreadable",
             Code::SpecInvalid => "spec-invalid",
             Code::SpecSyntax => "spec-syntax",

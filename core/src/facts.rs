@@ -47,6 +47,12 @@ pub const VBR_VLAN_RANGE: (i64, i64) = (0, 2999);
 pub const VBR_MAX_ROUTES_PER_PEER: usize = 110;
 
 /// Alibaba Cloud VPC: custom entries per route table (CreateRouteEntry; 48 in older docs) [DOMAIN §4.2].
+/// An Enterprise Edition transit router's VPC connection needs a vSwitch in each zone it
+/// uses, at least two zones in regions where it spans several (cn-hangzhou among them), each
+/// vSwitch with a free address for the router's network interface
+/// (https://www.alibabacloud.com/help/en/cloud-enterprise-network/latest/regions-supported-by-the-forwarding-router).
+pub const TRANSIT_ROUTER_MIN_ZONES: usize = 2;
+
 pub const VPC_MAX_CUSTOM_ROUTES: usize = 200;
 
 /// Alibaba Cloud VPC: primary CIDR mask range (CreateVpc) [DOMAIN §4.1].

@@ -203,6 +203,17 @@ def vector(name, description, spec, codes, mode, exit, paths=()):
         calico = cni.get("plugin", "calico" if mode.startswith("calico") else "") == "calico"
         if "version" not in cni or (calico and not cni.get("existingPools")):
             codes = [*codes, "cni-assumed"]
+    # The rule of transitRouterVSwitches: the transit router's VPC connection wants
+    # vSwitches in two zones; without the list, each zone's first node vSwitch serves.
+    if mode is not None and isinstance(spec, str) and "transitRouterVSwitches" not in spec \
+            and spec.count("zone:") < 2:
+        codes = [*codes, "transit-router-zones"]
+    if mode is not None and isinstance(spec, dict):
+        cloud = spec.get("cloud") or {}
+        named = cloud.get("transitRouterVSwitches")
+        zones = len(named) if named else sum(1 for z in cloud.get("zones", []) if z.get("nodeVSwitches"))
+        if zones < 2:
+            codes = [*codes, "transit-router-zones"]
     V.append(
         {
             "name": name,
@@ -220,6 +231,10 @@ def vector(name, description, spec, codes, mode, exit, paths=()):
 
 
 RR, IPIP = "calico-route-reflector", "calico-ipip"
+
+# The transit router's VPC connection in two zones: a node vSwitch, and a /29 of its own.
+TWO_ZONES = [{"zone": "cn-hangzhou-h", "id": "vsw-node-h"},
+             {"zone": "cn-hangzhou-i", "id": "vsw-tr-i", "cidr": "10.10.64.0/29"}]
 
 # ---- scenarios -------------------------------------------------------------------------
 vector("scenario-reference", "the reference scenario of the Alibaba hybrid-cluster document: "
@@ -478,6 +493,16 @@ vector("code-next-hop-self", "Calico 3.28 route reflectors toward an edge in the
 vector("cni-node-pools", "an ECS node pool with its own pod vSwitch and security group: Terway's dynamic config",
        with_(ROUTED, cloud__nodePools=[{"name": "gpu", "podVSwitches": ["vsw-pod-h"],
                                        "securityGroups": ["sg-gpu"]}]), [], RR, 0)
+vector("cloud-transit-router-vswitches", "the transit router's VPC connection named in two zones: a /29 of its own in the second",
+       with_(ROUTED, cloud__transitRouterVSwitches=TWO_ZONES), [], RR, 0)
+vector("code-transit-router-zones", "the transit router's VPC connection in one zone only",
+       with_(ROUTED, cloud__transitRouterVSwitches=[{"zone": "cn-hangzhou-h", "id": "vsw-node-h"}]),
+       ["transit-router-zones"], RR, 0, [("transit-router-zones", "/cloud/transitRouterVSwitches")])
+vector("code-transit-router-vswitch-invalid", "a transit router vSwitch named twice in one zone, one without its range",
+       with_(ROUTED, cloud__transitRouterVSwitches=[
+           {"zone": "cn-hangzhou-h", "id": "vsw-node-h"},
+           {"zone": "cn-hangzhou-h", "id": "vsw-tr-h"}]), ["spec-invalid"], None, 1,
+       [("spec-invalid", "/cloud/transitRouterVSwitches/1/zone"), ("spec-invalid", "/cloud/transitRouterVSwitches/1")])
 vector("code-vswitch-unknown", "a node pool names a pod vSwitch no zone has",
        with_(ROUTED, cloud__nodePools=[{"name": "gpu", "podVSwitches": ["vsw-nope"]}]),
        ["vswitch-unknown"], RR, 1, [("vswitch-unknown", "/cloud/nodePools/0/podVSwitches/0")])
@@ -633,6 +658,7 @@ for name, description, _, expect, missing, additions in make_fixtures.fixtures()
     base = copy.deepcopy(CLEAN if overlay else ROUTED)
     base["name"] = name.replace(".", "-")
     base["onPrem"] = dict(additions)
+    base["cloud"]["transitRouterVSwitches"] = TWO_ZONES
     plugin = expect["cni"]["plugin"]
     mode = {"flannel": "flannel-vxlan", "cilium": "cilium-bgp", "calico": RR}[plugin]
     LIVE.append({

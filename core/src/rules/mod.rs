@@ -18,7 +18,37 @@ pub(crate) fn check(spec: &HybridCluster) -> Vec<Diagnostic> {
     bgp::check(spec, &mut out);
     security_groups(spec, &mut out);
     growth(spec, &mut out);
+    transit_router_zones(spec, &mut out);
     out
+}
+
+/// The transit router's VPC connection wants a vSwitch in two zones or more.
+fn transit_router_zones(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
+    use crate::{Code, facts};
+    let cloud = &spec.cloud;
+    let vswitches = cloud.transit_router_vswitches();
+    if vswitches.len() >= facts::TRANSIT_ROUTER_MIN_ZONES {
+        return;
+    }
+    let zones: Vec<&str> = vswitches.iter().map(|v| v.zone.as_str()).collect();
+    let (path, whose) = if cloud.transit_router_vswitches.is_empty() {
+        ("/cloud/zones", "the first node vSwitch of each zone")
+    } else {
+        ("/cloud/transitRouterVSwitches", "the vSwitches named")
+    };
+    out.push(
+        Diagnostic::new(
+            Code::TransitRouterZones,
+            path,
+            format!(
+                "the transit router's VPC connection gets {whose}: zone {}; in regions where an Enterprise Edition transit router spans several zones ({} among them) it needs a vSwitch with a free address in at least {} zones",
+                zones.join(", "),
+                "cn-hangzhou",
+                facts::TRANSIT_ROUTER_MIN_ZONES
+            ),
+        )
+        .hint("name a vSwitch in a second zone of the region under cloud.transitRouterVSwitches (a /29 is enough); the Terraform takes them as var.transit_router_vswitches"),
+    );
 }
 
 /// Planned growth (`maxNodes`) below today's count is a typo, not a plan.

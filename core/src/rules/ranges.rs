@@ -190,16 +190,19 @@ fn clash(a: &Range, b: &Range) -> Clash {
     use Role::*;
     match (a.role, b.role) {
         // vSwitches are carved from the VPC; extra cloud destinations may sit anywhere in it.
-        (Vpc, NodeVSwitch | PodVSwitch | CloudServiceExtra)
-        | (NodeVSwitch | PodVSwitch | CloudServiceExtra, Vpc) => Clash::Fine,
-        (NodeVSwitch | PodVSwitch, CloudServiceExtra)
-        | (CloudServiceExtra, NodeVSwitch | PodVSwitch) => Clash::Fine,
+        (Vpc, NodeVSwitch | PodVSwitch | TransitRouterVSwitch | CloudServiceExtra)
+        | (NodeVSwitch | PodVSwitch | TransitRouterVSwitch | CloudServiceExtra, Vpc) => Clash::Fine,
+        (NodeVSwitch | PodVSwitch | TransitRouterVSwitch, CloudServiceExtra)
+        | (CloudServiceExtra, NodeVSwitch | PodVSwitch | TransitRouterVSwitch) => Clash::Fine,
         (CloudServiceExtra, CloudServiceExtra) => Clash::Fine,
         // A DC range inside the VPC but in no vSwitch is a warning of its own (dc_inside_vpc).
         (DcNodes | DcPods | VbrPeering, Vpc) | (Vpc, DcNodes | DcPods | VbrPeering) => Clash::Fine,
         // Service vs vSwitch is reported once, as service vs VPC.
-        (Services, NodeVSwitch | PodVSwitch) | (NodeVSwitch | PodVSwitch, Services) => Clash::Fine,
-        (x, NodeVSwitch | PodVSwitch) if x.is_dc() && b.cidr.contains(&a.cidr) => {
+        (Services, NodeVSwitch | PodVSwitch | TransitRouterVSwitch)
+        | (NodeVSwitch | PodVSwitch | TransitRouterVSwitch, Services) => Clash::Fine,
+        (x, NodeVSwitch | PodVSwitch | TransitRouterVSwitch)
+            if x.is_dc() && b.cidr.contains(&a.cidr) =>
+        {
             Clash::InsideVswitch
         }
         _ => Clash::Overlap,

@@ -146,6 +146,19 @@ pub struct CloudInput {
     pub terway: Option<TerwayInput>,
     #[ts(optional)]
     pub node_pools: Option<Vec<NodePoolInput>>,
+    #[ts(optional, rename = "transitRouterVSwitches")]
+    pub transit_router_vswitches: Option<Vec<TransitRouterVSwitchInput>>,
+}
+
+/// A vSwitch of the transit router's VPC connection: one per zone, each with a free address.
+#[derive(TS)]
+#[ts(rename = "TransitRouterVSwitchSpec", rename_all = "camelCase")]
+pub struct TransitRouterVSwitchInput {
+    pub zone: String,
+    pub id: String,
+    /// Needed unless `id` names a vSwitch of `zones`.
+    #[ts(optional)]
+    pub cidr: Option<String>,
 }
 
 /// An ECS node pool with Terway settings of its own.

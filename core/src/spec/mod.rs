@@ -210,6 +210,49 @@ pub struct Cloud {
     pub terway: Terway,
     /// ECS node pools whose Terway settings differ from the cluster's (`nodePools`).
     pub node_pools: Vec<NodePool>,
+    /// The vSwitches the transit router's VPC connection uses, one per zone
+    /// (`transitRouterVSwitches`); empty: the first node vSwitch of each zone.
+    pub transit_router_vswitches: Vec<TransitRouterVSwitch>,
+}
+
+/// A vSwitch in which the transit router's VPC connection places its network interface:
+/// one per zone the transit router uses, each with a free address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransitRouterVSwitch {
+    pub zone: String,
+    pub id: String,
+    /// Its range; `None` when `id` names a vSwitch of `zones` (its range is known there).
+    pub cidr: Option<Cidr>,
+}
+
+impl Cloud {
+    /// The vSwitches of the transit router's VPC connection: those the spec names, or else
+    /// the first node vSwitch of each zone (any vSwitch with a free address will do).
+    pub fn transit_router_vswitches(&self) -> Vec<TransitRouterVSwitch> {
+        if !self.transit_router_vswitches.is_empty() {
+            return self.transit_router_vswitches.clone();
+        }
+        self.zones
+            .iter()
+            .filter_map(|z| {
+                z.node_vswitches.first().map(|v| TransitRouterVSwitch {
+                    zone: z.zone.clone(),
+                    id: v.id.clone(),
+                    cidr: Some(v.cidr),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether `id` is a node or pod vSwitch of `zones`.
+    pub fn has_vswitch(&self, id: &str) -> bool {
+        self.zones.iter().any(|z| {
+            z.node_vswitches
+                .iter()
+                .chain(&z.pod_vswitches)
+                .any(|v| v.id == id)
+        })
+    }
 }
 
 /// An ECS node pool with Terway settings of its own: Terway's per-node-pool dynamic
@@ -442,6 +485,17 @@ impl HybridCluster {
                 }
             }
         }
+        for (i, v) in self.cloud.transit_router_vswitches.iter().enumerate() {
+            // One named in `zones` is already there, under its own role.
+            if let (Some(cidr), false) = (v.cidr, self.cloud.has_vswitch(&v.id)) {
+                out.push(Range {
+                    role: Role::TransitRouterVSwitch,
+                    cidr,
+                    path: format!("/cloud/transitRouterVSwitches/{i}/cidr"),
+                    label: Some(&v.id),
+                });
+            }
+        }
         let vbr = &self.interconnect.vbr;
         out.push(Range {
             role: Role::VbrPeering,
@@ -474,6 +528,9 @@ pub enum Role {
     NodeVSwitch,
     #[serde(rename = "pod-vswitch")]
     PodVSwitch,
+    /// A vSwitch of the transit router's VPC connection only.
+    #[serde(rename = "transit-router-vswitch")]
+    TransitRouterVSwitch,
     VbrPeering,
     CloudServiceExtra,
     /// A Calico pool the cluster has outside the planned pod ranges (pods move off it).
@@ -492,6 +549,7 @@ impl Role {
             Role::Vpc => "vpc",
             Role::NodeVSwitch => "node-vswitch",
             Role::PodVSwitch => "pod-vswitch",
+            Role::TransitRouterVSwitch => "transit-router-vswitch",
             Role::VbrPeering => "vbr-peering",
             Role::CloudServiceExtra => "cloud-service-extra",
             Role::LivePool => "live-pool",
@@ -507,6 +565,7 @@ impl Role {
             Role::Vpc => "VPC CIDR",
             Role::NodeVSwitch => "node vSwitch",
             Role::PodVSwitch => "pod vSwitch",
+            Role::TransitRouterVSwitch => "transit router vSwitch",
             Role::VbrPeering => "VBR peering subnet",
             Role::CloudServiceExtra => "extra cloud-service range",
             Role::LivePool => "Calico pool the cluster has",
@@ -520,7 +579,10 @@ impl Role {
     }
 
     pub fn is_vswitch(self) -> bool {
-        matches!(self, Role::NodeVSwitch | Role::PodVSwitch)
+        matches!(
+            self,
+            Role::NodeVSwitch | Role::PodVSwitch | Role::TransitRouterVSwitch
+        )
     }
 }
 
@@ -843,6 +905,7 @@ const CLOUD_KEYS: &[&str] = &[
     "cni",
     "terway",
     "nodePools",
+    "transitRouterVSwitches",
 ];
 
 fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
@@ -888,11 +951,17 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
     let node_pools = d.optional(&f, "nodePools", Vec::new(), |d, t, p| {
         d.list(t, p, decode_node_pool)
     });
+    let transit_router_vswitches =
+        d.optional(&f, "transitRouterVSwitches", Vec::new(), |d, t, p| {
+            d.list(t, p, decode_transit_router_vswitch)
+        });
     let nodes = nodes?;
+    let zones = zones?;
+    check_transit_router_vswitches(d, &zones, &transit_router_vswitches);
     Some(Cloud {
         region: region?,
         vpc_cidrs,
-        zones: zones?,
+        zones,
         nodes,
         max_nodes: max_nodes.unwrap_or(nodes),
         max_pods_per_node,
@@ -900,7 +969,74 @@ fn decode_cloud(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Cloud> {
         cni,
         terway: terway?,
         node_pools,
+        transit_router_vswitches,
     })
+}
+
+const TRANSIT_ROUTER_VSWITCH_KEYS: &[&str] = &["zone", "id", "cidr"];
+
+fn decode_transit_router_vswitch(
+    d: &mut Decoder,
+    tree: &Tree,
+    path: &str,
+) -> Option<TransitRouterVSwitch> {
+    let f = d.object(tree, path, TRANSIT_ROUTER_VSWITCH_KEYS)?;
+    let zone = d.required(&f, "zone", Decoder::cloud_name);
+    let id = d.required(&f, "id", |d, t, p| d.cloud_id(t, p, "vsw"));
+    let cidr = d.optional(&f, "cidr", None, |d, t, p| Some(d.cidr(t, p)));
+    Some(TransitRouterVSwitch {
+        zone: zone?,
+        id: id?,
+        cidr,
+    })
+}
+
+/// Each zone once (the connection takes one vSwitch per zone), and a range for each
+/// vSwitch the zones do not already give.
+fn check_transit_router_vswitches(d: &mut Decoder, zones: &[Zone], list: &[TransitRouterVSwitch]) {
+    for (i, v) in list.iter().enumerate() {
+        let path = format!("/cloud/transitRouterVSwitches/{i}");
+        if list[..i].iter().any(|w| w.zone == v.zone) {
+            d.invalid(
+                &format!("{path}/zone"),
+                format!(
+                    "zone {} is named twice: the transit router takes one vSwitch per zone",
+                    v.zone
+                ),
+            );
+        }
+        let named = zones.iter().find_map(|z| {
+            z.node_vswitches
+                .iter()
+                .chain(&z.pod_vswitches)
+                .find(|w| w.id == v.id)
+                .map(|w| (z, w))
+        });
+        match (named, v.cidr) {
+            (None, None) => d.invalid(
+                &path,
+                format!(
+                    "missing `cidr`: vSwitch {} is in no zone's nodeVSwitches or podVSwitches, so its range must be given",
+                    v.id
+                ),
+            ),
+            (Some((z, w)), cidr) => {
+                if z.zone != v.zone {
+                    d.invalid(
+                        &format!("{path}/zone"),
+                        format!("vSwitch {} is in zone {}, not {}", v.id, z.zone, v.zone),
+                    );
+                }
+                if cidr.is_some_and(|c| c != w.cidr) {
+                    d.invalid(
+                        &format!("{path}/cidr"),
+                        format!("vSwitch {} has range {} in `zones`", v.id, w.cidr),
+                    );
+                }
+            }
+            (None, Some(_)) => {}
+        }
+    }
 }
 
 const NODE_POOL_KEYS: &[&str] = &["name", "securityGroups", "podVSwitches"];
