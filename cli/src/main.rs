@@ -34,7 +34,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        /// Also write each manifest to DIR under its file name, plus plan.json.
+        /// Also write each manifest to DIR under its file name, plan.json, and the
+        /// Terraform in DIR/terraform.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
@@ -82,7 +83,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Write a device's configuration from the plan (FRR for the DC edge routers).
+    /// Write configuration from the plan: FRR for a DC edge router, or the Alibaba Cloud
+    /// side as Terraform.
     Render {
         /// What to render.
         #[arg(value_enum)]
@@ -90,16 +92,24 @@ enum Command {
         /// The spec (JSON or YAML); `-` reads standard input, `reference` or nothing the
         /// built-in reference scenario.
         spec: Option<PathBuf>,
-        /// The device: `dc-edge` (peers with the VBR), `dc-edge-2`, … for further edge routers.
+        /// The device (frr): `dc-edge` (peers with the VBR), `dc-edge-2`, … for further edge
+        /// routers.
         #[arg(long, default_value = "dc-edge")]
         device: Device,
+        /// Write the Terraform files into DIR (terraform) instead of printing them.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 enum RenderTarget {
-    /// FRR `frr.conf` (bgpd, zebra, staticd).
+    /// FRR `frr.conf` (bgpd, zebra, staticd, bfdd).
     Frr,
+    /// Terraform for the `aliyun/alicloud` provider: BGP on the VBR, the transit router's
+    /// connections and routes, the security group rules. Printed one file after another
+    /// (each under a `# ==> NAME <==` line) unless `--out` is given.
+    Terraform,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,10 +143,11 @@ fn main() -> ExitCode {
             format,
         } => trace(&spec, (&src, src_node), (&dst, dst_node), format),
         Command::Render {
-            target: RenderTarget::Frr,
+            target,
             spec,
             device,
-        } => render_frr(spec.as_deref(), device),
+            out,
+        } => render(target, spec.as_deref(), device, out.as_deref()),
         Command::Import { live, into, format } => import(&live, into.as_deref(), format),
         Command::Diff { spec, live, format } => diff(&spec, &live, format),
     }
@@ -225,9 +236,14 @@ fn diff(spec: &Path, live: &Path, format: Format) -> ExitCode {
     }
 }
 
-/// Prints the configuration; a spec with errors still renders (to show what would be
-/// advertised), with its errors on standard error and exit code 1.
-fn render_frr(spec: Option<&Path>, device: Device) -> ExitCode {
+/// Prints (or writes) the configuration; a spec with errors still renders (to show what
+/// would be built), with its errors on standard error and exit code 1.
+fn render(
+    target: RenderTarget,
+    spec: Option<&Path>,
+    device: Device,
+    out: Option<&Path>,
+) -> ExitCode {
     let bytes = match read_spec(spec) {
         Ok(t) => t,
         Err(message) => {
@@ -247,11 +263,39 @@ fn render_frr(spec: Option<&Path>, device: Device) -> ExitCode {
         }
     };
     let plan = hybridplan::plan(&cluster);
-    match hybridplan::render::frr(&cluster, &plan, device) {
-        Ok(config) => emit(&config),
-        Err(e) => {
-            eprintln!("hybridplan: {e}");
+    match (target, out) {
+        (RenderTarget::Frr, Some(_)) => {
+            eprintln!(
+                "hybridplan: --out writes Terraform; redirect the FRR configuration to a file instead"
+            );
             return ExitCode::from(EXIT_USAGE);
+        }
+        (RenderTarget::Frr, None) => match hybridplan::render::frr(&cluster, &plan, device) {
+            Ok(config) => emit(&config),
+            Err(e) => {
+                eprintln!("hybridplan: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+        (RenderTarget::Terraform, None) => {
+            let files = hybridplan::render::terraform(&cluster, &plan);
+            let text: Vec<String> = files
+                .iter()
+                .map(|f| format!("# ==> {} <==\n{}", f.name, f.content))
+                .collect();
+            emit(&text.join("\n"));
+        }
+        (RenderTarget::Terraform, Some(dir)) => {
+            let files = hybridplan::render::terraform(&cluster, &plan);
+            if let Err(message) = write_terraform(dir, &files) {
+                eprintln!("hybridplan: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            eprintln!(
+                "hybridplan: wrote {} Terraform files to {}",
+                files.len(),
+                dir.display()
+            );
         }
     }
     if report_errors(&plan) {
@@ -353,10 +397,11 @@ fn plan(spec: Option<&Path>, format: Format, out: Option<&Path>) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    match Plan::from_bytes(&bytes) {
-        Ok(plan) => {
+    match hybridplan::HybridCluster::from_bytes(&bytes) {
+        Ok(cluster) => {
+            let plan = hybridplan::plan(&cluster);
             if let Some(dir) = out
-                && let Err(message) = write_out(dir, &plan)
+                && let Err(message) = write_out(dir, &cluster, &plan)
             {
                 eprintln!("hybridplan: {message}");
                 return ExitCode::from(EXIT_USAGE);
@@ -415,23 +460,35 @@ fn emit(text: &str) {
     let _ = stdout.flush();
 }
 
-fn write_out(dir: &Path, plan: &Plan) -> Result<(), String> {
+/// Writes `body` as `name` in `dir` (created if missing).
+fn write_file(dir: &Path, name: &str, body: &str) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let write = |name: &str, body: &str| {
-        // Names come from the planner; still, never let one leave the directory.
-        let file = Path::new(name)
-            .file_name()
-            .ok_or_else(|| format!("bad manifest file name {name:?}"))?;
-        let path = dir.join(file);
-        std::fs::write(&path, body).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    };
+    // Names come from the planner; still, never let one leave the directory.
+    let file = Path::new(name)
+        .file_name()
+        .ok_or_else(|| format!("bad file name {name:?}"))?;
+    let path = dir.join(file);
+    std::fs::write(&path, body).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn write_terraform(dir: &Path, files: &[hybridplan::render::TerraformFile]) -> Result<(), String> {
+    files
+        .iter()
+        .try_for_each(|f| write_file(dir, &f.name, &f.content))
+}
+
+/// The manifests, plan.json, and the Terraform in `terraform/`.
+fn write_out(dir: &Path, spec: &hybridplan::HybridCluster, plan: &Plan) -> Result<(), String> {
     for m in &plan.manifests {
-        write(&m.file, &m.yaml)?;
+        write_file(dir, &m.file, &m.yaml)?;
     }
-    write("plan.json", &to_json(plan))?;
+    write_file(dir, "plan.json", &to_json(plan))?;
+    let terraform = hybridplan::render::terraform(spec, plan);
+    write_terraform(&dir.join("terraform"), &terraform)?;
     eprintln!(
-        "hybridplan: wrote {} manifest files and plan.json to {}",
+        "hybridplan: wrote {} manifest files, plan.json and {} Terraform files (terraform/) to {}",
         plan.manifests.len(),
+        terraform.len(),
         dir.display()
     );
     Ok(())

@@ -43,7 +43,10 @@ fn plan_without_a_spec_plans_the_reference_scenario() {
     );
     let plan = stdout_json(&out);
     assert_eq!(plan["mode"]["selected"], "calico-route-reflector");
-    assert_eq!(codes(&plan), ["pod-cidr-in-vpc", "cni-assumed"]);
+    assert_eq!(
+        codes(&plan),
+        ["pod-cidr-in-vpc", "transit-router-zones", "cni-assumed"]
+    );
     for key in [
         "diagnostics",
         "mode",
@@ -71,7 +74,7 @@ fn yaml_and_text_formats_render_the_same_plan() {
     let out = hybridplan(&["plan", "--format", "text"], None);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("Diagnostics: 0 errors, 1 warning"),
+        text.starts_with("Diagnostics: 0 errors, 2 warnings"),
         "{text}"
     );
     assert!(text.contains("Mode: calico-route-reflector"), "{text}");
@@ -160,6 +163,41 @@ fn out_writes_plan_json() {
         let text = std::fs::read_to_string(dir.join(file)).unwrap();
         assert_eq!(text, m["yaml"].as_str().unwrap(), "{file}");
     }
+    // The Terraform beside them, as `render terraform --out` writes it.
+    let rendered = temp_dir("out-terraform");
+    let out = hybridplan(
+        &["render", "terraform", "--out", rendered.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    for name in hybridplan::render::TERRAFORM_FILES {
+        let beside = std::fs::read_to_string(dir.join("terraform").join(name)).unwrap();
+        assert_eq!(
+            beside,
+            std::fs::read_to_string(rendered.join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn render_terraform_prints_each_file_under_its_name_and_text_names_the_order() {
+    let out = hybridplan(&["render", "terraform", "reference"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# ==> "))
+        .filter_map(|l| l.strip_suffix(" <=="))
+        .collect();
+    assert_eq!(names, hybridplan::render::TERRAFORM_FILES);
+    assert!(text.contains("version = \"1.289.0\""), "{text}");
+    // --out is for Terraform only.
+    let frr = hybridplan(&["render", "frr", "--out", "x"], None);
+    assert_eq!(frr.status.code(), Some(2));
+    let summary = String::from_utf8(hybridplan(&["plan", "--format", "text"], None).stdout).unwrap();
+    let order = summary.find("Apply in this order: the Terraform (terraform/: versions.tf");
+    assert!(order.is_some(), "{summary}");
 }
 
 #[test]

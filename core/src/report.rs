@@ -14,6 +14,11 @@ pub fn render_text(plan: &Plan) -> String {
     addressing(&mut out, plan);
     routing(&mut out, plan);
     flows(&mut out, plan);
+    let _ = writeln!(
+        out,
+        "\nApply in this order: the Terraform (terraform/: {}), then the manifests, then the connectivity checks",
+        crate::render::TERRAFORM_FILES.join(", ")
+    );
     if plan.has_errors() {
         out.push_str("\nManifests: none while errors stand\n");
     } else {

@@ -133,12 +133,21 @@ fn the_dc_edge_routes_cloud_services_to_the_vbr_and_the_transit_router_to_the_vp
     }
     let t = trace(&plan, ip("192.168.0.10"), ip("100.118.28.7"));
     assert_eq!(t.outcome, Outcome::Delivered, "{}", t.reason);
+    // The Terraform holds the transit router's static routes, next hop the VPC connection.
+    assert!(plan.steps.iter().any(|s| s.title == "Apply the Terraform"));
+    let files = hybridplan::render::terraform(&reference(), &plan);
+    let services = files
+        .iter()
+        .find(|f| f.name == "cloud_services.tf")
+        .expect("cloud_services.tf");
     assert!(
-        plan.steps
-            .iter()
-            .any(|s| s.title.contains("cloud-service ranges")
-                && s.details.iter().any(|d| d.starts_with("100.118.28.0/24")))
+        services
+            .content
+            .contains("\"100.118.28.0/24\" = \"OSS VIP range of cn-hangzhou\"")
     );
+    assert!(services.content.contains(
+        "transit_router_route_entry_next_hop_id            = alicloud_cen_transit_router_vpc_attachment.vpc.transit_router_attachment_id"
+    ));
 }
 
 #[test]

@@ -215,6 +215,10 @@ fuzz_target!(|spec: Spec| {
     let text = spec.json().to_string();
     match hybridplan::Plan::from_json(&text) {
         Ok(plan) => {
+            // The Terraform renders for any plan, and the same plan renders the same bytes.
+            let spec = hybridplan::HybridCluster::from_json(&text).expect("read twice alike");
+            let terraform = hybridplan::render::terraform(&spec, &plan);
+            assert_eq!(terraform, hybridplan::render::terraform(&spec, &plan));
             let out = serde_json::to_string(&plan).expect("plan to JSON");
             // A plan reads back as itself: nothing in it is lost on the way out.
             let back: hybridplan::Plan = serde_json::from_str(&out).expect("plan from JSON");

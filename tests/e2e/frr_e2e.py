@@ -113,15 +113,18 @@ class Lab:
         self.run(device, "ip", family, "route", "replace", *spec)
 
     def frr(self, device: str) -> pathlib.Path:
-        """Starts zebra, staticd and bgpd in the device's namespace; returns the socket folder."""
+        """Starts zebra, staticd, bfdd and bgpd in the device's namespace; returns the socket
+        folder."""
         folder = self.tmp / device
         folder.mkdir()
         shutil.chown(folder, "frr", "frr")
-        for daemon in ("zebra", "staticd", "bgpd"):
+        for daemon in ("zebra", "staticd", "bfdd", "bgpd"):
+            # bfdd's control socket defaults to one path for the whole machine.
+            own = ["--bfdctl", str(folder / "bfdd.sock")] if daemon == "bfdd" else []
             self.run(
                 device, str(FRR / daemon), "-d", "-u", "frr", "-g", "frr",
                 "-z", str(folder / "zserv.api"), "-i", str(folder / f"{daemon}.pid"),
-                "--vty_socket", str(folder),
+                "--vty_socket", str(folder), *own,
             )
             self.daemons.append(folder / f"{daemon}.pid")
             if daemon == "zebra":
@@ -226,12 +229,13 @@ def peer_lines(address: str, asn: int) -> list[str]:
 
 
 def vbr_config(vbr: dict, edge_as: int, peers: dict[int, str], networks: list[str]) -> str:
-    """The VBR stand-in: Alibaba's VBR AS and its limit of 110 prefixes per peer; it
-    originates `networks` (the vSwitch routes the CEN gives it)."""
+    """The VBR stand-in: Alibaba's VBR AS, its limit of 110 prefixes per peer, and BFD as
+    the Terraform's BGP peer enables it; it originates `networks` (the vSwitch routes the
+    CEN gives it)."""
     lines = [f"router bgp {vbr.get('asNumber', 45104)}", f" bgp router-id {vbr['localGatewayIp']}",
              " no bgp ebgp-requires-policy", " no bgp default ipv4-unicast"]
     for peer in peers.values():
-        lines += peer_lines(peer, edge_as)
+        lines += peer_lines(peer, edge_as) + [f" neighbor {peer} bfd"]
     for f, peer in peers.items():
         lines.append(f" address-family {afi(f)} unicast")
         lines += [f"  network {c}" for c in networks if family(c) == f]
@@ -487,10 +491,19 @@ class Scenario:
         summary = lab.bgp_json(device, f"show bgp {afi(f)} unicast summary json")
         return sum(1 for p in summary.get("peers", {}).values() if p.get("state") == "Established")
 
+    @staticmethod
+    def bfd_up(lab: Lab, peer: str) -> bool:
+        peers = json.loads(lab.vtysh("dc-edge", "show bfd peers json") or "[]")
+        return any(p.get("peer") == peer and p.get("status") == "up" for p in peers)
+
     def wait_converged(self, lab: Lab) -> None:
         wait(lambda: all(self.peers_up(lab, "vbr", f) >= 1 and self.peers_up(lab, "dc-edge", f) >= 2
                          for f in self.families_up)
              and all(self.peers_up(lab, d, 4) >= 1 for d, _ in self.more_edges), 60, "BGP sessions to come up")
+        vbr = self.spec["interconnect"]["vbr"]
+        vbr_side = {4: vbr["localGatewayIp"], 6: vbr.get("localGatewayIpv6")}
+        wait(lambda: all(self.bfd_up(lab, vbr_side[f]) for f in self.families_up), 30,
+             "BFD between the DC edge and the VBR")
         expected = set(self.plan["routing"]["vbrAdvertisement"]["prefixes"])
         expected = {p for p in expected if family(p) in self.families_up}
         wait(lambda: set(self.learned(lab, "vbr")) == expected, 60, "the VBR to learn the DC summary")

@@ -1,8 +1,12 @@
-//! Device configuration rendered from a plan: what an operator types into a router.
+//! Configuration rendered from a plan: what an operator loads into a router (FRR) and
+//! applies to Alibaba Cloud (Terraform).
 
 mod frr;
+mod hcl;
+mod terraform;
 
 pub use frr::frr;
+pub use terraform::{FILES as TERRAFORM_FILES, PROVIDER_VERSION, TerraformFile, terraform};
 
 use crate::routing::Device;
 

@@ -43,6 +43,9 @@ pub enum Side {
 /// ResolveAndRouteServiceInCen, works with Basic Edition transit routers only).
 const CLOUD_SERVICE_ROUTE_SOURCE: &str = "https://www.alibabacloud.com/help/en/cen/use-cases/use-enterprise-edition-transit-routers-to-enable-ecs-instances-to-access-oss-across-regions-over-vpc-connections";
 
+/// Alibaba Cloud's VBR overview: a VBR comes with an Express Connect circuit and its VLAN.
+const VBR_SOURCE: &str = "https://www.alibabacloud.com/help/en/express-connect/user-guide/what-is-a-virtual-border-router";
+
 /// Alibaba Cloud's page for Terway on registered clusters: an overlay DC's cloud nodes run
 /// the same overlay, and must be able to pull its images.
 const SCENARIOS_SOURCE: &str = "https://www.alibabacloud.com/help/en/doc-detail/208052.html";
@@ -59,6 +62,75 @@ pub(crate) struct Inputs<'a> {
     pub terway: Option<&'a TerwayComponent>,
 }
 
+/// What Terraform cannot create (the circuit and its VBR), then the Terraform itself.
+fn cloud_side(spec: &HybridCluster, routing: &Routing) -> Vec<Step> {
+    let vbr = &spec.interconnect.vbr;
+    let mut before = vec![format!(
+        "the Express Connect circuit from the carrier, and VBR {} on it: VLAN {} (agreed with the carrier), gateway {}, DC edge {}, peering subnet {}",
+        vbr.id, vbr.vlan_id, vbr.local_gateway_ip, vbr.peer_gateway_ip, vbr.peering_subnet
+    )];
+    if let Some(v6) = &vbr.ipv6 {
+        before.push(format!(
+            "IPv6 on the VBR: gateway {}, DC edge {}, peering subnet {}",
+            v6.local_gateway_ip, v6.peer_gateway_ip, v6.peering_subnet
+        ));
+    }
+    let zones: Vec<String> = spec
+        .cloud
+        .transit_router_vswitches()
+        .iter()
+        .map(|v| format!("{} in {}", v.id, v.zone))
+        .collect();
+    before.push(format!(
+        "the VPC, its vSwitches (the transit router's: {}), the security groups and CEN instance {}",
+        zones.join(", "),
+        spec.interconnect.cen_id
+    ));
+    let mut apply: Vec<String> = vec![
+        format!(
+            "hybridplan render terraform --out terraform/ writes {}",
+            crate::render::TERRAFORM_FILES.join(", ")
+        ),
+        "terraform -chdir=terraform init, then terraform -chdir=terraform apply -var vpc_id=<the VPC's id>".to_owned(),
+        "it creates the VBR's BGP group and peer (BFD on) with the DC edge, the transit router's connections of the VBR (route publishing on) and of the VPC (route synchronisation on), their association and propagation in one route table, a route for each cloud-service range, and the security group rules of the flows".to_owned(),
+    ];
+    let has_service_routes = routing
+        .tables
+        .iter()
+        .filter(|t| t.device == Device::CenTr)
+        .flat_map(|t| t.entries.iter())
+        .any(|e| e.origin == RouteOrigin::Static);
+    if has_service_routes && spec.cloud_services.container_registry {
+        let known: Vec<String> = registry_addresses(&spec.cloud.region)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        apply.push(format!(
+            "Container Registry: resolve {} from inside the VPC; route every address it returns as the Terraform routes the recorded ones ({}), in cloudServices.extraCidrs",
+            registry_domain(&spec.cloud.region),
+            if known.is_empty() {
+                "none for this region".to_owned()
+            } else {
+                known.join(", ")
+            }
+        ));
+    }
+    vec![
+        Step {
+            side: Side::Cloud,
+            title: "Order the Express Connect circuit and its VBR".into(),
+            details: before,
+            source: Some(VBR_SOURCE.into()),
+        },
+        Step {
+            side: Side::Cloud,
+            title: "Apply the Terraform".into(),
+            details: apply,
+            source: Some(CLOUD_SERVICE_ROUTE_SOURCE.into()),
+        },
+    ]
+}
+
 pub(crate) fn steps(inputs: &Inputs) -> Vec<Step> {
     let Inputs {
         spec,
@@ -69,53 +141,7 @@ pub(crate) fn steps(inputs: &Inputs) -> Vec<Step> {
         ..
     } = *inputs;
     let mut out = Vec::new();
-    let cen = &spec.interconnect.cen_id;
-    let vbr = &spec.interconnect.vbr;
-    out.push(Step {
-        side: Side::Cloud,
-        title: format!("Attach VBR {} and the VPC to the transit router of {cen}", vbr.id),
-        details: vec![
-            format!("VBR attachment with route publishing on, so the VBR learns the VPC's and the cloud services' routes and advertises them to the DC edge"),
-            "VPC attachment with a vSwitch in each zone the transit router uses, and route synchronisation to the VPC's route table on (both default to off)".into(),
-            "associate both attachments with the transit router's route table and let it learn (propagate) their routes".into(),
-        ],
-        source: Some("https://www.alibabacloud.com/help/en/cen/user-guide/route-synchronization".into()),
-    });
-    let services: Vec<String> = routing
-        .tables
-        .iter()
-        .filter(|t| t.device == Device::CenTr)
-        .flat_map(|t| t.entries.iter())
-        .filter(|e| e.origin == RouteOrigin::Static)
-        .map(|e| e.destination.to_string())
-        .collect();
-    if !services.is_empty() {
-        let mut details: Vec<String> = services
-            .iter()
-            .map(|c| format!("{c}: next hop the VPC connection, in the route table the VBR attachment is associated with"))
-            .collect();
-        if spec.cloud_services.container_registry {
-            let known: Vec<String> = registry_addresses(&spec.cloud.region)
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            details.push(format!(
-                "Container Registry: resolve {} from inside the VPC and route every address it returns the same way ({})",
-                registry_domain(&spec.cloud.region),
-                if known.is_empty() {
-                    "no addresses are recorded for this region".to_owned()
-                } else {
-                    format!("recorded: {}", known.join(", "))
-                }
-            ));
-        }
-        out.push(Step {
-            side: Side::Cloud,
-            title: "Route the cloud-service ranges on the transit router".into(),
-            details,
-            source: Some(CLOUD_SERVICE_ROUTE_SOURCE.into()),
-        });
-    }
+    out.extend(cloud_side(spec, routing));
     let edges: Vec<String> = routing
         .tables
         .iter()
@@ -129,7 +155,7 @@ pub(crate) fn steps(inputs: &Inputs) -> Vec<Step> {
         title: "Configure the DC edge routers".into(),
         details: edges
             .iter()
-            .map(|d| format!("{d}: hybridplan render frr --device {d} (BGP with the VBR and the cluster, static routes to the cloud services)"))
+            .map(|d| format!("{d}: hybridplan render frr --device {d} (BGP with the VBR and the cluster, static routes to the cloud services; BFD with the VBR needs bfdd running)"))
             .collect(),
         source: None,
     });
