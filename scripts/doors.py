@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every door gives the same answer: each conformance vector through the CLI (the Rust
 core), Node (the WebAssembly package) and Python (the pyo3 package), compared as
-canonical JSON (sorted keys, no spaces). A readable spec must give the same whole plan; an
+canonical JSON (sorted keys, no spaces). A readable spec must give the same whole plan and the same Terraform; an
 unreadable one the same diagnostics (text that is not JSON or YAML at all: exit 2 from the
 CLI, `spec-syntax` from both bindings, identical between them). A vector of the cluster
 that exists must give the same imported spec (JSON and commented YAML) and the same diff
@@ -18,10 +18,11 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 VECTORS = sorted((ROOT / "tests" / "vectors").glob("*.json"))
+TERRAFORM_FILES = ["versions.tf", "variables.tf", "main.tf", "cloud_services.tf", "security_groups.tf", "outputs.tf"]
 
 NODE = r"""
 const { readFileSync } = require("node:fs");
-const { plan, importCluster, diff } = require(process.argv[1]);
+const { plan, importCluster, diff, renderTerraform } = require(process.argv[1]);
 const fixtures = process.argv[2];
 const out = {};
 for (const path of process.argv.slice(3)) {
@@ -35,7 +36,8 @@ for (const path of process.argv.slice(3)) {
     continue;
   }
   const spec = v.specHex ? new Uint8Array(Buffer.from(v.specHex, "hex")) : v.spec;
-  try { out[path] = plan(spec); } catch (e) { out[path] = { diagnostics: e.diagnostics ?? [] }; }
+  try { out[path] = { plan: plan(spec), terraform: renderTerraform(spec) }; }
+  catch (e) { out[path] = { diagnostics: e.diagnostics ?? [] }; }
 }
 process.stdout.write(JSON.stringify(out));
 """
@@ -58,7 +60,7 @@ for path in sys.argv[2:]:
         continue
     spec = bytes.fromhex(v["specHex"]) if "specHex" in v else v["spec"]
     try:
-        out[path] = hybridplan.plan(spec)
+        out[path] = {"plan": hybridplan.plan(spec), "terraform": hybridplan.render_terraform(spec)}
     except hybridplan.SpecError as e:
         out[path] = {"diagnostics": e.diagnostics}
 print(json.dumps(out))
@@ -106,8 +108,18 @@ def main() -> int:
             else:
                 f.write_text(v["spec"] if isinstance(v["spec"], str) else json.dumps(v["spec"]))
             run = subprocess.run([binary, "plan", str(f), "--format", "json"], capture_output=True, text=True)
-            # Exit 2 (text that is not JSON or YAML) prints a message, not JSON (SPEC.md §6).
-            cli[str(p)] = json.loads(run.stdout) if run.returncode != 2 else "exit 2"
+            # Exit 2 (text that is not JSON or YAML) prints a message, not JSON.
+            if run.returncode == 2:
+                cli[str(p)] = "exit 2"
+                continue
+            answer = json.loads(run.stdout)
+            if "mode" not in answer:  # a spec that does not read: its diagnostics alone
+                cli[str(p)] = answer
+                continue
+            out = pathlib.Path(tmp) / f"{p.stem}-terraform"
+            subprocess.run([binary, "render", "terraform", str(f), "--out", str(out)], capture_output=True)
+            terraform = [{"name": n, "content": (out / n).read_text()} for n in TERRAFORM_FILES]
+            cli[str(p)] = {"plan": answer, "terraform": terraform}
     fixtures = str(ROOT / "tests" / "fixtures" / "clusters")
     node = json.loads(subprocess.run(["node", "-e", NODE, str(ROOT / "npm/dist/index.cjs"), fixtures, *paths],
                                      capture_output=True, text=True, check=True).stdout)

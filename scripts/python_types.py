@@ -22,7 +22,7 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "bindings-python/python/hybridplan/types.py"
 # The roots whose closure is exported; the order of the module follows the dependencies.
-ROOTS = ["HybridClusterSpec", "Plan", "Trace", "Diagnostic", "Imported", "Drift"]
+ROOTS = ["HybridClusterSpec", "Plan", "Trace", "Diagnostic", "Imported", "Drift", "TerraformFile"]
 
 
 def generate_typescript(out_dir):

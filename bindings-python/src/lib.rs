@@ -114,6 +114,19 @@ fn plan<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     to_py(py, &planned)
 }
 
+/// The Alibaba Cloud side of the plan of `spec` as Terraform: a list of
+/// `{"name": ..., "content": ...}`, one module (versions.tf, variables.tf, main.tf,
+/// cloud_services.tf, security_groups.tf, outputs.tf).
+///
+/// `spec` is taken as `plan()` takes it, and `SpecError` raised likewise; a spec with errors
+/// still renders (its plan's diagnostics say what is wrong).
+#[pyfunction]
+fn render_terraform<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let cluster = read_spec(spec)?;
+    let plan = hybridplan::plan(&cluster);
+    to_py(spec.py(), &hybridplan::render::terraform(&cluster, &plan))
+}
+
 /// Every diagnostic of a spec, errors first: the plan's `diagnostics` alone.
 ///
 /// `spec` is taken as `plan()` takes it, and `SpecError` raised likewise.
@@ -547,6 +560,7 @@ fn _hybridplan(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(trace, m)?)?;
     m.add_function(wrap_pyfunction!(import_cluster, m)?)?;
     m.add_function(wrap_pyfunction!(diff, m)?)?;
+    m.add_function(wrap_pyfunction!(render_terraform, m)?)?;
     m.add_class::<RouteTable>()?;
     Ok(())
 }

@@ -190,6 +190,18 @@ def test_a_shared_table_answers_the_same_from_many_threads():
     assert not errors and len(results) == 160 and all(results)
 
 
+def test_render_terraform_gives_one_module_in_the_order_of_its_files():
+    files = hybridplan.render_terraform(REFERENCE)
+    assert [f["name"] for f in files] == [
+        "versions.tf", "variables.tf", "main.tf", "cloud_services.tf", "security_groups.tf", "outputs.tf"]
+    main = next(f["content"] for f in files if f["name"] == "main.tf")
+    assert 'resource "alicloud_vpc_bgp_peer" "vbr"' in main
+    assert "auto_publish_route_enabled = true" in main
+    with pytest.raises(hybridplan.SpecError) as e:
+        hybridplan.render_terraform("{ not json: [")
+    assert e.value.code == "spec-syntax"
+
+
 def test_help_says_what_the_stubs_say():
     """help(hybridplan.plan) and the .pyi carry the same docstring, function by function."""
     import ast

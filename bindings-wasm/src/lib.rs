@@ -162,6 +162,16 @@ pub fn plan(spec: JsValue) -> Result<JsValue, JsValue> {
     to_js(&hybridplan::plan(&read_spec(&spec)?))
 }
 
+/// The Alibaba Cloud side of the plan of `spec` as Terraform: `[{ name, content }]`, one
+/// module (versions.tf, variables.tf, main.tf, cloud_services.tf, security_groups.tf,
+/// outputs.tf). A spec with errors still renders; its plan's diagnostics say what is wrong.
+#[wasm_bindgen(js_name = renderTerraform)]
+pub fn render_terraform(spec: JsValue) -> Result<JsValue, JsValue> {
+    let spec = read_spec(&spec)?;
+    let plan = hybridplan::plan(&spec);
+    to_js(&hybridplan::render::terraform(&spec, &plan))
+}
+
 /// Every diagnostic of a spec, errors first.
 #[wasm_bindgen]
 pub fn validate(spec: JsValue) -> Result<JsValue, JsValue> {

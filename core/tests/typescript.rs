@@ -23,5 +23,6 @@ fn export_declarations() {
     Diagnostic::export_all(&cfg).unwrap();
     Imported::export_all(&cfg).unwrap();
     Drift::export_all(&cfg).unwrap();
+    hybridplan::render::TerraformFile::export_all(&cfg).unwrap();
     assert!(std::path::Path::new(&dir).join("Plan.ts").exists());
 }

@@ -44,6 +44,11 @@ test("the console plans, flags an overlap as you type, and traces", async (t) =>
   assert.ok(await page.locator("#topology svg").count() === 1, "topology drawn");
   assert.ok((await page.textContent("#routes")).includes("cen-tr"));
   assert.ok((await page.locator("#manifests details").count()) >= 5, "manifests listed");
+  assert.equal(await page.locator("#terraform details").count(), 6, "the Terraform files listed");
+  assert.ok((await page.textContent("#terraform")).includes('resource "alicloud_vpc_bgp_peer" "vbr"'));
+  const [saved] = await Promise.all([page.waitForEvent("download"),
+    page.locator('#terraform button[data-download="2"]').click()]);
+  assert.equal(saved.suggestedFilename(), "main.tf", "a Terraform file downloads under its name");
 
   // Make the pod range overlap the DC node range, as someone typing would.
   const spec = await page.inputValue("#spec");

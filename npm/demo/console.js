@@ -1,10 +1,12 @@
 // The planning console: the spec on the left, checked on every keystroke; the plan on the
 // right. All the work is the WebAssembly module's; this file only draws.
-import { plan, trace, importCluster, diff } from "../dist/index.js";
+import { plan, trace, importCluster, diff, renderTerraform } from "../dist/index.js";
 
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 let current = null;
+/** The Terraform files of the current spec. */
+let terraform = [];
 /** The kubectl output last imported: the plan is compared with it as the spec changes. */
 let live = null;
 
@@ -121,6 +123,20 @@ function renderPlan(p) {
     : "<p>none while errors stand</p>";
 }
 
+function renderTerraformFiles(text) {
+  terraform = renderTerraform(text);
+  $("terraform").innerHTML = terraform.map((f, i) =>
+    `<details><summary>${esc(f.name)} <button data-copy="${i}">copy</button> <button data-download="${i}">download</button></summary><pre>${esc(f.content)}</pre></details>`).join("");
+}
+
+function download(name, content) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([content], { type: "text/plain" }));
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
 function renderDrift(text) {
   if (!live) return;
   try {
@@ -157,6 +173,7 @@ function update() {
     renderDiagnostics(current.diagnostics);
     highlight(text, current.diagnostics);
     renderPlan(current);
+    renderTerraformFiles(text);
     renderDrift(text);
   } catch (e) {
     current = null;
@@ -189,6 +206,11 @@ $("live-file").addEventListener("change", importFile);
 $("manifests").addEventListener("click", (e) => {
   const i = e.target?.dataset?.copy;
   if (i !== undefined && current) { e.preventDefault(); navigator.clipboard?.writeText(current.manifests[i].yaml); e.target.textContent = "copied"; }
+});
+$("terraform").addEventListener("click", (e) => {
+  const { copy, download: save } = e.target?.dataset ?? {};
+  if (copy !== undefined) { e.preventDefault(); navigator.clipboard?.writeText(terraform[copy].content); e.target.textContent = "copied"; }
+  if (save !== undefined) { e.preventDefault(); download(terraform[save].name, terraform[save].content); }
 });
 update();
 document.body.dataset.ready = "true";

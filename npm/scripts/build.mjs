@@ -76,7 +76,7 @@ writeFileSync(join(dist, "glue.js"), replaceOnce(readFileSync(join(work, "esm/hy
   "the default .wasm URL"));
 writeFileSync(join(dist, "index.js"), [
   "// Every ES module entry (Node, browsers, bundlers): the module starts when imported.",
-  'import { initSync, plan, validate, trace, importCluster, diff, RouteTable } from "./glue.js";',
+  'import { initSync, plan, validate, trace, importCluster, diff, renderTerraform, RouteTable } from "./glue.js";',
   'import base64 from "./wasm.js";',
   "",
   "function decode(text) {",
@@ -88,7 +88,7 @@ writeFileSync(join(dist, "index.js"), [
   "}",
   "initSync({ module: decode(base64) });",
   "",
-  "export { plan, validate, trace, importCluster, diff, RouteTable };",
+  "export { plan, validate, trace, importCluster, diff, renderTerraform, RouteTable };",
   "",
 ].join("\n"));
 

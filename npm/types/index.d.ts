@@ -9,6 +9,7 @@ import type { Diagnostic } from "./types/Diagnostic.js";
 import type { Code } from "./types/Code.js";
 import type { Imported } from "./types/Imported.js";
 import type { Drift } from "./types/Drift.js";
+import type { TerraformFile } from "./types/TerraformFile.js";
 
 export type * from "./types/HybridClusterSpec.js";
 export type * from "./types/Plan.js";
@@ -16,6 +17,7 @@ export type * from "./types/Trace.js";
 export type * from "./types/Diagnostic.js";
 export type * from "./types/Imported.js";
 export type * from "./types/Drift.js";
+export type * from "./types/TerraformFile.js";
 
 /** Thrown when a spec cannot be read (syntax, schema), an address is malformed, or the
  * cluster's objects given to `importCluster` / `diff` are not `kubectl … -o json` output
@@ -55,6 +57,12 @@ export function importCluster(live: string | Uint8Array, options?: ImportOptions
 /** Compares the plan of `spec` with the cluster whose objects `live` holds. Throws
  * `SpecError` when either cannot be read, or the spec has errors. */
 export function diff(spec: HybridClusterSpec | string | Uint8Array, live: string | Uint8Array): Drift;
+
+/** The Alibaba Cloud side of the plan of `spec` as Terraform for the `aliyun/alicloud`
+ * provider: one module of files (versions.tf, variables.tf, main.tf, cloud_services.tf,
+ * security_groups.tf, outputs.tf). A spec with errors still renders; its plan's
+ * diagnostics say what is wrong. */
+export function renderTerraform(spec: HybridClusterSpec | string | Uint8Array): TerraformFile[];
 
 /** Longest-prefix match over IPv4 and IPv6 prefixes, one 32-bit number per prefix. */
 export class RouteTable {

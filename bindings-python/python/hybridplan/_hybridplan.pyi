@@ -3,9 +3,18 @@ from typing import Any, Optional, Union, final
 
 from typing_extensions import Buffer
 
-from .types import Diagnostic, Drift, HybridClusterSpec, Imported, Plan, Trace
+from .types import Diagnostic, Drift, HybridClusterSpec, Imported, Plan, TerraformFile, Trace
 
-__all__ = ["RouteTable", "SpecError", "diff", "import_cluster", "plan", "trace", "validate"]
+__all__ = [
+    "RouteTable",
+    "SpecError",
+    "diff",
+    "import_cluster",
+    "plan",
+    "render_terraform",
+    "trace",
+    "validate",
+]
 
 _Spec = Union[HybridClusterSpec, dict[str, Any], str, bytes, bytearray]
 
@@ -28,6 +37,14 @@ def plan(spec: _Spec) -> Plan:
     text's bytes (bytes, bytearray). Returns the plan as plain dicts and lists, typed as
     `Plan`. Raises `SpecError` (a ValueError with .code, .path, .hint and .diagnostics)
     when the spec cannot be read at all; every other problem is a diagnostic in the plan."""
+
+def render_terraform(spec: _Spec) -> list[TerraformFile]:
+    """The Alibaba Cloud side of the plan of `spec` as Terraform: a list of
+    `{"name": ..., "content": ...}`, one module (versions.tf, variables.tf, main.tf,
+    cloud_services.tf, security_groups.tf, outputs.tf).
+
+    `spec` is taken as `plan()` takes it, and `SpecError` raised likewise; a spec with errors
+    still renders (its plan's diagnostics say what is wrong)."""
 
 def validate(spec: _Spec) -> list[Diagnostic]:
     """Every diagnostic of a spec, errors first: the plan's `diagnostics` alone.

@@ -32,6 +32,19 @@ TerwaySpec = TypedDict("TerwaySpec", {
 }, total=False)
 
 
+# A vSwitch of the transit router's VPC connection: one per zone, each with a free
+# address.
+_TransitRouterVSwitchSpecRequired = TypedDict("_TransitRouterVSwitchSpecRequired", {
+    "zone": str,
+    "id": str,
+})
+
+
+class TransitRouterVSwitchSpec(_TransitRouterVSwitchSpecRequired, total=False):
+    # Needed unless `id` names a vSwitch of `zones`.
+    cidr: str
+
+
 _VSwitchSpecRequired = TypedDict("_VSwitchSpecRequired", {
     "id": str,
     "cidr": str,
@@ -69,6 +82,7 @@ class CloudSpec(_CloudSpecRequired, total=False):
     cni: Literal["auto", "terway"]
     terway: TerwaySpec
     nodePools: list[NodePoolSpec]
+    transitRouterVSwitches: list[TransitRouterVSwitchSpec]
 
 
 CenSpec = TypedDict("CenSpec", {
@@ -255,7 +269,7 @@ PodRangeBudget = TypedDict("PodRangeBudget", {
 
 
 # What a range of the spec is for.
-Role = Literal["dc-nodes", "dc-pods", "services", "vpc", "node-vswitch", "pod-vswitch", "vbr-peering", "cloud-service-extra", "live-pool", "temporary-pool"]
+Role = Literal["dc-nodes", "dc-pods", "services", "vpc", "node-vswitch", "pod-vswitch", "transit-router-vswitch", "vbr-peering", "cloud-service-extra", "live-pool", "temporary-pool"]
 
 
 RangeBudget = TypedDict("RangeBudget", {
@@ -345,7 +359,7 @@ Check = TypedDict("Check", {
 
 
 # Stable diagnostic codes (SPEC.md §4). New codes may be added; none is ever renamed.
-Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "terway-beside-overlay", "vswitch-unused", "cni-assumed", "cni-version-unsupported", "cni-version-newer", "cni-install-unsupported", "cni-mismatch", "pool-migration", "pool-conflict", "next-hop-self", "vswitch-unknown", "live-unreadable", "spec-invalid", "spec-syntax"]
+Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "terway-beside-overlay", "vswitch-unused", "cni-assumed", "cni-version-unsupported", "cni-version-newer", "cni-install-unsupported", "cni-mismatch", "pool-migration", "pool-conflict", "next-hop-self", "vswitch-unknown", "transit-router-zones", "live-unreadable", "spec-invalid", "spec-syntax"]
 
 
 Severity = Literal["error", "warning", "info"]
@@ -720,6 +734,14 @@ Drift = TypedDict("Drift", {
 })
 
 
+# One file of the Terraform configuration.
+TerraformFile = TypedDict("TerraformFile", {
+    # The file name (`main.tf`); all files form one module, in one directory.
+    "name": str,
+    "content": str,
+})
+
+
 __all__ = [
     "Addressing",
     "Aggregation",
@@ -777,12 +799,14 @@ __all__ = [
     "Side",
     "Step",
     "Suggestion",
+    "TerraformFile",
     "TerwayComponent",
     "TerwayMode",
     "TerwayNodePool",
     "TerwayParameter",
     "TerwaySpec",
     "Trace",
+    "TransitRouterVSwitchSpec",
     "Tunnel",
     "TunnelEndpoint",
     "UnitKind",

@@ -1,7 +1,8 @@
 # The filters of hybridplan.network, from the Python package `hybridplan`:
 #   plan, validate: a spec (text or a dict) in, the plan or its diagnostics out;
 #   import_cluster: `kubectl get ... -o json` output in, the spec read from it out;
-#   diff: a spec, compared with `kubectl get ... -o json` output, the drift out.
+#   diff: a spec, compared with `kubectl get ... -o json` output, the drift out;
+#   render_terraform: a spec in, the Alibaba Cloud side as Terraform files out.
 #
 #   plan: "{{ lookup('ansible.builtin.file', 'cluster.yaml') | hybridplan.network.plan }}"
 #   drift: "{{ lookup('ansible.builtin.file', 'cluster.yaml') | hybridplan.network.diff(kubectl.stdout) }}"
@@ -67,6 +68,20 @@ def diff(spec, live):
         raise AnsibleFilterError(f"{e.code} at {e.path or '/'}: {e}") from e
 
 
+def render_terraform(spec):
+    """The Alibaba Cloud side of the plan as Terraform: a list of `name` and `content`."""
+    try:
+        return _package().render_terraform(_spec(spec))
+    except _package().SpecError as e:
+        raise AnsibleFilterError(f"{e.code} at {e.path or '/'}: {e}") from e
+
+
 class FilterModule:
     def filters(self):
-        return {"plan": plan, "validate": validate, "import_cluster": import_cluster, "diff": diff}
+        return {
+            "plan": plan,
+            "validate": validate,
+            "import_cluster": import_cluster,
+            "diff": diff,
+            "render_terraform": render_terraform,
+        }

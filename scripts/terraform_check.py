@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""The Terraform of every plannable vector: judged offline, and tied to its plan and FRR.
+
+usage: terraform_check.py HYBRIDPLAN JUDGE_PYTHON JUDGE_SCRIPT
+
+For each vector whose spec plans (the scenarios and every mode among them):
+
+* `hybridplan render terraform --out DIR` passes the offline judge of the alicloud
+  provider's schemas (validate_terraform.py) with no error and no warning;
+* the Terraform, read back by python-hcl2 (the judge's parser), says what the plan says:
+  each BGP session between a VBR and a DC edge is a BGP group and peer with the same
+  addresses and AS numbers and BFD on; each route the plan puts in the transit router's and
+  the VPC's tables comes from an attachment (publishing, association, propagation,
+  synchronisation) or a route entry; each cloud-service route of the plan is a route entry
+  and no entry is extra; each flow into the ECS nodes is a security group rule, and each
+  rule a flow;
+* the FRR configuration of the DC edge (`hybridplan render frr`) holds the other end of
+  every session: its own AS, the VBR's address and AS, and BFD.
+
+Run with the judge's virtual environment (it has python-hcl2).
+"""
+
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+import hcl2
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SUMMARY = re.compile(r"validate_terraform: (\d+) file\(s\), (\d+) resource\(s\), (\d+) error\(s\), (\d+) warning\(s\)")
+
+
+def unquote(value):
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def resources(directory: pathlib.Path) -> tuple[dict, dict]:
+    """(type -> name -> arguments, locals) of every .tf file, quotes taken off."""
+    out: dict = {}
+    local: dict = {}
+    for path in sorted(directory.glob("*.tf")):
+        with path.open() as f:
+            doc = hcl2.load(f)
+        for block in doc.get("resource", []):
+            for kind, named in block.items():
+                for name, body in named.items():
+                    out.setdefault(unquote(kind), {})[unquote(name)] = body
+        for block in doc.get("locals", []):
+            for key, value in block.items():
+                if key != "__is_block__":
+                    local[key] = value
+    return out, local
+
+
+def reference(expr: str) -> str:
+    """`${a.b.c}` -> `a.b.c`."""
+    return expr[2:-1] if isinstance(expr, str) and expr.startswith("${") else expr
+
+
+def check(binary: str, vector: dict, work: pathlib.Path, judge: list[str]) -> tuple[list[str], str]:
+    name = vector["name"]
+    spec = json.dumps(vector["spec"])
+    problems: list[str] = []
+    out = work / name
+    run = subprocess.run([binary, "render", "terraform", "-", "--out", str(out)], input=spec,
+                         capture_output=True, text=True)
+    if run.returncode not in (0, 1):
+        return [f"{name}: render terraform exited {run.returncode}: {run.stderr.strip()}"], ""
+    judged = subprocess.run([*judge, str(out)], capture_output=True, text=True)
+    summary = SUMMARY.search(judged.stdout)
+    if judged.returncode != 0 or not summary or summary.group(3) != "0" or summary.group(4) != "0":
+        problems.append(f"{name}: the judge found:\n{judged.stdout}{judged.stderr}")
+    plan = json.loads(subprocess.run([binary, "plan", "-"], input=spec, capture_output=True,
+                                     text=True).stdout)
+    frr = subprocess.run([binary, "render", "frr", "-"], input=spec, capture_output=True, text=True).stdout
+    tf, local = resources(out)
+
+    # BGP: the plan's sessions, the Terraform's groups and peers, the FRR's neighbours.
+    groups = tf.get("alicloud_vpc_bgp_group", {})
+    peers = tf.get("alicloud_vpc_bgp_peer", {})
+    sessions = [s for s in plan["routing"]["bgpSessions"] if s["role"] == "edge-vbr"]
+    if len(groups) != len(sessions) or len(peers) != len(sessions):
+        problems.append(f"{name}: {len(sessions)} VBR sessions, {len(groups)} BGP groups, {len(peers)} peers")
+    for s in sessions:
+        edge, vbr = (s["local"], s["peer"]) if s["peer"]["device"].startswith("vbr") else (s["peer"], s["local"])
+        match = [
+            g for g, body in groups.items()
+            if body["peer_asn"] == edge["asNumber"] and body["local_asn"] == vbr["asNumber"]
+            and any(reference(p["bgp_group_id"]) == f"alicloud_vpc_bgp_group.{g}.id"
+                    and unquote(p["peer_ip_address"]) == edge["address"] and p["enable_bfd"] is True
+                    for p in peers.values())
+        ]
+        if not match:
+            problems.append(f"{name}: no BGP group and peer for the session {edge['address']} AS {edge['asNumber']}"
+                            f" - {vbr['address']} AS {vbr['asNumber']}")
+        for line in (f"router bgp {edge['asNumber']}", f" neighbor {vbr['address']} remote-as {vbr['asNumber']}",
+                     f" neighbor {vbr['address']} bfd"):
+            if line not in frr.splitlines():
+                problems.append(f"{name}: the FRR configuration lacks {line.strip()!r}")
+
+    # The transit router's and the VPC's routes, by where each comes from.
+    tables = {t["device"]: t["entries"] for t in plan["routing"]["tables"]}
+    vbr_attachments = tf.get("alicloud_cen_transit_router_vbr_attachment", {})
+    vpc_attachments = tf.get("alicloud_cen_transit_router_vpc_attachment", {})
+    associated = {reference(r["transit_router_attachment_id"]) for r in
+                  tf.get("alicloud_cen_transit_router_route_table_association", {}).values()}
+    propagated = {reference(r["transit_router_attachment_id"]) for r in
+                  tf.get("alicloud_cen_transit_router_route_table_propagation", {}).values()}
+
+    def attachment(kind: str, label: str) -> str:
+        return f"alicloud_cen_transit_router_{kind}_attachment.{label}.transit_router_attachment_id"
+
+    routes = local.get("cloud_service_routes", {})
+    routes = {unquote(k): unquote(v) for k, v in routes.items()}
+    entries = tf.get("alicloud_cen_transit_router_route_entry", {})
+    for e in tables.get("cen-tr", []):
+        source = e.get("nextDevice") or ""
+        if e["origin"] == "propagated" and source.startswith("vbr"):
+            label = source.replace("-", "_")
+            if label not in vbr_attachments or attachment("vbr", label) not in propagated:
+                problems.append(f"{name}: the transit router learns {e['destination']} from {source}, "
+                                "which the Terraform neither attaches nor propagates")
+        elif e["origin"] == "propagated" and source == "vpc":
+            if "vpc" not in vpc_attachments or attachment("vpc", "vpc") not in propagated:
+                problems.append(f"{name}: the transit router learns {e['destination']} from the VPC, "
+                                "which the Terraform neither attaches nor propagates")
+        elif e["origin"] == "static":
+            hop = [b for b in entries.values()
+                   if reference(b.get("transit_router_route_entry_next_hop_id")) == attachment("vpc", "vpc")
+                   and unquote(b["transit_router_route_entry_next_hop_type"]) == "Attachment"]
+            if e["destination"] not in routes or not hop:
+                problems.append(f"{name}: the transit router's static route {e['destination']} has no route entry "
+                                "to the VPC connection")
+    statics = {e["destination"] for e in tables.get("cen-tr", []) if e["origin"] == "static"}
+    for extra in sorted(set(routes) - statics):
+        problems.append(f"{name}: route entry {extra} is in no table of the plan")
+    for label, body in vbr_attachments.items():
+        if body.get("auto_publish_route_enabled") is not True or attachment("vbr", label) not in associated:
+            problems.append(f"{name}: VBR attachment {label} does not publish its route table's routes to the VBR")
+    learned_by_vbr = [e for t, es in tables.items() if t.startswith("vbr") for e in es
+                      if e["origin"] == "propagated"]
+    if learned_by_vbr and not vbr_attachments:
+        problems.append(f"{name}: the VBR learns routes from the transit router, but nothing attaches it")
+    synced = [e for e in tables.get("vpc", []) if e["origin"] == "propagated"]
+    vpc = vpc_attachments.get("vpc", {})
+    if synced and (vpc.get("auto_publish_route_enabled") is not True or attachment("vpc", "vpc") not in associated):
+        problems.append(f"{name}: the VPC's table has synchronised routes, but the VPC attachment does not synchronise")
+
+    # Flows into the ECS nodes and their pods: one rule per source range, and no other rule.
+    rules = tf.get("alicloud_security_group_rule", {})
+    wanted = set()
+    for f in plan["flows"]:
+        if f["to"]["name"] not in ("ecs-nodes", "cloud-pods"):
+            continue
+        protocol = {"ipip": "all"}.get(f["protocol"], f["protocol"])
+        if protocol == "all":
+            ports = "-1/-1"
+        else:
+            ports = f"{f['port']}/{f['port']}" if f.get("port") else "1/65535"
+        for cidr in f["from"]["cidrs"]:
+            wanted.add((protocol, ports, cidr))
+    have = set()
+    for body in rules.values():
+        if unquote(body["type"]) != "ingress" or reference(body.get("for_each")) != "toset(var.security_group_ids)":
+            problems.append(f"{name}: a rule that is not an ingress rule of every security group: {body}")
+        source = unquote(body.get("cidr_ip") or body.get("ipv6_cidr_ip"))
+        have.add((unquote(body["ip_protocol"]), unquote(body["port_range"]), source))
+    for missing in sorted(wanted - have):
+        problems.append(f"{name}: no security group rule for the flow {missing}")
+    for extra in sorted(have - wanted):
+        problems.append(f"{name}: the rule {extra} is no flow of the plan")
+    return problems, summary.group(0) if summary else ""
+
+
+def main() -> int:
+    binary, judge_python, judge_script = sys.argv[1:4]
+    judge = [judge_python, judge_script, "-q"]
+    vectors = []
+    for path in sorted((ROOT / "tests" / "vectors").glob("*.json")):
+        v = json.loads(path.read_text())
+        if v.get("spec") is not None and isinstance(v["spec"], dict) and v.get("expect", {}).get("mode"):
+            vectors.append(v)
+    problems: list[str] = []
+    modes: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as work:
+        for v in vectors:
+            found, summary = check(binary, v, pathlib.Path(work), judge)
+            problems += found
+            # Each mode's line names its scenario vector where it has one.
+            if v["name"].startswith("scenario-") or v["expect"]["mode"] not in modes:
+                if not modes.get(v["expect"]["mode"], "").startswith("scenario-"):
+                    modes[v["expect"]["mode"]] = f"{v['name']}: {summary}"
+    for mode, line in sorted(modes.items()):
+        print(f"terraform_check: {mode}: {line}")
+    if problems:
+        print("\n".join(problems))
+        print(f"terraform_check: {len(problems)} problem(s) in {len(vectors)} vectors")
+        return 1
+    print(f"terraform_check: {len(vectors)} vectors: the judge finds nothing, and the Terraform, the plan and FRR agree")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
