@@ -103,17 +103,33 @@ def check(binary: str, vector: dict, work: pathlib.Path, judge: list[str]) -> tu
             if line not in frr.splitlines():
                 problems.append(f"{name}: the FRR configuration lacks {line.strip()!r}")
 
-    # The transit router's and the VPC's routes, by where each comes from.
+    # The transit router's and the VPC's routes, by where each comes from. A connection
+    # forwards by the table it is associated with and its routes are learned by the tables
+    # it propagates into.
     tables = {t["device"]: t["entries"] for t in plan["routing"]["tables"]}
     vbr_attachments = tf.get("alicloud_cen_transit_router_vbr_attachment", {})
     vpc_attachments = tf.get("alicloud_cen_transit_router_vpc_attachment", {})
-    associated = {reference(r["transit_router_attachment_id"]) for r in
-                  tf.get("alicloud_cen_transit_router_route_table_association", {}).values()}
-    propagated = {reference(r["transit_router_attachment_id"]) for r in
-                  tf.get("alicloud_cen_transit_router_route_table_propagation", {}).values()}
 
     def attachment(kind: str, label: str) -> str:
         return f"alicloud_cen_transit_router_{kind}_attachment.{label}.transit_router_attachment_id"
+
+    def wiring(kind: str) -> dict:
+        """attachment -> route tables (association: the one it forwards by)."""
+        out: dict = {}
+        for r in tf.get(f"alicloud_cen_transit_router_route_table_{kind}", {}).values():
+            table = reference(r["transit_router_route_table_id"])
+            out.setdefault(reference(r["transit_router_attachment_id"]), set()).add(table)
+        return out
+
+    associated, propagated = wiring("association"), wiring("propagation")
+    vbr_tables = set().union(*[associated.get(attachment("vbr", v), set()) for v in vbr_attachments]) \
+        if vbr_attachments else set()
+    vpc_tables = associated.get(attachment("vpc", "vpc"), set())
+    for label in vbr_attachments:
+        if len(associated.get(attachment("vbr", label), set())) != 1:
+            problems.append(f"{name}: VBR attachment {label} is not associated with exactly one route table")
+    if vpc_attachments and len(vpc_tables) != 1:
+        problems.append(f"{name}: the VPC attachment is not associated with exactly one route table")
 
     routes = local.get("cloud_service_routes", {})
     routes = {unquote(k): unquote(v) for k, v in routes.items()}
@@ -121,26 +137,31 @@ def check(binary: str, vector: dict, work: pathlib.Path, judge: list[str]) -> tu
     for e in tables.get("cen-tr", []):
         source = e.get("nextDevice") or ""
         if e["origin"] == "propagated" and source.startswith("vbr"):
+            # Learned from a VBR: the table the VPC forwards by must learn it.
             label = source.replace("-", "_")
-            if label not in vbr_attachments or attachment("vbr", label) not in propagated:
-                problems.append(f"{name}: the transit router learns {e['destination']} from {source}, "
-                                "which the Terraform neither attaches nor propagates")
+            if label not in vbr_attachments or not vpc_tables <= propagated.get(attachment("vbr", label), set()):
+                problems.append(f"{name}: the transit router learns {e['destination']} from {source}, but the "
+                                "table the VPC forwards by does not learn from that VBR")
         elif e["origin"] == "propagated" and source == "vpc":
-            if "vpc" not in vpc_attachments or attachment("vpc", "vpc") not in propagated:
-                problems.append(f"{name}: the transit router learns {e['destination']} from the VPC, "
-                                "which the Terraform neither attaches nor propagates")
+            if "vpc" not in vpc_attachments or not vbr_tables <= propagated.get(attachment("vpc", "vpc"), set()):
+                problems.append(f"{name}: the transit router learns {e['destination']} from the VPC, but the "
+                                "table the VBR forwards by does not learn from the VPC")
         elif e["origin"] == "static":
             hop = [b for b in entries.values()
                    if reference(b.get("transit_router_route_entry_next_hop_id")) == attachment("vpc", "vpc")
-                   and unquote(b["transit_router_route_entry_next_hop_type"]) == "Attachment"]
+                   and unquote(b["transit_router_route_entry_next_hop_type"]) == "Attachment"
+                   and reference(b["transit_router_route_table_id"]) in vbr_tables]
             if e["destination"] not in routes or not hop:
                 problems.append(f"{name}: the transit router's static route {e['destination']} has no route entry "
-                                "to the VPC connection")
+                                "to the VPC connection in the table the VBR forwards by")
     statics = {e["destination"] for e in tables.get("cen-tr", []) if e["origin"] == "static"}
     for extra in sorted(set(routes) - statics):
         problems.append(f"{name}: route entry {extra} is in no table of the plan")
+    if vpc_tables & vbr_tables and statics:
+        problems.append(f"{name}: the cloud-service routes sit in the table the VPC forwards by: "
+                        "synchronised into the VPC, they would point its traffic back at itself")
     for label, body in vbr_attachments.items():
-        if body.get("auto_publish_route_enabled") is not True or attachment("vbr", label) not in associated:
+        if body.get("auto_publish_route_enabled") is not True:
             problems.append(f"{name}: VBR attachment {label} does not publish its route table's routes to the VBR")
     learned_by_vbr = [e for t, es in tables.items() if t.startswith("vbr") for e in es
                       if e["origin"] == "propagated"]
@@ -148,8 +169,11 @@ def check(binary: str, vector: dict, work: pathlib.Path, judge: list[str]) -> tu
         problems.append(f"{name}: the VBR learns routes from the transit router, but nothing attaches it")
     synced = [e for e in tables.get("vpc", []) if e["origin"] == "propagated"]
     vpc = vpc_attachments.get("vpc", {})
-    if synced and (vpc.get("auto_publish_route_enabled") is not True or attachment("vpc", "vpc") not in associated):
+    if synced and vpc.get("auto_publish_route_enabled") is not True:
         problems.append(f"{name}: the VPC's table has synchronised routes, but the VPC attachment does not synchronise")
+    if any(":" in e["destination"] for e in synced) and \
+            unquote(((vpc.get("options") or [{}])[0] or {}).get("ipv6_support")) != "enable":
+        problems.append(f"{name}: IPv6 routes cross the transit router, but the VPC attachment does not enable IPv6")
 
     # Flows into the ECS nodes and their pods: one rule per source range, and no other rule.
     rules = tf.get("alicloud_security_group_rule", {})
@@ -157,12 +181,14 @@ def check(binary: str, vector: dict, work: pathlib.Path, judge: list[str]) -> tu
     for f in plan["flows"]:
         if f["to"]["name"] not in ("ecs-nodes", "cloud-pods"):
             continue
-        protocol = {"ipip": "all"}.get(f["protocol"], f["protocol"])
-        if protocol == "all":
-            ports = "-1/-1"
-        else:
-            ports = f"{f['port']}/{f['port']}" if f.get("port") else "1/65535"
         for cidr in f["from"]["cidrs"]:
+            protocol = {"ipip": "all"}.get(f["protocol"], f["protocol"])
+            if protocol == "icmp" and ":" in cidr:
+                protocol = "icmpv6"
+            if protocol in ("all", "icmp", "icmpv6"):
+                ports = "-1/-1"
+            else:
+                ports = f"{f['port']}/{f['port']}" if f.get("port") else "1/65535"
             wanted.add((protocol, ports, cidr))
     have = set()
     for body in rules.values():
@@ -192,8 +218,10 @@ def main() -> int:
             found, summary = check(binary, v, pathlib.Path(work), judge)
             problems += found
             # Each mode's line names its scenario vector where it has one.
-            if v["name"].startswith("scenario-") or v["expect"]["mode"] not in modes:
-                if not modes.get(v["expect"]["mode"], "").startswith("scenario-"):
+            held = modes.get(v["expect"]["mode"], "")
+            if v["name"] == "scenario-reference" or not held or (
+                    v["name"].startswith("scenario-") and not held.startswith("scenario-")):
+                if not held.startswith("scenario-reference"):
                     modes[v["expect"]["mode"]] = f"{v['name']}: {summary}"
     for mode, line in sorted(modes.items()):
         print(f"terraform_check: {mode}: {line}")

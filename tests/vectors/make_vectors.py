@@ -75,6 +75,10 @@ def with_(base, **changes):
     return s
 
 
+# The transit router's VPC connection in two zones, a /29 of its own in each.
+TWO_ZONES = [{"zone": "cn-hangzhou-h", "id": "vsw-tr-h", "cidr": "10.10.64.0/29"},
+             {"zone": "cn-hangzhou-i", "id": "vsw-tr-i", "cidr": "10.10.64.8/29"}]
+
 # A small, clean overlay cluster: no diagnostic at all. DC pods outside the VPC. The ECS
 # nodes run the DC's overlay, so they need no pod vSwitch (Terway's).
 CLEAN = with_(
@@ -88,6 +92,7 @@ CLEAN = with_(
     cloud__nodes=10,
     cloud__maxNodes=20,
     cloud__maxPodsPerNode=None,
+    cloud__transitRouterVSwitches=TWO_ZONES,
 )
 
 # The same cluster routed (performance high): Calico route reflection, Terway on the ECS
@@ -232,9 +237,6 @@ def vector(name, description, spec, codes, mode, exit, paths=()):
 
 RR, IPIP = "calico-route-reflector", "calico-ipip"
 
-# The transit router's VPC connection in two zones: a node vSwitch, and a /29 of its own.
-TWO_ZONES = [{"zone": "cn-hangzhou-h", "id": "vsw-node-h"},
-             {"zone": "cn-hangzhou-i", "id": "vsw-tr-i", "cidr": "10.10.64.0/29"}]
 
 # ---- scenarios -------------------------------------------------------------------------
 vector("scenario-reference", "the reference scenario of the Alibaba hybrid-cluster document: "
@@ -493,8 +495,10 @@ vector("code-next-hop-self", "Calico 3.28 route reflectors toward an edge in the
 vector("cni-node-pools", "an ECS node pool with its own pod vSwitch and security group: Terway's dynamic config",
        with_(ROUTED, cloud__nodePools=[{"name": "gpu", "podVSwitches": ["vsw-pod-h"],
                                        "securityGroups": ["sg-gpu"]}]), [], RR, 0)
-vector("cloud-transit-router-vswitches", "the transit router's VPC connection named in two zones: a /29 of its own in the second",
-       with_(ROUTED, cloud__transitRouterVSwitches=TWO_ZONES), [], RR, 0)
+vector("cloud-transit-router-vswitches", "the transit router's VPC connection named in two zones: a node vSwitch, and a /29 of its own in the second",
+       with_(ROUTED, cloud__transitRouterVSwitches=[
+           {"zone": "cn-hangzhou-h", "id": "vsw-node-h"},
+           {"zone": "cn-hangzhou-i", "id": "vsw-tr-i", "cidr": "10.10.64.8/29"}]), [], RR, 0)
 vector("code-transit-router-zones", "the transit router's VPC connection in one zone only",
        with_(ROUTED, cloud__transitRouterVSwitches=[{"zone": "cn-hangzhou-h", "id": "vsw-node-h"}]),
        ["transit-router-zones"], RR, 0, [("transit-router-zones", "/cloud/transitRouterVSwitches")])

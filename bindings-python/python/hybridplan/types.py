@@ -387,7 +387,7 @@ FlowEnd = TypedDict("FlowEnd", {
 })
 
 
-Protocol = Literal["tcp", "udp", "ipip", "all"]
+Protocol = Literal["tcp", "udp", "ipip", "icmp", "all"]
 
 
 # One flow: packets of `protocol` (to `port`, where it has ports) from `from` to `to`.

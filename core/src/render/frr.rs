@@ -92,7 +92,18 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
         .iter()
         .flat_map(|s| s.local.advertises.clone())
         .collect();
+    // Calico exports each block, and a /32 (/128) for an address a node borrowed from
+    // another node's block: its BIRD filter rejects only what lies beneath the node's own
+    // blocks (calico `confd/etc/calico/confd/templates/bird_aggr.cfg.template`). Cilium
+    // exports each node's PodCIDR.
+    let calico = matches!(plan.mode.selected, crate::NetworkMode::CalicoRouteReflector);
     let unit_len = |family: Family| {
+        if calico {
+            return Some(match family {
+                Family::V4 => 32,
+                Family::V6 => 128,
+            });
+        }
         plan.addressing
             .dc_pods
             .iter()
@@ -116,7 +127,8 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
                 |_| None,
             );
         }
-        // DC pod ranges arrive as per-block (Calico) or per-node (Cilium) routes.
+        // DC pod ranges arrive as per-block routes and borrowed addresses (Calico) or
+        // per-node routes (Cilium).
         c.prefix_list(
             cmd,
             "FROM-DC",

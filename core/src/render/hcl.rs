@@ -79,6 +79,8 @@ enum Item {
     Attribute(String, Expr),
     /// An object or map written one entry a line, the entries aligned among themselves.
     Map(String, Vec<(Expr, Expr)>),
+    /// A list written one element a line.
+    Lines(String, Vec<Expr>),
     Block(String, Body),
     Comment(Vec<String>),
     Blank,
@@ -110,6 +112,11 @@ impl Body {
 
     pub fn map(&mut self, name: &str, entries: Vec<(Expr, Expr)>) -> &mut Body {
         self.items.push(Item::Map(name.to_owned(), entries));
+        self
+    }
+
+    pub fn lines(&mut self, name: &str, elements: Vec<Expr>) -> &mut Body {
+        self.items.push(Item::Lines(name.to_owned(), elements));
         self
     }
 
@@ -183,6 +190,13 @@ impl Body {
                         let _ = writeln!(out, "{indent}}}");
                     }
                 }
+                Item::Lines(name, elements) => {
+                    let _ = writeln!(out, "{indent}{name} = [");
+                    for e in elements {
+                        let _ = writeln!(out, "{indent}  {},", e.0);
+                    }
+                    let _ = writeln!(out, "{indent}]");
+                }
                 Item::Block(header, body) => {
                     if body.is_empty() {
                         let _ = writeln!(out, "{indent}{header} {{}}");
@@ -234,6 +248,7 @@ mod tests {
                 ],
             )
             .raw("x", "1")
+            .lines("depends_on", vec![Expr::raw("a.b")])
             .block("zone_mappings", inner);
         let mut file = Body::new();
         file.block(r#"resource "t" "n""#, body);
@@ -250,6 +265,9 @@ mod tests {
     "long" = "2"
   }
   x = 1
+  depends_on = [
+    a.b,
+  ]
   zone_mappings {
     zone_id    = each.key
     vswitch_id = each.value

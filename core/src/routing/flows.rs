@@ -30,6 +30,8 @@ pub enum Protocol {
     Udp,
     /// IP-in-IP, IP protocol 4.
     Ipip,
+    /// ICMP echo (ping), as the connectivity checks probe.
+    Icmp,
     /// Every protocol and port.
     All,
 }
@@ -40,6 +42,7 @@ impl Protocol {
             Protocol::Tcp => "tcp",
             Protocol::Udp => "udp",
             Protocol::Ipip => "ipip",
+            Protocol::Icmp => "icmp",
             Protocol::All => "all",
         }
     }
@@ -88,6 +91,29 @@ impl Flows {
         self.add(protocol, port, &dc, &ecs, why);
         self.add(protocol, port, &ecs, &dc, why);
     }
+
+    /// Both directions between the node addresses of one family: a tunnel runs over the
+    /// node addresses of its underlay's family only.
+    fn between_nodes_of(
+        &mut self,
+        family: Family,
+        protocol: Protocol,
+        port: Option<u16>,
+        why: &str,
+    ) {
+        let only = |end: &FlowEnd| FlowEnd {
+            name: end.name.clone(),
+            cidrs: end
+                .cidrs
+                .iter()
+                .copied()
+                .filter(|c| c.family() == family)
+                .collect(),
+        };
+        let (dc, ecs) = (only(&self.dc_nodes), only(&self.ecs_nodes));
+        self.add(protocol, port, &dc, &ecs, why);
+        self.add(protocol, port, &ecs, &dc, why);
+    }
 }
 
 fn end(name: &str, cidrs: Vec<Cidr>) -> FlowEnd {
@@ -129,6 +155,11 @@ pub(crate) fn flows(spec: &HybridCluster, mode: &ModeDecision) -> Vec<Flow> {
             "eBGP between the DC edge and the VBR on the Express Connect circuit (no security group: the DC edge's own filters)",
         );
     }
+    f.between_nodes(
+        Protocol::Icmp,
+        None,
+        "the connectivity checks ping between the DC nodes and the ECS nodes",
+    );
     let (dc, ecs) = (f.dc_nodes.clone(), f.ecs_nodes.clone());
     f.add(
         Protocol::Tcp,
@@ -186,13 +217,16 @@ fn overlay_flows(f: &mut Flows, t: &Topology) {
     let families: Vec<Family> = t.families.clone();
     match t.mode {
         NetworkMode::CalicoIpip => {
-            f.between_nodes(
+            f.between_nodes_of(
+                Family::V4,
                 Protocol::Ipip,
                 None,
                 "Calico's IPIP tunnels between nodes carry the pods' IPv4 traffic (IP protocol 4)",
             );
             if families.contains(&Family::V6) {
-                f.between_nodes(
+                let (_, underlay) = t.overlay_encapsulation(Family::V6);
+                f.between_nodes_of(
+                    underlay,
                     Protocol::Udp,
                     Some(facts::CALICO_VXLAN_PORT),
                     "Calico's VXLAN tunnels carry the IPv6 pool (IPIP is IPv4 only)",
