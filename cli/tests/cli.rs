@@ -195,7 +195,8 @@ fn render_terraform_prints_each_file_under_its_name_and_text_names_the_order() {
     // --out is for Terraform only.
     let frr = hybridplan(&["render", "frr", "--out", "x"], None);
     assert_eq!(frr.status.code(), Some(2));
-    let summary = String::from_utf8(hybridplan(&["plan", "--format", "text"], None).stdout).unwrap();
+    let summary =
+        String::from_utf8(hybridplan(&["plan", "--format", "text"], None).stdout).unwrap();
     let order = summary.find("Apply in this order: the Terraform (terraform/: versions.tf");
     assert!(order.is_some(), "{summary}");
 }
