@@ -1,9 +1,13 @@
-"""RouteTable against pytricia (a C Patricia trie, the usual Python choice) on the real IPv4
-table of ../shared/data/bgp (RouteViews 2015, 606,138 prefixes), in the same run, both
-giving the same answers: `lookup_many` over 1 million addresses and single `lookup` calls.
-Also `plan()` on the reference scenario. Prints figures; asserts nothing about speed.
+"""RouteTable against pytricia (a C Patricia trie, the usual Python choice) on a real IPv4
+BGP table (RouteViews 2015, 606,138 prefixes), in the same run, both giving the same
+answers: `lookup_many` over 1 million addresses and single `lookup` calls. Also `plan()` on
+the reference scenario. Prints figures; asserts nothing about speed.
 
 usage: python bench.py [DATA_DIR]    (needs `pip install pytricia`)
+
+DATA_DIR (or the environment variable HYBRIDPLAN_BGP_DATA) is the folder holding
+ipv4-2015.tsv.gz; the table is not in the repository, and docs/benchmarks.md says how to
+make it.
 """
 
 import array
@@ -20,8 +24,20 @@ import pytricia
 import hybridplan
 
 HERE = pathlib.Path(__file__).resolve().parent
-DATA = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get(
-    "HYBRIDPLAN_BGP_DATA", HERE.parents[1] / "shared" / "data" / "bgp"))
+NO_DATA = ("The benchmark needs a real BGP table, which is not in the repository: pass a folder "
+           "holding ipv4-2015.tsv.gz (gzipped lines of `prefix<TAB>origin AS` taken from a "
+           "RouteViews table dump), or set HYBRIDPLAN_BGP_DATA to it; docs/benchmarks.md says "
+           "how to make it.")
+
+
+def data_dir():
+    given = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("HYBRIDPLAN_BGP_DATA")
+    if not given:
+        sys.exit(f"bench.py: no data folder given.\n{NO_DATA}")
+    path = pathlib.Path(given)
+    if not (path / "ipv4-2015.tsv.gz").is_file():
+        sys.exit(f"bench.py: {path / 'ipv4-2015.tsv.gz'} does not exist.\n{NO_DATA}")
+    return path
 
 
 def rate(fn, n, rounds=5):
@@ -34,7 +50,8 @@ def rate(fn, n, rounds=5):
 
 
 def main():
-    rows = [line.split("\t") for line in gzip.open(DATA / "ipv4-2015.tsv.gz", "rt") if line and not line.startswith(";")]
+    data = data_dir()
+    rows = [line.split("\t") for line in gzip.open(data / "ipv4-2015.tsv.gz", "rt") if line and not line.startswith(";")]
     prefixes = [(p, int(asn)) for p, asn in rows]
 
     t0 = time.perf_counter()

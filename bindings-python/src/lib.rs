@@ -1,5 +1,5 @@
-//! Python glue for the pip package `hybridplan` (SPEC.md §5): `plan`, `validate`, `trace`,
-//! `import_cluster` (`import` is a keyword in Python), `diff`, `RouteTable` and
+//! Python glue for the pip package `hybridplan` (its API: docs/python.md): `plan`, `validate`,
+//! `trace`, `import_cluster` (`import` is a keyword in Python), `diff`, `RouteTable` and
 //! `SpecError`. No logic lives here: specs and plans cross as JSON text so
 //! every rule is the core's, and results come back as plain dicts and lists.
 #![cfg(not(target_family = "wasm"))]

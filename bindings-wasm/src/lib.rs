@@ -1,6 +1,6 @@
-//! WebAssembly glue for the npm package `hybridplan` (SPEC.md §5): `plan`, `validate`,
-//! `trace`, `importCluster` (`import` is a reserved word in JavaScript), `diff` and
-//! `RouteTable`. No logic lives here: values cross the boundary as JSON text
+//! WebAssembly glue for the npm package `hybridplan` (its API: docs/javascript.md): `plan`,
+//! `validate`, `trace`, `importCluster` (`import` is a reserved word in JavaScript), `diff`
+//! and `RouteTable`. No logic lives here: values cross the boundary as JSON text
 //! parsed by the engine on the JS side, so every rule (unknown keys, strict addresses) is
 //! the core's, and numbers beyond 2^53 stay the strings the core writes.
 

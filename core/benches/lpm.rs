@@ -1,12 +1,13 @@
 //! `lpm`: longest-prefix match on real BGP tables (RouteViews, 2015: 606,138 IPv4 and
-//! 27,693 IPv6 prefixes, in `shared/data/bgp/`), `RouteTable` against the crates
-//! `prefix-trie` and `ip_network_table-deps-treebitmap`, same queries, same run. All three
-//! must give the same answer for every query before anything is timed.
+//! 27,693 IPv6 prefixes), `RouteTable` against the crates `prefix-trie` and
+//! `ip_network_table-deps-treebitmap`, same queries, same run. All three must give the same
+//! answer for every query before anything is timed.
 //!
 //! Queries come from a fixed-seed generator: half uniformly random addresses (IPv6: inside
 //! 2000::/3), half inside random table prefixes. Build time and heap size (counted by the
-//! allocator) are reported too. Set `HYBRIDPLAN_BGP_DATA` to the data folder if it is not
-//! `../shared/data/bgp` beside the repository.
+//! allocator) are reported too. The tables are not in the repository: set
+//! `HYBRIDPLAN_BGP_DATA` to the folder holding `ipv4-2015.tsv.gz` and `ipv6-2015.tsv.gz`
+//! (docs/benchmarks.md says how to make them).
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use hybridplan::{Cidr, Family, lpm::RouteTable};
@@ -29,12 +30,23 @@ fn heap_of<T>(build: impl FnOnce() -> T) -> (T, usize) {
     (value, kept)
 }
 
+/// Stops the benchmark with a message saying which data it needs and how to point at it.
+fn no_data(problem: &str) -> ! {
+    eprintln!(
+        "lpm benchmark: {problem}\n\
+         It needs real BGP tables, which are not in the repository: set HYBRIDPLAN_BGP_DATA \
+         to a folder holding ipv4-2015.tsv.gz and ipv6-2015.tsv.gz, gzipped lines of \
+         `prefix<TAB>origin AS` taken from a RouteViews table dump (docs/benchmarks.md says \
+         how to make them)."
+    );
+    std::process::exit(2)
+}
+
 fn load(file: &str) -> Vec<(Cidr, u32)> {
-    let dir = std::env::var("HYBRIDPLAN_BGP_DATA").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/bgp").to_owned()
-    });
+    let dir = std::env::var("HYBRIDPLAN_BGP_DATA")
+        .unwrap_or_else(|_| no_data("HYBRIDPLAN_BGP_DATA is not set."));
     let path = format!("{dir}/{file}");
-    let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let raw = std::fs::read(&path).unwrap_or_else(|e| no_data(&format!("{path}: {e}")));
     let mut text = String::new();
     flate2::read::GzDecoder::new(&raw[..])
         .read_to_string(&mut text)

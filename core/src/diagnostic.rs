@@ -45,7 +45,7 @@ pub(crate) fn write_quoted(out: &mut String, text: &str, verbatim: impl Fn(char)
     out.push('"');
 }
 
-/// Stable diagnostic codes (SPEC.md §4). New codes may be added; none is ever renamed.
+/// Stable diagnostic codes (docs/diagnostics.md). New codes may be added; none is ever renamed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]

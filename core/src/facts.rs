@@ -1,96 +1,115 @@
 //! Vendor facts and limits the planner checks against, each with its source. When a vendor
-//! changes a number, this is the one place to change it. Sources are listed in full in
-//! the design notes (DOMAIN.md sections named in brackets).
+//! changes a number, this is the one place to change it. Each fact names the vendor page or
+//! upstream file it comes from.
 
 /// Kubernetes: kubelet `--max-pods` default and the documented upper bound per node
-/// (kubernetes.io "Considerations for large clusters") [DOMAIN §5].
+/// (https://kubernetes.io/docs/setup/best-practices/cluster-large/).
 pub const K8S_DEFAULT_MAX_PODS_PER_NODE: u32 = 110;
 
-/// Kubernetes: documented upper bound of nodes in one cluster [DOMAIN §5].
+/// Kubernetes: documented upper bound of nodes in one cluster
+/// (https://kubernetes.io/docs/setup/best-practices/cluster-large/).
 pub const K8S_MAX_NODES: u32 = 5_000;
 
 /// Calico: the full node-to-node BGP mesh is fine up to "say 100 nodes"; beyond that use
-/// route reflectors (tigera/docs bgp.mdx) [DOMAIN §2.5]. Also the overlay/routed boundary of
-/// the Alibaba hybrid-cluster document (fewer than 100 DC nodes → overlay).
+/// route reflectors (https://github.com/tigera/docs/blob/HEAD/calico/networking/configuring/bgp.mdx).
+/// Also the overlay/routed boundary of the Alibaba hybrid-cluster document (fewer than 100 DC
+/// nodes → overlay).
 pub const FULL_MESH_MAX_NODES: u32 = 100;
 
 /// Clients per route reflector before one more is added (tigera/docs bgp.mdx: per-rack
-/// RRs past 100 nodes in one L2 domain) [DOMAIN §2.5].
+/// RRs past 100 nodes in one L2 domain).
 pub const CLIENTS_PER_ROUTE_REFLECTOR: u32 = 100;
 
-/// Clients peer with two RRs for redundancy (tigera/docs bgp.mdx) [DOMAIN §2.5].
+/// Clients peer with two RRs for redundancy (tigera/docs bgp.mdx, as above).
 pub const MIN_ROUTE_REFLECTORS: u32 = 2;
 
-/// Calico: default AS number of all nodes (bgpconfig.go) [DOMAIN §2.3].
+/// Calico: default AS number of all nodes
+/// (https://github.com/projectcalico/calico/blob/HEAD/api/pkg/apis/projectcalico/v3/bgpconfig.go).
 pub const CALICO_DEFAULT_ASN: u32 = 64512;
 
-/// Calico IPAM block sizes: default and allowed range per family (ippool.go) [DOMAIN §2.2].
+/// Calico IPAM block sizes: default and allowed range per family
+/// (https://github.com/projectcalico/calico/blob/HEAD/api/pkg/apis/projectcalico/v3/ippool.go).
 pub const CALICO_BLOCK_SIZE_V4_DEFAULT: u8 = 26;
 pub const CALICO_BLOCK_SIZE_V6_DEFAULT: u8 = 122;
 pub const CALICO_BLOCK_SIZE_V4_RANGE: (u8, u8) = (20, 32);
 pub const CALICO_BLOCK_SIZE_V6_RANGE: (u8, u8) = (116, 128);
 
-/// Alibaba Cloud VBR: Alibaba-side default AS number (CreateBgpGroup) [DOMAIN §4.3].
+/// Alibaba Cloud VBR: Alibaba-side default AS number (CreateBgpGroup,
+/// https://alibabacloud.com/help/en/vpc/developer-reference/api-vpc-2016-04-28-createbgpgroup).
 pub const VBR_DEFAULT_ASN: u32 = 45104;
 
-/// Alibaba Cloud VBR: AS number reserved, may not be used as LocalAsn (CreateBgpGroup) [DOMAIN §4.3].
+/// Alibaba Cloud VBR: AS number reserved, may not be used as LocalAsn (CreateBgpGroup, as above).
 pub const VBR_RESERVED_ASN: u32 = 65025;
 
 /// AS_TRANS (RFC 6793): stands in for 4-byte ASNs on 2-byte sessions; never a real AS.
 pub const AS_TRANS: u32 = 23456;
 
-/// Alibaba Cloud VBR: VLAN ID range of CreateVirtualBorderRouter (API: 0..2999) [DOMAIN §4.3].
+/// Alibaba Cloud VBR: VLAN ID range of CreateVirtualBorderRouter (API: 0..2999;
+/// https://help.aliyun.com/en/express-connect/developer-reference/api-createvirtualborderrouter).
 pub const VBR_VLAN_RANGE: (i64, i64) = (0, 2999);
 
 /// Alibaba Cloud VBR: at most 110 dynamic routes per BGP peer; routes beyond are dropped
-/// (CreateBgpGroup; quota `ec_quota_bgp_group_max_route_entry_num`) [DOMAIN §4.3].
+/// (CreateBgpGroup; quota `ec_quota_bgp_group_max_route_entry_num`,
+/// https://help.aliyun.com/en/express-connect/user-guide/quotas/).
 pub const VBR_MAX_ROUTES_PER_PEER: usize = 110;
 
-/// Alibaba Cloud VPC: custom entries per route table (CreateRouteEntry; 48 in older docs) [DOMAIN §4.2].
 /// An Enterprise Edition transit router's VPC connection needs a vSwitch in each zone it
 /// uses, at least two zones in regions where it spans several (cn-hangzhou among them), each
 /// vSwitch with a free address for the router's network interface
 /// (https://www.alibabacloud.com/help/en/cloud-enterprise-network/latest/regions-supported-by-the-forwarding-router).
 pub const TRANSIT_ROUTER_MIN_ZONES: usize = 2;
 
+/// Alibaba Cloud VPC: custom entries per route table (CreateRouteEntry, 48 in older docs;
+/// https://alibabacloud.com/help/en/vpc/api-createrouteentry).
 pub const VPC_MAX_CUSTOM_ROUTES: usize = 200;
 
-/// Alibaba Cloud VPC: primary CIDR mask range (CreateVpc) [DOMAIN §4.1].
+/// Alibaba Cloud VPC: primary CIDR mask range (CreateVpc,
+/// https://alibabacloud.com/help/ja/vpc/api-createvpc).
 pub const VPC_MASK_RANGE: (u8, u8) = (8, 24);
 
-/// Alibaba Cloud VPC: secondary CIDR mask range (`alicloud_vpc_ipv4_cidr_block`) [DOMAIN §4.1].
+/// Alibaba Cloud VPC: secondary CIDR mask range (`alicloud_vpc_ipv4_cidr_block`,
+/// https://help.aliyun.com/document_detail/2588220.html).
 pub const VPC_SECONDARY_MASK_RANGE: (u8, u8) = (8, 28);
 
-/// Alibaba Cloud VPC: the private blocks a primary VPC CIDR must lie in [DOMAIN §4.1].
+/// Alibaba Cloud VPC: the private blocks a primary VPC CIDR must lie in (ACK network planning,
+/// https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/kubernetes-cluster-network-planning).
 pub const VPC_PRIVATE_BLOCKS: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
 
-/// Alibaba Cloud vSwitch: IPv4 mask range (CreateVSwitch) [DOMAIN §4.1].
+/// Alibaba Cloud vSwitch: IPv4 mask range (CreateVSwitch,
+/// https://alibabacloud.com/help/ja/vpc/api-createvswitch).
 pub const VSWITCH_MASK_RANGE: (u8, u8) = (16, 29);
 
 /// Alibaba Cloud vSwitch: IPv6 vSwitch CIDRs are /64 (CreateVSwitch `Ipv6CidrBlock`).
 pub const VSWITCH_IPV6_MASK: u8 = 64;
 
 /// Alibaba Cloud vSwitch: the first address and the last three are reserved, so usable
-/// addresses = size − 4 (CreateVSwitch) [DOMAIN §4.1].
+/// addresses = size − 4 (CreateVSwitch, as above).
 pub const VSWITCH_RESERVED_ADDRESSES: u128 = 4;
 
 /// Terway: ENIs and IPs per ENI of the example instance type ecs.g7.4xlarge, used as the
-/// defaults (ACK "Manage pod capacity on nodes") [DOMAIN §1.7].
+/// defaults (ACK "Manage pod capacity on nodes",
+/// https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/adjusting-the-number-of-node-pods).
 pub const TERWAY_DEFAULT_ENIS_PER_NODE: u32 = 8;
 pub const TERWAY_DEFAULT_IPS_PER_ENI: u32 = 30;
 
-/// Terway shared ENI: a node may join only when (ENIs − 1) × IPs per ENI is above 11 [DOMAIN §1.7].
+/// Terway shared ENI: a node may join only when (ENIs − 1) × IPs per ENI is above 11
+/// (the same ACK page;
+/// https://github.com/AliyunContainerService/terway/blob/HEAD/examples/maxpods/maxpods.go).
 pub const TERWAY_SHARED_MIN_PODS: u32 = 11;
 
-/// Terway exclusive ENI: nodes need more than 6 ENIs [DOMAIN §1.6].
+/// Terway exclusive ENI: nodes need more than 6 ENIs
+/// (https://github.com/AliyunContainerService/terway/blob/HEAD/docs/exclusive-eni-node-pool.md).
 pub const TERWAY_EXCLUSIVE_MIN_ENIS: u32 = 6;
 
-/// Terway: at most 10 security groups (`security_groups`, daemon/config.go Validate) [DOMAIN §1.2].
+/// Terway: at most 10 security groups (`security_groups`, `Validate` in
+/// https://github.com/AliyunContainerService/terway/blob/HEAD/types/daemon/config.go).
 pub const TERWAY_MAX_SECURITY_GROUPS: usize = 10;
 
 /// Ranges no planned range may overlap: "this network", loopback, link-local, multicast,
 /// reserved/broadcast, and CGNAT 100.64.0.0/10, which Alibaba Cloud uses for its own
-/// services (IANA special-purpose registries; VPC docs) [DOMAIN §4.1, §4.6, BAD_INPUTS rows 19, 20].
+/// services (IANA special-purpose address registries; the VPC route table overview cited at
+/// `CLOUD_SERVICES_V4`). The bad-input vectors tests/vectors/bad-input-row-19 and -20-* test
+/// them.
 pub const RESERVED_V4: [(&str, &str); 6] = [
     ("0.0.0.0/8", "\"this network\""),
     ("127.0.0.0/8", "loopback"),
@@ -119,7 +138,8 @@ pub const RESERVED_V6: [(&str, &str); 5] = [
 pub const CLOUD_SERVICES_V4: &str = "100.64.0.0/10";
 
 /// Some Alibaba Cloud services use addresses in 100.0.0.0/8 outside 100.64.0.0/10
-/// (ACK Edge network docs) [DOMAIN §4.6].
+/// (ACK Edge network docs,
+/// https://help.aliyun.com/zh/ack/ack-edge/user-guide/network-element-configuration-in-leased-line-environment).
 pub const CLOUD_SERVICE_V4: &str = "100.0.0.0/8";
 
 /// Addresses a node's own pod subnet keeps from pods (network and gateway), used to size
@@ -129,44 +149,48 @@ pub const PER_NODE_SUBNET_OVERHEAD: u32 = 2;
 /// Smallest per-node subnet Flannel (`node_cidr_mask` 24..28 on ACK) and Cilium are given here.
 pub const PER_NODE_SUBNET_MAX_LEN_V4: u8 = 28;
 
-/// Cilium cluster-pool IPv6 per-node mask (`clusterPoolIPv6MaskSize` default 120 is the
-/// common choice; DOMAIN §3.2 notes 24 for IPv4).
+/// Cilium cluster-pool IPv6 per-node mask (`clusterPoolIPv6MaskSize`: 120 is the common
+/// choice, as 24 is for IPv4;
+/// https://github.com/cilium/cilium/blob/HEAD/Documentation/network/concepts/ipam/cluster-pool.rst).
 pub const PER_NODE_SUBNET_MAX_LEN_V6: u8 = 120;
 
 /// ACK registered clusters: every ECS node added through a node pool carries this label
 /// with the value `"true"`; Terway runs only there and the DC CNI must stay off those
-/// nodes (Alibaba Cloud "Deploy and configure the Terway plugin") [DOMAIN §1.5].
+/// nodes (Alibaba Cloud "Deploy and configure the Terway plugin",
+/// https://www.alibabacloud.com/help/en/doc-detail/208052.html).
 pub const ECS_NODE_LABEL: &str = "alibabacloud.com/external";
 
-/// Terway skips nodes labelled with this set to `"true"` (terway `types/k8s.go`) [DOMAIN §1.5].
+/// Terway skips nodes labelled with this set to `"true"`
+/// (https://github.com/AliyunContainerService/terway/blob/HEAD/types/k8s.go).
 pub const TERWAY_IGNORE_LABEL: &str = "k8s.aliyun.com/ignore-by-terway";
 
 /// Terway's own DaemonSet affinity excludes virtual-kubelet nodes (`type=virtual-kubelet`,
-/// terway chart `daemonset.yaml`) [DOMAIN §1.4].
+/// https://github.com/AliyunContainerService/terway/blob/HEAD/charts/terway/templates/terwayd/daemonset.yaml).
 pub const VIRTUAL_KUBELET_LABEL: (&str, &str) = ("type", "virtual-kubelet");
 
 /// Terway exclusive-ENI mode is chosen per node pool with this node label, on new nodes
-/// only (terway `docs/exclusive-eni-node-pool.md`) [DOMAIN §1.6].
+/// only (terway `docs/exclusive-eni-node-pool.md`, cited above).
 pub const TERWAY_EXCLUSIVE_ENI_LABEL: (&str, &str) =
     ("k8s.aliyun.com/exclusive-mode-eni-type", "eniOnly");
 
-/// Terway's shared-ENI DaemonSet and its ConfigMap (terway chart) [DOMAIN §1.1, §1.4].
+/// Terway's shared-ENI DaemonSet and its ConfigMap (terway chart,
+/// https://github.com/AliyunContainerService/terway/tree/HEAD/charts/terway/templates/terwayd).
 pub const TERWAY_DAEMONSET: &str = "terway-eniip";
 pub const TERWAY_CONFIGMAP: &str = "eni-config";
 
 /// Calico route reflectors: the cluster-ID annotation on a core Node (Kubernetes
-/// datastore) and the IPv4-formatted ID the Calico docs use (tigera/docs bgp.mdx)
-/// [DOMAIN §2.5].
+/// datastore) and the IPv4-formatted ID the Calico docs use (tigera/docs bgp.mdx, cited at
+/// `FULL_MESH_MAX_NODES`).
 pub const CALICO_RR_CLUSTER_ID_ANNOTATION: &str = "projectcalico.org/RouteReflectorClusterID";
 pub const CALICO_RR_CLUSTER_ID: &str = "244.0.0.1";
 
-/// Flannel VXLAN defaults: VNI 1 and the kernel's port 8472 (flannel backends.md)
-/// [DOMAIN §3.4].
+/// Flannel VXLAN defaults: VNI 1 and the kernel's port 8472
+/// (https://github.com/flannel-io/flannel/blob/HEAD/Documentation/backends.md).
 pub const FLANNEL_VXLAN_VNI: u32 = 1;
 pub const FLANNEL_VXLAN_PORT: u32 = 8472;
 
 /// Cilium BGP peer timers and graceful restart, the documented defaults
-/// (cilium `bgp_peer_types.go`) [DOMAIN §3.3].
+/// (https://github.com/cilium/cilium/blob/HEAD/pkg/k8s/apis/cilium.io/v2/bgp_peer_types.go).
 pub const CILIUM_BGP_RESTART_SECONDS: u32 = 120;
 
 // ---- ports and protocols the modes need between the two sides --------------------------

@@ -1,7 +1,7 @@
 //! Differential test of the strict CIDR parser against Python's `ipaddress` in strict mode
 //! on generated inputs. Whatever we accept, Python accepts with the same canonical text;
-//! whatever Python accepts and we refuse falls in a category BAD_INPUTS.md tells us to
-//! refuse on purpose.
+//! whatever Python accepts and we refuse falls in a category we refuse on purpose, one of
+//! the bad-input classes (tests/vectors/bad-input-row-*).
 
 use hybridplan::cidr::{CidrError, parse_cidr};
 use std::io::Write;
@@ -74,7 +74,7 @@ fn mutate(rng: &mut Rng, s: String) -> String {
     }
 }
 
-/// Categories where Python accepts and we refuse on purpose (BAD_INPUTS.md rows).
+/// Categories where Python accepts and we refuse on purpose (rows as in the bad-input vectors).
 fn stricter_on_purpose(e: &CidrError) -> bool {
     matches!(
         e,

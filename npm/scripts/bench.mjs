@@ -1,6 +1,7 @@
 // Size and speed of the npm package, measured (not asserted): the .wasm raw and gzipped,
 // `plan` on the reference scenario (median of 1,000 calls), and `lookupMany` over 1 million
-// addresses on the real IPv4 table of ../shared/data/bgp (RouteViews 2015, 606,138 prefixes).
+// addresses on a real IPv4 BGP table (RouteViews 2015, 606,138 prefixes), read from the
+// folder HYBRIDPLAN_BGP_DATA names; docs/benchmarks.md says how to make it.
 import { readFileSync, statSync } from "node:fs";
 import { gzipSync, gunzipSync } from "node:zlib";
 import { plan, RouteTable } from "hybridplan";
@@ -23,8 +24,20 @@ for (let i = 0; i < 1000; i++) {
 times.sort((a, b) => a - b);
 console.log(`plan(reference): median ${times[500].toFixed(3)} ms over 1,000 calls`);
 
-const data = process.env.HYBRIDPLAN_BGP_DATA ?? new URL("../../../shared/data/bgp/", import.meta.url).pathname;
-const rows = gunzipSync(readFileSync(`${data}/ipv4-2015.tsv.gz`)).toString("utf8").split("\n")
+const noData = (problem) => {
+  console.error(`bench: ${problem}\nThe lookupMany figures need a real BGP table, which is not in the ` +
+    "repository: set HYBRIDPLAN_BGP_DATA to a folder holding ipv4-2015.tsv.gz, gzipped lines of " +
+    "`prefix<TAB>origin AS` taken from a RouteViews table dump (docs/benchmarks.md says how to make it).");
+  process.exit(2);
+};
+const data = process.env.HYBRIDPLAN_BGP_DATA ?? noData("HYBRIDPLAN_BGP_DATA is not set.");
+let gz;
+try {
+  gz = readFileSync(`${data}/ipv4-2015.tsv.gz`);
+} catch (e) {
+  noData(e.message);
+}
+const rows = gunzipSync(gz).toString("utf8").split("\n")
   .filter((l) => l && !l.startsWith(";")).map((l) => l.split("\t"));
 const table = new RouteTable();
 let t0 = process.hrtime.bigint();

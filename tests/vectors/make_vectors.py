@@ -6,8 +6,8 @@
 not JSON/YAML at all). `expect.codes` is the exact set of diagnostic codes (sorted);
 `expect.mode` the selected mode, or null when the spec cannot be planned; `expect.exit`
 the CLI exit code; `expect.paths` [code, JSON pointer] pairs that must be among the
-diagnostics. The expectations are written here by hand from the rules in SPEC.md and
-DOMAIN.md, never copied from the planner's output.
+diagnostics. The expectations are written here by hand from the rules in docs/ and the
+vendors' documentation, never copied from the planner's output.
 
 Run `python3 tests/vectors/make_vectors.py` after changing it; the test command checks
 that the committed files match.
@@ -511,7 +511,7 @@ vector("code-vswitch-unknown", "a node pool names a pod vSwitch no zone has",
        with_(ROUTED, cloud__nodePools=[{"name": "gpu", "podVSwitches": ["vsw-nope"]}]),
        ["vswitch-unknown"], RR, 1, [("vswitch-unknown", "/cloud/nodePools/0/podVSwitches/0")])
 
-# ---- BAD_INPUTS.md rows marked "reject" --------------------------------------------------
+# ---- bad inputs: malformed prefixes, unusable ranges and AS numbers, refused -------------
 rows = [
     ("01", "010.0.0.0/16", "cidr-syntax"),
     ("02-octal", "0127.0.0.0/16", "cidr-syntax"),
@@ -540,53 +540,53 @@ rows = [
 for row, text, code in rows:
     # A prefix with host bits still stands for one prefix: planned, with the error.
     readable = code == "cidr-host-bits"
-    vector(f"bad-input-row-{row}", f"BAD_INPUTS.md: pod range {text!r} is refused",
+    vector(f"bad-input-row-{row}", f"bad input: pod range {text!r} is refused",
            with_(CLEAN, onPrem__podCidr=text), [code], IPIP if readable else None, 1,
            [(code, "/onPrem/podCidr")])
 # Row 6: 0.0.0.0/0 as a pool overlaps every reserved range and every other range.
-vector("bad-input-row-06", "BAD_INPUTS.md: 0.0.0.0/0 as the DC pod range",
+vector("bad-input-row-06", "bad input: 0.0.0.0/0 as the DC pod range",
        with_(CLEAN, onPrem__podCidr="0.0.0.0/0"), ["reserved-range", "cidr-overlap"], IPIP, 1,
        [("reserved-range", "/onPrem/podCidr")])
 # Row 7: a /32 pool cannot hold a /26 block.
-vector("bad-input-row-07", "BAD_INPUTS.md: a /32 pool holds no Calico block",
+vector("bad-input-row-07", "bad input: a /32 pool holds no Calico block",
        with_(CLEAN, onPrem__podCidr="172.20.0.0/32"), ["calico-block-size"], IPIP, 1)
 # Row 17: block size 0 (Calico reads 0 as "default", we refuse it).
-vector("bad-input-row-17", "BAD_INPUTS.md: Calico block size 0",
+vector("bad-input-row-17", "bad input: Calico block size 0",
        with_(CLEAN, onPrem__calicoBlockSize=0), ["calico-block-size"], IPIP, 1)
 # Row 18: pool prefix longer than the block.
-vector("bad-input-row-18", "BAD_INPUTS.md: a /28 pool with /26 blocks",
+vector("bad-input-row-18", "bad input: a /28 pool with /26 blocks",
        with_(CLEAN, onPrem__podCidr="172.20.0.0/28"), ["calico-block-size"], IPIP, 1)
 # Row 19: link-local.
-vector("bad-input-row-19", "BAD_INPUTS.md: pods overlapping 169.254.0.0/16",
+vector("bad-input-row-19", "bad input: pods overlapping 169.254.0.0/16",
        with_(CLEAN, onPrem__podCidr="169.254.0.0/16"), ["reserved-range"], IPIP, 1)
 # Row 20: CGNAT 100.64.0.0/10 (Alibaba Cloud services), multicast, loopback.
-vector("bad-input-row-20-cgnat", "BAD_INPUTS.md: pods in 100.64.0.0/10",
+vector("bad-input-row-20-cgnat", "bad input: pods in 100.64.0.0/10",
        with_(CLEAN, onPrem__podCidr="100.64.0.0/16"), ["reserved-range"], IPIP, 1)
-vector("bad-input-row-20-multicast", "BAD_INPUTS.md: services in multicast space",
+vector("bad-input-row-20-multicast", "bad input: services in multicast space",
        with_(CLEAN, onPrem__serviceCidr="224.0.0.0/20"), ["reserved-range"], IPIP, 1)
-vector("bad-input-row-20-loopback", "BAD_INPUTS.md: DC nodes in loopback space",
+vector("bad-input-row-20-loopback", "bad input: DC nodes in loopback space",
        with_(CLEAN, onPrem__nodeCidrs=["127.0.0.0/24"],
              onPrem__edgeRouters=[{"ip": "127.0.0.1", "asNumber": 65001}]),
        ["reserved-range"], IPIP, 1)
 # Row 21: AS numbers.
-vector("bad-input-row-21-zero", "BAD_INPUTS.md: AS 0", with_(CLEAN, onPrem__asNumber=0),
+vector("bad-input-row-21-zero", "bad input: AS 0", with_(CLEAN, onPrem__asNumber=0),
        ["asn-invalid"], IPIP, 1)
-vector("bad-input-row-21-as-trans", "BAD_INPUTS.md: AS 23456 (AS_TRANS)",
+vector("bad-input-row-21-as-trans", "bad input: AS 23456 (AS_TRANS)",
        with_(CLEAN, onPrem__asNumber=23456), ["asn-invalid"], IPIP, 1)
-vector("bad-input-row-21-too-large", "BAD_INPUTS.md: AS 4294967296",
+vector("bad-input-row-21-too-large", "bad input: AS 4294967296",
        with_(CLEAN, onPrem__asNumber=4294967296), ["asn-invalid"], None, 1,
        [("asn-invalid", "/onPrem/asNumber")])
-vector("bad-input-row-21-string", "BAD_INPUTS.md: AS number as a string",
+vector("bad-input-row-21-string", "bad input: AS number as a string",
        with_(CLEAN, onPrem__asNumber="64512"), ["spec-invalid"], None, 1)
 vector("bad-input-row-21-four-byte", "a 4-byte private AS is legal",
        with_(CLEAN, onPrem__asNumber=4200000001), [], IPIP, 0)
 # Row 22: an IPv6 /64 pool: sizes in u128, nothing enumerated.
 d = dual_stack()
 d["onPrem"]["podCidrs"][1] = "fd00:20::/64"
-vector("bad-input-row-22", "BAD_INPUTS.md: an IPv6 /64 pod range is sized, never enumerated",
+vector("bad-input-row-22", "bad input: an IPv6 /64 pod range is sized, never enumerated",
        d, [], IPIP, 0)
 # Row 23: mixed families are handled per family; an IPv6 prefix in an IPv4 cluster is refused.
-vector("bad-input-row-23", "BAD_INPUTS.md: an IPv6 pod prefix with ipFamily ipv4",
+vector("bad-input-row-23", "bad input: an IPv6 pod prefix with ipFamily ipv4",
        with_(with_(CLEAN, onPrem__podCidr=None), onPrem__podCidrs=["172.20.0.0/16", "fd00:20::/56"]),
        ["spec-invalid"], IPIP, 1, [("spec-invalid", "/onPrem/podCidrs/1")])
 

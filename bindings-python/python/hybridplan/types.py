@@ -184,7 +184,7 @@ class OnPremSpec(_OnPremSpecRequired, total=False):
     cni: DcCniSpec
 
 
-# A hybrid cluster spec (SPEC.md §2). Lists have a single-value form (`podCidr`) beside
+# A hybrid cluster spec (docs/spec.md). Lists have a single-value form (`podCidr`) beside
 # the list form (`podCidrs`); give one of them.
 _HybridClusterSpecRequired = TypedDict("_HybridClusterSpecRequired", {
     "onPrem": OnPremSpec,
@@ -358,7 +358,8 @@ Check = TypedDict("Check", {
 })
 
 
-# Stable diagnostic codes (SPEC.md §4). New codes may be added; none is ever renamed.
+# Stable diagnostic codes (docs/diagnostics.md). New codes may be added; none is ever
+# renamed.
 Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "terway-beside-overlay", "vswitch-unused", "cni-assumed", "cni-version-unsupported", "cni-version-newer", "cni-install-unsupported", "cni-mismatch", "pool-migration", "pool-conflict", "next-hop-self", "vswitch-unknown", "transit-router-zones", "live-unreadable", "spec-invalid", "spec-syntax"]
 
 

@@ -1,7 +1,8 @@
 //! Strict text parsing of addresses and prefixes. Everything that some other tool reads
 //! differently (leading zeros, inet_aton short forms, netmask notation, zones, IPv4-mapped
 //! IPv6, signs or zeros in the length, white space, host bits) is refused with a message
-//! that says how to write it instead. The rows of BAD_INPUTS.md are the test cases.
+//! that says how to write it instead. The bad-input vectors (tests/vectors/bad-input-row-*)
+//! exercise each of these classes.
 
 use super::{Cidr, Family, addr_bits};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -231,7 +232,8 @@ mod tests {
         );
     }
 
-    /// Every row of BAD_INPUTS.md marked "reject", by row number.
+    /// Every class of malformed input that is refused, numbered as the bad-input vectors
+    /// (tests/vectors/bad-input-row-*) are.
     #[test]
     fn rejects_every_bad_input_row() {
         // 1, 2: leading zeros, octal/hex/short/integer forms

@@ -9,7 +9,8 @@ use crate::facts;
 use crate::spec::CniInstall;
 use serde_json::json;
 
-/// Namespace of the current kube-flannel.yml (DOMAIN.md §3.4).
+/// Namespace of the current kube-flannel.yml
+/// (https://github.com/flannel-io/flannel/blob/HEAD/Documentation/kube-flannel.yml).
 const NAMESPACE: &str = "kube-flannel";
 
 pub(super) fn files(ctx: &Context, out: &mut Vec<File>) {

@@ -1,4 +1,4 @@
-//! Network mode selection (SPEC.md "Mode rules", from the Alibaba hybrid-cluster document):
+//! Network mode selection (docs/plan.md "Modes", from the Alibaba hybrid-cluster document):
 //! fewer than 100 DC nodes (counting growth) at standard performance → an overlay mode;
 //! 100 or more, or high performance → a routed mode, Calico route reflection by default.
 //! Also the BGP topology the mode implies: full mesh or route reflectors, and how many.

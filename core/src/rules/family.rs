@@ -1,5 +1,5 @@
 //! Rules about address families: an IPv4 cluster has no IPv6 ranges, and a dual-stack one
-//! has one IPv6 prefix beside the IPv4 one in each list that SPEC.md names.
+//! has one IPv6 prefix beside the IPv4 one in each list that docs/spec.md names.
 
 use crate::cidr::Family;
 use crate::spec::{HybridCluster, IpFamily, SpecCidr};

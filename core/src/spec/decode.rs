@@ -283,7 +283,8 @@ impl Decoder {
             .map(|i| i as u32)
     }
 
-    /// An AS number; values outside 0..=4294967295 are `asn-invalid` (BAD_INPUTS.md row 21).
+    /// An AS number; values outside 0..=4294967295 are `asn-invalid` (the bad-input
+    /// vectors tests/vectors/bad-input-row-21-*).
     pub fn asn(&mut self, tree: &Tree, path: &str) -> Option<u32> {
         match tree {
             Tree::Int(i) if !(0..=i128::from(u32::MAX)).contains(i) => {

@@ -4,7 +4,7 @@
 
 use ts_rs::TS;
 
-/// A hybrid cluster spec (SPEC.md §2). Lists have a single-value form (`podCidr`) beside the
+/// A hybrid cluster spec (docs/spec.md). Lists have a single-value form (`podCidr`) beside the
 /// list form (`podCidrs`); give one of them.
 #[derive(TS)]
 #[ts(rename = "HybridClusterSpec", rename_all = "camelCase")]

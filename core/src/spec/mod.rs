@@ -1,4 +1,4 @@
-//! The `HybridCluster` spec (SPEC.md §2): typed, with defaults applied and every prefix
+//! The `HybridCluster` spec (docs/spec.md): typed, with defaults applied and every prefix
 //! canonical. Read from JSON or YAML with [`HybridCluster::from_json`],
 //! [`HybridCluster::from_yaml`] or [`HybridCluster::from_text`].
 
@@ -157,11 +157,11 @@ pub struct OnPrem {
     pub as_number: u32,
     /// Calico block size for IPv4 pools (`calicoBlockSize`).
     pub calico_block_size: u8,
-    /// Calico block size for IPv6 pools (`calicoBlockSizeV6`, an addition to SPEC.md §2).
+    /// Calico block size for IPv6 pools (`calicoBlockSizeV6`).
     pub calico_block_size_v6: u8,
     pub route_reflectors: Option<u32>,
-    /// Names of the DC nodes that serve as route reflectors (`routeReflectorNodes`, an
-    /// addition to SPEC.md §2): the manifests label and annotate exactly these.
+    /// Names of the DC nodes that serve as route reflectors (`routeReflectorNodes`): the
+    /// manifests label and annotate exactly these.
     pub route_reflector_nodes: Vec<String>,
     /// kube-controller-manager's `--node-cidr-mask-size-ipv4` in this cluster
     /// (`nodeCidrMaskSize`): the subnet each node gets from the pod range in Flannel; in
@@ -188,8 +188,8 @@ impl OnPrem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EdgeRouter {
     pub ip: IpAddr,
-    /// The router's IPv6 address on the DC node network (`ipv6`, an addition to SPEC.md
-    /// §2): the next hop of DC nodes' IPv6 default route and of their IPv6 BGP sessions.
+    /// The router's IPv6 address on the DC node network (`ipv6`): the next hop of DC nodes'
+    /// IPv6 default route and of their IPv6 BGP sessions.
     pub ipv6: Option<IpAddr>,
     pub as_number: u32,
 }
@@ -337,7 +337,7 @@ pub struct Vbr {
     pub peer_gateway_ip: IpAddr,
     pub peering_subnet: Cidr,
     /// IPv6 peering of a dual-stack VBR (`localGatewayIpv6`, `peerGatewayIpv6`,
-    /// `peeringSubnetIpv6`; additions to SPEC.md §2 after the VBR API's IPv6 fields).
+    /// `peeringSubnetIpv6`, after the VBR API's IPv6 fields).
     pub ipv6: Option<VbrIpv6>,
     pub as_number: u32,
 }
