@@ -1,6 +1,6 @@
 //! WebAssembly glue for the npm package `hybridplan` (its API: docs/javascript.md): `plan`,
-//! `validate`, `trace`, `importCluster` (`import` is a reserved word in JavaScript), `diff`
-//! and `RouteTable`. No logic lives here: values cross the boundary as JSON text
+//! `validate`, `trace`, `importCluster` (`import` is a reserved word in JavaScript), `diff`,
+//! `renderTerraform`, `RouteTable`, and the `SpecError` they throw. No logic lives here: values cross the boundary as JSON text
 //! parsed by the engine on the JS side, so every rule (unknown keys, strict addresses) is
 //! the core's, and numbers beyond 2^53 stay the strings the core writes.
 
@@ -38,7 +38,7 @@ struct Detail<'a> {
     diagnostics: &'a [Diagnostic],
 }
 
-/// A `SpecError` to throw: `message`, and the core's `diagnostics` (never empty).
+/// A `SpecError` to throw: `message`, and the core's `diagnostics`.
 fn thrown(message: &str, diagnostics: &[Diagnostic]) -> JsValue {
     let first = diagnostics.first();
     let detail = Detail {
