@@ -1,18 +1,65 @@
 //! WebAssembly glue for the npm package `hybridplan` (its API: docs/javascript.md): `plan`,
-//! `validate`, `trace`, `importCluster` (`import` is a reserved word in JavaScript), `diff`
-//! and `RouteTable`. No logic lives here: values cross the boundary as JSON text
+//! `validate`, `trace`, `importCluster` (`import` is a reserved word in JavaScript), `diff`,
+//! `renderTerraform`, `RouteTable`, and the `SpecError` they throw. No logic lives here: values cross the boundary as JSON text
 //! parsed by the engine on the JS side, so every rule (unknown keys, strict addresses) is
 //! the core's, and numbers beyond 2^53 stay the strings the core writes.
 
 use hybridplan::routing::PlanRoutes;
-use hybridplan::{Cidr, Device, Endpoint, HybridCluster, SpecError, lpm};
-use js_sys::{Error, JSON, Reflect, Uint8Array, Uint32Array};
+use hybridplan::{Cidr, Code, Device, Diagnostic, Endpoint, HybridCluster, SpecError, lpm};
+use js_sys::{JSON, Reflect, Uint8Array, Uint32Array};
 use wasm_bindgen::prelude::*;
 
 // Single-threaded WebAssembly (no `atomics`), where talc's lock-free cell is sound.
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+// Every error thrown is the package's `SpecError` class, which is JavaScript: a class
+// written in JS is what `instanceof`, subclassing and TypeScript's `export class` expect,
+// and the package exports that very class. npm/scripts/build.mjs writes it beside the glue
+// (dist/error.js for ES modules, dist/error.cjs for CommonJS); the glue imports it by this
+// declaration, so Rust constructs it directly and no wrapper has to catch and convert.
+// Rust passes only what the core says: the message and `{ code, path, hint, diagnostics }`.
+#[wasm_bindgen(raw_module = "./error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = SpecError)]
+    type JsSpecError;
+    #[wasm_bindgen(constructor, js_class = "SpecError")]
+    fn new(message: &str, detail: JsValue) -> JsSpecError;
+}
+
+/// The properties of a thrown `SpecError`: the first problem's code, path and hint, and
+/// every problem in `diagnostics`.
+#[derive(serde::Serialize)]
+struct Detail<'a> {
+    code: Code,
+    path: &'a str,
+    hint: Option<&'a str>,
+    diagnostics: &'a [Diagnostic],
+}
+
+/// A `SpecError` to throw: `message`, and the core's `diagnostics`.
+fn thrown(message: &str, diagnostics: &[Diagnostic]) -> JsValue {
+    let first = diagnostics.first();
+    let detail = Detail {
+        code: first.map_or(Code::SpecInvalid, |d| d.code),
+        path: first.map_or("", |d| d.path.as_str()),
+        hint: first.and_then(|d| d.hint.as_deref()),
+        diagnostics,
+    };
+    JsSpecError::new(message, to_js(&detail)).into()
+}
+
+/// A `SpecError` of one problem found here, in the arguments, rather than by the core.
+fn invalid(code: Code, path: &str, message: &str, hint: Option<&str>) -> JsValue {
+    let mut diagnostic = Diagnostic::new(code, path, message);
+    diagnostic.hint = hint.map(str::to_owned);
+    thrown(message, &[diagnostic])
+}
+
+fn spec_error(err: SpecError) -> JsValue {
+    thrown(&err.to_string(), err.diagnostics())
+}
 
 /// A spec given as an object, as JSON/YAML text, or as the bytes of such text (a
 /// `Uint8Array`, e.g. a file as read), read by the core.
@@ -22,16 +69,17 @@ fn read_spec(spec: &JsValue) -> Result<HybridCluster, JsValue> {
     } else if let Some(bytes) = spec.dyn_ref::<Uint8Array>() {
         HybridCluster::from_bytes(&bytes.to_vec())
     } else {
-        HybridCluster::from_json(&stringify(spec)?)
+        HybridCluster::from_json(&stringify(spec, "")?)
     };
     parsed.map_err(spec_error)
 }
 
-fn stringify(value: &JsValue) -> Result<String, JsValue> {
+/// `value` as JSON text; `path` names the argument in the error.
+fn stringify(value: &JsValue, path: &str) -> Result<String, JsValue> {
     let text = JSON::stringify(value).map_err(|_| {
-        error(
-            "spec-invalid",
-            "",
+        invalid(
+            Code::SpecInvalid,
+            path,
             "the value cannot be written as JSON",
             None,
         )
@@ -39,10 +87,12 @@ fn stringify(value: &JsValue) -> Result<String, JsValue> {
     Ok(text.as_string().unwrap_or_default())
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| error("internal", "", &format!("cannot serialise: {e}"), None))?;
-    JSON::parse(&text)
+/// A result of the core as a JS value. The core's types are plain data that serde_json
+/// always writes (string keys, counts past 2^53 as strings) and JSON.parse always reads
+/// back, so neither step can fail: there is no error code for it.
+fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    let text = serde_json::to_string(value).expect("the core's types serialize to JSON");
+    JSON::parse(&text).expect("serde_json writes valid JSON")
 }
 
 /// Sets the properties `entries` on the JS object `target`.
@@ -52,50 +102,24 @@ fn set_all(target: &JsValue, entries: &[(&str, JsValue)]) {
     }
 }
 
-/// A JS `Error` named `SpecError` with `code`, `path`, `hint` and, for spec errors, every
-/// `diagnostics` entry.
-fn error(code: &str, path: &str, message: &str, hint: Option<&str>) -> JsValue {
-    let e = Error::new(message);
-    e.set_name("SpecError");
-    let e = JsValue::from(e);
-    set_all(
-        &e,
-        &[
-            ("code", JsValue::from_str(code)),
-            ("path", JsValue::from_str(path)),
-            ("hint", hint.map_or(JsValue::NULL, JsValue::from_str)),
-        ],
-    );
-    e
-}
-
-fn spec_error(err: SpecError) -> JsValue {
-    let e = error(
-        err.code().as_str(),
-        err.path(),
-        &err.to_string(),
-        err.hint(),
-    );
-    if let Ok(list) = to_js(&err.diagnostics()) {
-        let _ = Reflect::set(&e, &JsValue::from_str("diagnostics"), &list);
+/// `options[key]` of an optional options object (`undefined` when either is missing).
+fn option(options: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(JsValue::UNDEFINED);
     }
-    e
-}
-
-/// An error of the core's diagnostics: the first one's code, path and hint, all of them in
-/// `diagnostics`.
-fn diagnostics_error(list: &[hybridplan::Diagnostic], message: &str) -> JsValue {
-    let first = list.first();
-    let e = error(
-        first.map_or("spec-invalid", |d| d.code.as_str()),
-        first.map_or("", |d| d.path.as_str()),
-        message,
-        first.and_then(|d| d.hint.as_deref()),
-    );
-    if let Ok(list) = to_js(&list) {
-        let _ = Reflect::set(&e, &JsValue::from_str("diagnostics"), &list);
+    let refused = || {
+        invalid(
+            Code::SpecInvalid,
+            "options",
+            "the options are an object",
+            None,
+        )
+    };
+    if !options.is_object() {
+        return Err(refused());
     }
-    e
+    // A getter that throws is refused like a value that is not an object.
+    Reflect::get(options, &JsValue::from_str(key)).map_err(|_| refused())
 }
 
 /// Text given as a string or as bytes (`Uint8Array`).
@@ -105,16 +129,16 @@ fn text_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
     }
     if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
         return String::from_utf8(bytes.to_vec()).map_err(|_| {
-            error(
-                "live-unreadable",
+            invalid(
+                Code::LiveUnreadable,
                 "",
                 &format!("{what} is not UTF-8 text"),
                 None,
             )
         });
     }
-    Err(error(
-        "live-unreadable",
+    Err(invalid(
+        Code::LiveUnreadable,
         "",
         &format!("{what} must be the text of `kubectl get … -o json` (a string or bytes)"),
         None,
@@ -126,21 +150,17 @@ fn text_of(value: &JsValue, what: &str) -> Result<String, JsValue> {
 #[wasm_bindgen(js_name = importCluster)]
 pub fn import_cluster(live: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let live = text_of(&live, "the cluster's objects")?;
-    let base = if options.is_undefined() || options.is_null() {
+    let into = option(&options, "into")?;
+    let base = if into.is_undefined() || into.is_null() {
         None
+    } else if let Some(text) = into.as_string() {
+        Some(text)
     } else {
-        let into = Reflect::get(&options, &JsValue::from_str("into"))?;
-        if into.is_undefined() || into.is_null() {
-            None
-        } else if let Some(text) = into.as_string() {
-            Some(text)
-        } else {
-            Some(stringify(&into)?)
-        }
+        Some(stringify(&into, "into")?)
     };
     match hybridplan::import(&live, base.as_deref()) {
-        Ok(imported) => to_js(&imported),
-        Err(e) => Err(diagnostics_error(&e.diagnostics(), &e.to_string())),
+        Ok(imported) => Ok(to_js(&imported)),
+        Err(e) => Err(thrown(&e.to_string(), &e.diagnostics())),
     }
 }
 
@@ -150,8 +170,8 @@ pub fn diff(spec: JsValue, live: JsValue) -> Result<JsValue, JsValue> {
     let spec = read_spec(&spec)?;
     let live = text_of(&live, "the cluster's objects")?;
     match hybridplan::diff(&spec, &live) {
-        Ok(drift) => to_js(&drift),
-        Err(e) => Err(diagnostics_error(&e.diagnostics(), &e.to_string())),
+        Ok(drift) => Ok(to_js(&drift)),
+        Err(e) => Err(thrown(&e.to_string(), &e.diagnostics())),
     }
 }
 
@@ -159,7 +179,7 @@ pub fn diff(spec: JsValue, live: JsValue) -> Result<JsValue, JsValue> {
 /// be read; problems of a readable spec are the plan's diagnostics.
 #[wasm_bindgen]
 pub fn plan(spec: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&hybridplan::plan(&read_spec(&spec)?))
+    Ok(to_js(&hybridplan::plan(&read_spec(&spec)?)))
 }
 
 /// The Alibaba Cloud side of the plan of `spec` as Terraform: `[{ name, content }]`, one
@@ -169,13 +189,13 @@ pub fn plan(spec: JsValue) -> Result<JsValue, JsValue> {
 pub fn render_terraform(spec: JsValue) -> Result<JsValue, JsValue> {
     let spec = read_spec(&spec)?;
     let plan = hybridplan::plan(&spec);
-    to_js(&hybridplan::render::terraform(&spec, &plan))
+    Ok(to_js(&hybridplan::render::terraform(&spec, &plan)))
 }
 
 /// Every diagnostic of a spec, errors first.
 #[wasm_bindgen]
 pub fn validate(spec: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&hybridplan::validate(&read_spec(&spec)?))
+    Ok(to_js(&hybridplan::validate(&read_spec(&spec)?)))
 }
 
 /// Follows a packet from `src` to `dst` through a plan's route tables; `options` may name
@@ -183,7 +203,7 @@ pub fn validate(spec: JsValue) -> Result<JsValue, JsValue> {
 /// address of an overlay needs.
 #[wasm_bindgen]
 pub fn trace(plan: JsValue, src: &str, dst: &str, options: JsValue) -> Result<JsValue, JsValue> {
-    let routes = PlanRoutes::from_json(&stringify(&plan)?).map_err(spec_error)?;
+    let routes = PlanRoutes::from_json(&stringify(&plan, "")?).map_err(spec_error)?;
     let src = Endpoint {
         addr: address(src, "src")?,
         node: node_option(&options, "srcNode")?,
@@ -192,29 +212,26 @@ pub fn trace(plan: JsValue, src: &str, dst: &str, options: JsValue) -> Result<Js
         addr: address(dst, "dst")?,
         node: node_option(&options, "dstNode")?,
     };
-    to_js(&routes.trace_endpoints(src, dst))
+    Ok(to_js(&routes.trace_endpoints(src, dst)))
 }
 
 /// The device named by `options[key]`, if the option is given.
 fn node_option(options: &JsValue, key: &str) -> Result<Option<Device>, JsValue> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(None);
-    }
-    let value = Reflect::get(options, &JsValue::from_str(key))?;
+    let value = option(options, key)?;
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
     let text = value.as_string().ok_or_else(|| {
-        error(
-            "spec-invalid",
+        invalid(
+            Code::SpecInvalid,
             key,
             "a node is a string: dc-node or ecs-node",
             None,
         )
     })?;
     text.parse::<Device>().map(Some).map_err(|e| {
-        error(
-            "spec-invalid",
+        invalid(
+            Code::SpecInvalid,
             key,
             &e.to_string(),
             Some("dc-node or ecs-node"),
@@ -230,12 +247,7 @@ pub struct RouteTable {
 
 /// A `SpecError` for text that is not a valid prefix or address, at `path`.
 fn cidr_error(e: hybridplan::CidrError, text: &str, path: &str) -> JsValue {
-    error(
-        e.code().as_str(),
-        path,
-        &e.describe(text),
-        e.hint().as_deref(),
-    )
+    invalid(e.code(), path, &e.describe(text), e.hint().as_deref())
 }
 
 fn prefix(text: &str) -> Result<Cidr, JsValue> {
@@ -273,8 +285,8 @@ impl RouteTable {
     #[wasm_bindgen(js_name = insertMany)]
     pub fn insert_many(&mut self, prefixes: &js_sys::Array, values: &[u32]) -> Result<(), JsValue> {
         if prefixes.length() as usize != values.len() {
-            return Err(error(
-                "spec-invalid",
+            return Err(invalid(
+                Code::SpecInvalid,
                 "values",
                 &format!("{} prefixes but {} values", prefixes.length(), values.len()),
                 None,
@@ -284,8 +296,8 @@ impl RouteTable {
         for (i, (text, &value)) in prefixes.iter().zip(values).enumerate() {
             let path = format!("prefixes/{i}");
             let Some(text) = text.as_string() else {
-                return Err(error(
-                    "spec-invalid",
+                return Err(invalid(
+                    Code::SpecInvalid,
                     &path,
                     "a prefix must be a string",
                     None,
@@ -336,9 +348,22 @@ impl RouteTable {
         Uint32Array::from(&values[..])
     }
 
-    /// `lookupMany` for IPv6: four 32-bit words per address, most significant first.
+    /// `lookupMany` for IPv6: four 32-bit words per address, most significant first. A
+    /// length that is not a multiple of four is refused, as the Python binding refuses a
+    /// buffer that is not whole addresses: a silently dropped tail would be a wrong answer.
     #[wasm_bindgen(js_name = lookupManyV6)]
-    pub fn lookup_many_v6(&self, words: &[u32], miss: Option<u32>) -> Uint32Array {
+    pub fn lookup_many_v6(&self, words: &[u32], miss: Option<u32>) -> Result<Uint32Array, JsValue> {
+        if !words.len().is_multiple_of(4) {
+            return Err(invalid(
+                Code::SpecInvalid,
+                "words",
+                &format!(
+                    "{} words are not whole IPv6 addresses (four 32-bit words each)",
+                    words.len()
+                ),
+                Some("give four words per address, most significant first"),
+            ));
+        }
         let miss = miss.unwrap_or(u32::MAX);
         let addrs: Vec<u128> = words
             .chunks_exact(4)
@@ -349,7 +374,7 @@ impl RouteTable {
             .lookup_many_v6(&addrs)
             .or(&miss)
             .for_each(|&v| values.push(v));
-        Uint32Array::from(&values[..])
+        Ok(Uint32Array::from(&values[..]))
     }
 }
 

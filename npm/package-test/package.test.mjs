@@ -46,8 +46,12 @@ test("the tarball holds the built package, its README and licenses, and one copy
     assert.ok(files.includes(f), `${f} missing from the tarball`);
   }
   assert.deepEqual(files.filter((f) => f.endsWith(".wasm") || f.endsWith("wasm.js")), ["dist/wasm.js"]);
-  // Almost all of it is the module, inlined as base64.
-  assert.ok(packed.unpackedSize < 900_000, `unpacked ${packed.unpackedSize} bytes`);
+  // Almost all of it is the module, inlined as base64 once: the rest (entries, glue,
+  // declarations, README, licenses) stays small. The module's own budget is a test of
+  // npm/test (gzipped size), so this one need not move when the module grows.
+  const module = packed.files.find((f) => f.path === "dist/wasm.js").size;
+  assert.ok(packed.unpackedSize - module < 150_000,
+    `unpacked ${packed.unpackedSize} bytes, of which ${packed.unpackedSize - module} besides the module`);
 });
 
 test("Node: ES modules and CommonJS", () => {
@@ -65,7 +69,7 @@ test("Node: ES modules and CommonJS", () => {
   assert.equal(run("node", ["cjs.cjs"], dir).trim(), "calico-route-reflector 7");
 });
 
-const consumer = `import { plan, validate, trace, RouteTable, type HybridClusterSpec, type Plan, type SpecError } from "hybridplan";
+const consumer = `import { plan, validate, trace, RouteTable, SpecError, type HybridClusterSpec, type Plan } from "hybridplan";
 import * as fs from "node:fs";
 
 const p: Plan = plan(fs.readFileSync("spec.yaml", "utf8"));
@@ -76,8 +80,7 @@ const values: Uint32Array = table.lookupMany(new Uint32Array([0x0a000001]));
 try {
   validate({ onPrem: {} } as unknown as HybridClusterSpec);
 } catch (e) {
-  const err = e as SpecError;
-  console.log(err.code, err.path);
+  if (e instanceof SpecError) console.log(e.code, e.path);
 }
 console.log(p.mode.selected, outcome, values[0]);
 function notAnApi(m: typeof import("hybridplan")) {
@@ -112,9 +115,10 @@ test("bundlers: Vite, esbuild and webpack 5 production builds run in Chromium wi
   const page = (script) => `<!doctype html><meta charset="utf-8"><title>hybridplan</title><body>${script}</body>\n`;
   const dir = project("bundlers", { devDependencies: {} }, {
     // webpack's default entry; Vite and esbuild are pointed at the same file.
-    "src/index.js": `import { plan, trace } from "hybridplan";\n` +
+    "src/index.js": `import { plan, trace, SpecError } from "hybridplan";\n` +
       `const p = plan(${JSON.stringify(SPEC)});\n` +
       `document.body.dataset.mode = p.mode.selected;\n` +
+      `try { plan("{ not json: ["); } catch (e) { document.body.dataset.error = e instanceof SpecError ? e.code : String(e); }\n` +
       `document.body.dataset.trace = trace(p, "10.100.1.1", "10.10.25.10").outcome;\n`,
     "index.html": page('<script type="module" src="/src/index.js"></script>'),
   });
@@ -150,6 +154,7 @@ test("bundlers: Vite, esbuild and webpack 5 production builds run in Chromium wi
     assert.deepEqual(errors, [], `${bundler}: page errors`);
     assert.equal(await tab.getAttribute("body", "data-mode"), "calico-route-reflector", bundler);
     assert.equal(await tab.getAttribute("body", "data-trace"), "delivered", bundler);
+    assert.equal(await tab.getAttribute("body", "data-error"), "spec-syntax", `${bundler}: SpecError survives bundling`);
     await tab.close();
   }
 });

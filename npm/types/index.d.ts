@@ -19,17 +19,31 @@ export type * from "./types/Imported.js";
 export type * from "./types/Drift.js";
 export type * from "./types/TerraformFile.js";
 
-/** Thrown when a spec cannot be read (syntax, schema), an address is malformed, or the
- * cluster's objects given to `importCluster` / `diff` are not `kubectl … -o json` output
- * (`code: "live-unreadable"`). */
-export interface SpecError extends Error {
-  name: "SpecError";
-  code: Code | "internal";
-  /** JSON Pointer of the field, e.g. `/onPrem/podCidr`. */
-  path: string;
-  hint: string | null;
-  /** Every problem, for a spec that breaks the schema. */
+/** What a `SpecError` carries besides its message. */
+export interface SpecErrorDetail {
+  code?: Code;
+  path?: string;
+  hint?: string | null;
   diagnostics?: Diagnostic[];
+}
+
+/** The one error every function and `RouteTable` method throws: a spec that cannot be read
+ * (syntax, schema), a malformed prefix or address (`cidr-syntax`, `cidr-host-bits`), an
+ * argument of the wrong shape (`spec-invalid`), or cluster objects given to
+ * `importCluster` / `diff` that are not `kubectl … -o json` output (`live-unreadable`).
+ * `err instanceof SpecError` holds for errors of either entry (ES module or CommonJS). */
+export class SpecError extends Error {
+  constructor(message: string, detail?: SpecErrorDetail);
+  name: "SpecError";
+  /** The diagnostic code of the first problem. */
+  readonly code: Code;
+  /** Where the first problem is: a JSON Pointer into the spec or plan (`/onPrem/podCidr`),
+   * or the argument's name (`src`, `prefix`, `prefixes/3`). */
+  readonly path: string;
+  /** What to do about it, where there is one obvious answer. */
+  readonly hint: string | null;
+  /** Every problem found (at least one). */
+  readonly diagnostics: Diagnostic[];
 }
 
 /** The plan of a spec given as an object, as JSON/YAML text, or as that text's bytes. */

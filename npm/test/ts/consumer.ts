@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit --strict`: right shapes compile, wrong ones are caught.
-import { plan, validate, trace, RouteTable, type HybridClusterSpec, type Plan, type SpecError } from "hybridplan";
+import { plan, validate, trace, RouteTable, SpecError, type Code, type Diagnostic, type HybridClusterSpec, type Plan } from "hybridplan";
 
 const spec: HybridClusterSpec = {
   name: "idc",
@@ -37,11 +37,21 @@ const values: Uint32Array = table.lookupMany(new Uint32Array([167772161]));
 try {
   plan({ ...spec, name: "y" });
 } catch (e) {
-  const err = e as SpecError;
-  const where: string = err.path;
-  const code: string = err.code;
-  void where, code;
+  // A class: `instanceof` narrows `unknown` to it.
+  if (e instanceof SpecError) {
+    const where: string = e.path;
+    const code: Code = e.code;
+    const hint: string | null = e.hint;
+    const first: Diagnostic | undefined = e.diagnostics[0];
+    const name: "SpecError" = e.name;
+    // @ts-expect-error: the properties are read-only
+    e.code = "cidr-syntax";
+    void where, code, hint, first, name;
+  }
 }
+const made: Error = new SpecError("made by hand", { code: "cidr-syntax", path: "src" });
+// @ts-expect-error: "internal" is not a code of the core
+new SpecError("made by hand", { code: "internal" });
 
 // @ts-expect-error: unknown key
 const typo: HybridClusterSpec = { ...spec, onPrem: { ...spec.onPrem, podCIRD: "10.0.0.0/8" } };
@@ -58,4 +68,4 @@ table.lookupMany([1, 2, 3]);
 // @ts-expect-error: trace needs a plan, not a spec
 trace(spec, "10.0.0.1", "10.0.0.2");
 
-void fromText, selected, firstCode, hops, budget, replaced, values, typo, badMode, badNodes, noInterconnect, wrongCount;
+void made, fromText, selected, firstCode, hops, budget, replaced, values, typo, badMode, badNodes, noInterconnect, wrongCount;
