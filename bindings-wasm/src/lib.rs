@@ -87,7 +87,7 @@ fn spec_error(err: SpecError) -> JsValue {
 fn diagnostics_error(list: &[hybridplan::Diagnostic], message: &str) -> JsValue {
     let first = list.first();
     let e = error(
-        first.map_or("spec-invalid", |d| d.code.as_str()),
+        first.map_or("spec-invalid", |d| d.code().as_str()),
         first.map_or("", |d| d.path.as_str()),
         message,
         first.and_then(|d| d.hint.as_deref()),
@@ -302,7 +302,7 @@ impl RouteTable {
 
     /// Removes a prefix; returns its value.
     pub fn remove(&mut self, prefix_text: &str) -> Result<Option<u32>, JsValue> {
-        Ok(self.table.remove(&prefix(prefix_text)?))
+        Ok(self.table.remove(prefix(prefix_text)?))
     }
 
     /// The longest prefix containing `ip`: `{ prefix, value }`, or `undefined`.

@@ -49,6 +49,7 @@ pub(crate) fn write_quoted(out: &mut String, text: &str, verbatim: impl Fn(char)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Code {
     /// Not a valid address or CIDR.
     CidrSyntax,
@@ -60,7 +61,7 @@ pub enum Code {
     CidrOverlap,
     /// Overlaps a reserved range (loopback, link-local, multicast, CGNAT, …).
     ReservedRange,
-    /// DC range inside 100.0.0.0/8 outside 100.64.0.0/10, where cloud services live.
+    /// DC range in the wider range some cloud services use, outside their main range.
     CloudServiceRange,
     /// VPC CIDR outside the private blocks or with a mask outside /8../24.
     VpcCidrInvalid,
@@ -94,7 +95,7 @@ pub enum Code {
     VbrRouteLimit,
     /// The VPC route table would hold more than 200 custom entries.
     VpcRouteLimit,
-    /// No OSS VIP ranges are known for the region; 100.64.0.0/10 is routed instead.
+    /// No OSS VIP ranges are known for the region; the whole cloud-service range is routed instead.
     OssRegionUnknown,
     /// A dual-stack DC without an IPv6 node range or an edge router without an IPv6
     /// address: IPv6 pod routes have no path between the DC and the cloud.
@@ -296,12 +297,15 @@ impl fmt::Display for Severity {
 }
 
 /// One problem found in a spec.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Diagnostic {
-    pub code: Code,
-    pub severity: Severity,
+    /// The stable code: what kind of problem.
+    code: Code,
+    /// How bad it is: always the severity of its code.
+    severity: Severity,
+    /// What is wrong, in words.
     pub message: String,
     /// JSON Pointer of the offending field (`/onPrem/podCidr`); empty for the whole spec.
     pub path: String,
@@ -311,7 +315,50 @@ pub struct Diagnostic {
     pub hint: Option<String>,
 }
 
+/// A diagnostic as written in a plan, before its severity is checked against its code.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DiagnosticFields {
+    code: Code,
+    severity: Severity,
+    message: String,
+    path: String,
+    related: Vec<String>,
+    hint: Option<String>,
+}
+
+/// Refuses a severity other than the code's: a diagnostic read back is one
+/// [`Diagnostic::new`] could have made.
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Diagnostic, D::Error> {
+        let f = DiagnosticFields::deserialize(d)?;
+        if f.severity != f.code.severity() {
+            return Err(serde::de::Error::custom(format!(
+                "a {} diagnostic has severity {}, not {}",
+                f.code,
+                f.code.severity(),
+                f.severity
+            )));
+        }
+        Ok(Diagnostic {
+            related: f.related,
+            hint: f.hint,
+            ..Diagnostic::new(f.code, f.path, f.message)
+        })
+    }
+}
+
 impl Diagnostic {
+    /// A diagnostic of `code` at the JSON Pointer `path`, with the code's severity: the
+    /// only way to make one, so that its severity and its code never disagree.
+    ///
+    /// ```
+    /// use hybridplan::{Code, Diagnostic, Severity};
+    /// let d = Diagnostic::new(Code::CidrOverlap, "/onPrem/podCidr", "overlaps the VPC")
+    ///     .related("/cloud/vpcCidr");
+    /// assert_eq!(d.severity(), Severity::Error);
+    /// assert_eq!(d.to_string(), "error cidr-overlap at /onPrem/podCidr: overlaps the VPC");
+    /// ```
     pub fn new(code: Code, path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
@@ -323,16 +370,37 @@ impl Diagnostic {
         }
     }
 
+    /// The stable code: what kind of problem.
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// How bad it is: the code's [`Code::severity`].
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The same diagnostic with `message` instead.
+    pub fn with_message(self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            message: message.into(),
+            ..self
+        }
+    }
+
+    /// Adds the JSON Pointer of another field involved.
     pub fn related(mut self, path: impl Into<String>) -> Diagnostic {
         self.related.push(path.into());
         self
     }
 
+    /// Sets what to do about it.
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
         self
     }
 
+    /// Whether its severity is [`Severity::Error`].
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -16,14 +16,16 @@
 
 pub mod addressing;
 pub mod changes;
+// Prefix arithmetic and parsing the bindings and tests use; the API is [`Cidr`].
+#[doc(hidden)]
 pub mod cidr;
 mod diagnostic;
 pub mod drift;
 mod error;
-pub mod facts;
+mod facts;
 pub mod import;
 pub mod installed;
-pub mod live;
+mod live;
 pub mod lpm;
 pub mod manifests;
 pub mod mode;
@@ -40,6 +42,7 @@ pub use diagnostic::{Code, Diagnostic, Severity};
 pub use drift::{DiffError, Drift, diff};
 pub use error::SpecError;
 pub use import::{ImportError, Imported, import};
+pub use live::LiveError;
 pub use lpm::RouteTable;
 pub use routing::{Device, Endpoint, Trace, trace, trace_endpoints};
 pub use spec::{HybridCluster, NetworkMode};
@@ -145,7 +148,7 @@ fn analyse(spec: &HybridCluster) -> Analysis {
     // partition rather than a sort: the same order, in less code for the browser build.
     let mut ordered = Vec::with_capacity(diagnostics.len());
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        ordered.extend(diagnostics.extract_if(.., |d| d.severity == severity));
+        ordered.extend(diagnostics.extract_if(.., |d| d.severity() == severity));
     }
     ordered.append(&mut diagnostics);
     Analysis {

@@ -368,8 +368,11 @@ Severity = Literal["error", "warning", "info"]
 
 # One problem found in a spec.
 Diagnostic = TypedDict("Diagnostic", {
+    # The stable code: what kind of problem.
     "code": Code,
+    # How bad it is: always the severity of its code.
     "severity": Severity,
+    # What is wrong, in words.
     "message": str,
     # JSON Pointer of the offending field (`/onPrem/podCidr`); empty for the whole spec.
     "path": str,

@@ -8,7 +8,7 @@ mod count;
 
 pub use count::Count;
 
-use crate::cidr::{Cidr, Family, find_free};
+use crate::cidr::{Cidr, Family, ceil_log2, find_free};
 use crate::facts;
 use crate::mode::{Cni, ModeDecision};
 use crate::spec::{HybridCluster, NetworkMode, Role, TerwayMode};
@@ -122,15 +122,6 @@ pub struct Suggestion {
     pub cidr: Option<Cidr>,
 }
 
-/// `ceil(log2(n))` for n ≥ 1; 0 for 0 and 1.
-fn ceil_log2(n: u128) -> u32 {
-    if n <= 1 {
-        0
-    } else {
-        128 - (n - 1).leading_zeros()
-    }
-}
-
 /// `2^exp` for exp < 128, saturating otherwise.
 fn pow2(exp: u32) -> u128 {
     1u128.checked_shl(exp).unwrap_or(u128::MAX)
@@ -233,11 +224,8 @@ impl FreeSpace {
             }
         }
         let pools: Vec<Cidr> = match family {
-            Family::V4 => facts::VPC_PRIVATE_BLOCKS
-                .iter()
-                .filter_map(|c| Cidr::from_table(c))
-                .collect(),
-            Family::V6 => Cidr::from_table("fd00::/8").into_iter().collect(),
+            Family::V4 => facts::VPC_PRIVATE_BLOCKS.to_vec(),
+            Family::V6 => vec![facts::IPV6_ULA_LOCAL],
         };
         let mut order: Vec<Cidr> = pools
             .iter()

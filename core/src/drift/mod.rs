@@ -45,6 +45,7 @@ pub struct Difference {
 
 /// Why no comparison could be made.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DiffError {
     /// The cluster's objects do not read.
     Live(LiveError),

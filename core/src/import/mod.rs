@@ -57,6 +57,7 @@ pub struct Missing {
 
 /// Why there is nothing to import.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ImportError {
     /// The cluster's objects do not read.
     Live(LiveError),

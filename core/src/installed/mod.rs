@@ -3,8 +3,8 @@
 //! A spec that does not say gets what a default install of the mode's CNI leaves behind,
 //! and a note that says so.
 
-pub mod pools;
-pub mod versions;
+pub(crate) mod pools;
+pub(crate) mod versions;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::mode::{Cni, ModeDecision};

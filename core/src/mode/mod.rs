@@ -199,7 +199,7 @@ fn cloud_cni(
 }
 
 /// Route reflectors for `nodes` DC nodes: at least two, then one more per 100 clients.
-pub fn route_reflectors_for(nodes: u32) -> u32 {
+pub(crate) fn route_reflectors_for(nodes: u32) -> u32 {
     let clients = nodes.saturating_sub(facts::MIN_ROUTE_REFLECTORS);
     facts::MIN_ROUTE_REFLECTORS + clients / facts::CLIENTS_PER_ROUTE_REFLECTOR
 }

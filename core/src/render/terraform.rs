@@ -634,9 +634,10 @@ impl<'a> Terraform<'a> {
             b.comment(&["The plan routes no cloud-service range through the transit router."]);
             return trim(b.render(0));
         }
-        let mut text: Vec<String> = vec![
-            "Cloud services (100.64.0.0/10: OSS, Container Registry) are reached from the DC through the VPC. The DC edge routes each range to the VBR (hybridplan render frr); the VBR forwards by what the transit router publishes to it; an Enterprise Edition transit router needs a static route for each range, next hop the VPC connection, in the table that forwards the DC's traffic. CEN's cloud-service route (alicloud_cen_route_service) serves Basic Edition transit routers only. OSS must be routed with every VIP range of the region: its addresses move within them.".to_owned(),
-        ];
+        let mut text: Vec<String> = vec![format!(
+            "Cloud services ({}: OSS, Container Registry) are reached from the DC through the VPC. The DC edge routes each range to the VBR (hybridplan render frr); the VBR forwards by what the transit router publishes to it; an Enterprise Edition transit router needs a static route for each range, next hop the VPC connection, in the table that forwards the DC's traffic. CEN's cloud-service route (alicloud_cen_route_service) serves Basic Edition transit routers only. OSS must be routed with every VIP range of the region: its addresses move within them.",
+            crate::facts::CLOUD_SERVICES_V4
+        )];
         text.extend(CLOUD_SERVICE_SOURCES.iter().map(|s| format!("Source: {s}")));
         b.comment(&text);
         let entries: Vec<(Expr, Expr)> = self

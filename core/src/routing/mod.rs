@@ -18,7 +18,7 @@ mod trace;
 pub use device::{Device, NotADevice};
 pub use flows::{Flow, FlowEnd, Protocol};
 pub use plan_routes::PlanRoutes;
-pub use services::{oss_regions, oss_vip_ranges, registry_addresses, registry_domain};
+pub(crate) use services::{oss_vip_ranges, registry_addresses, registry_domain};
 pub use trace::{Endpoint, Hop, Outcome, Trace, trace, trace_endpoints};
 
 pub(crate) use checks::connectivity;

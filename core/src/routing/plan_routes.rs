@@ -65,10 +65,8 @@ impl PlanRoutes {
 }
 
 fn not_a_plan(d: Diagnostic) -> SpecError {
-    let d = Diagnostic {
-        message: format!("not a plan: {}", d.message),
-        ..d
-    };
+    let message = format!("not a plan: {}", d.message);
+    let d = d.with_message(message);
     SpecError::Invalid(vec![d.hint("pass the plan as `plan` returned it")])
 }
 

@@ -152,14 +152,14 @@ pub struct DcCni {
     pub existing_peers: Vec<ExistingPeer>,
 }
 
-const CNI_KEYS: &[&str] = &[
+pub(super) const CNI_KEYS: &[&str] = &[
     "plugin",
     "install",
     "version",
     "existingPools",
     "existingPeers",
 ];
-const PEER_KEYS: &[&str] = &["name", "peerIP", "asNumber"];
+pub(super) const PEER_KEYS: &[&str] = &["name", "peerIP", "asNumber"];
 
 fn decode_peer(d: &mut Decoder, tree: &Tree, path: &str) -> Option<ExistingPeer> {
     let f = d.object(tree, path, PEER_KEYS)?;
@@ -172,7 +172,7 @@ fn decode_peer(d: &mut Decoder, tree: &Tree, path: &str) -> Option<ExistingPeer>
         as_number: as_number?,
     })
 }
-const POOL_KEYS: &[&str] = &[
+pub(super) const POOL_KEYS: &[&str] = &[
     "name",
     "cidr",
     "blockSize",

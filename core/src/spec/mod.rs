@@ -43,6 +43,7 @@ pub enum Performance {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum NetworkMode {
     FlannelVxlan,
     CalicoIpip,
@@ -1200,6 +1201,97 @@ fn decode_cloud_services(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Clo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every spec the tests have: the reference, the reference with the sections it leaves
+    /// to their defaults, and each conformance vector's.
+    fn every_spec_text() -> Vec<(String, String)> {
+        let fuller = crate::REFERENCE_SPEC.replace(
+            "  edgeRouters:\n",
+            "  cni:\n    plugin: calico\n    existingPeers:\n      - { name: edge, peerIP: 192.168.0.1, asNumber: 65001 }\n  edgeRouters:\n",
+        ) + "cloudServices:\n  containerRegistry: false\n  prometheus: false\n  oss: false\n  extraCidrs: [100.100.0.0/24]\n";
+        let mut out = vec![
+            ("reference".to_owned(), crate::REFERENCE_SPEC.to_owned()),
+            ("reference, fuller".to_owned(), fuller),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let name = path.display().to_string();
+            for spec in [&v["spec"], &v["base"]] {
+                match spec {
+                    serde_json::Value::String(text) => out.push((name.clone(), text.clone())),
+                    serde_json::Value::Object(_) => out.push((name.clone(), spec.to_string())),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// A key listed as known but never read would be accepted and silently ignored: every
+    /// key of every list is looked up when some spec of the tests is read.
+    #[test]
+    fn every_known_key_is_read() {
+        let lists: [(&str, &[&str]); 16] = [
+            ("TOP_KEYS", TOP_KEYS),
+            ("ON_PREM_KEYS", ON_PREM_KEYS),
+            ("EDGE_ROUTER_KEYS", EDGE_ROUTER_KEYS),
+            ("CLOUD_KEYS", CLOUD_KEYS),
+            ("TRANSIT_ROUTER_VSWITCH_KEYS", TRANSIT_ROUTER_VSWITCH_KEYS),
+            ("NODE_POOL_KEYS", NODE_POOL_KEYS),
+            ("ZONE_KEYS", ZONE_KEYS),
+            ("VSWITCH_KEYS", VSWITCH_KEYS),
+            ("TERWAY_KEYS", TERWAY_KEYS),
+            ("INTERCONNECT_KEYS", INTERCONNECT_KEYS),
+            ("CEN_KEYS", CEN_KEYS),
+            ("VBR_KEYS", VBR_KEYS),
+            ("CLOUD_SERVICES_KEYS", CLOUD_SERVICES_KEYS),
+            ("CNI_KEYS", cni::CNI_KEYS),
+            ("PEER_KEYS", cni::PEER_KEYS),
+            ("POOL_KEYS", cni::POOL_KEYS),
+        ];
+        decode::LOOKED_UP.with(|l| l.borrow_mut().clear());
+        let mut read = 0;
+        for (name, text) in every_spec_text() {
+            let spec = HybridCluster::from_text(&text);
+            if name.starts_with("reference") {
+                let spec = spec.unwrap_or_else(|e| panic!("{name}: {e}"));
+                let unused: Vec<_> = crate::validate(&spec)
+                    .into_iter()
+                    .filter(|d| matches!(d.code(), Code::FieldUnused | Code::SpecInvalid))
+                    .collect();
+                assert!(unused.is_empty(), "{name}: {unused:?}");
+                read += 1;
+            } else {
+                read += usize::from(spec.is_ok());
+            }
+        }
+        assert!(read > 40, "only {read} specs read");
+        let looked_up = decode::LOOKED_UP.with(|l| l.borrow().clone());
+        let mut unread = Vec::new();
+        for (name, list) in lists {
+            let joined = list.join("|");
+            for key in list {
+                if !looked_up.contains(&(joined.clone(), (*key).to_owned())) {
+                    unread.push(format!("{name}: {key}"));
+                }
+            }
+        }
+        assert!(unread.is_empty(), "known keys never read: {unread:?}");
+        // Every list the decoder used is one of those above.
+        let used: std::collections::BTreeSet<&String> = looked_up.iter().map(|(l, _)| l).collect();
+        for list in used {
+            assert!(
+                lists.iter().any(|(_, l)| l.join("|") == *list),
+                "a key list missing from this test: {list}"
+            );
+        }
+    }
 
     #[test]
     fn role_names_match_their_serialised_form() {
