@@ -242,6 +242,7 @@ pub fn render_drift(drift: &crate::Drift) -> String {
     out
 }
 
+/// Diagnostics as text, errors first, with counts per severity.
 pub fn render_diagnostics(list: &[Diagnostic]) -> String {
     let mut out = String::new();
     diagnostics(&mut out, list);

@@ -185,7 +185,7 @@ fn a_suggested_range_clashes_with_nothing_in_the_spec() {
     let plan = plan_of(&spec);
     let s = &plan.addressing.suggestions[0];
     let cidr = s.cidr.expect("a free range is found");
-    assert_eq!(cidr.len(), s.minimum_prefix_length);
+    assert_eq!(cidr.prefix_len(), s.minimum_prefix_length);
     // 60 DC and 20 ECS nodes (which run the overlay too) at two /26 blocks each: 160 blocks.
     assert_eq!(s.minimum_prefix_length, 18);
     for r in &plan.addressing.ranges {

@@ -511,7 +511,7 @@ mod tests {
         routes
             .iter()
             .filter(|(c, _)| c.contains_addr(addr))
-            .max_by_key(|(c, _)| c.len())
+            .max_by_key(|(c, _)| c.prefix_len())
             .map(|(c, v)| (*c, *v))
     }
 

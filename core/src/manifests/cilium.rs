@@ -278,7 +278,7 @@ fn bgp(ctx: &Context) -> File {
             (Family::V6, "aggregationLengthIPv6"),
         ] {
             if let Some(range) = Context::of(&op.service_cidrs, family).first() {
-                service[key] = json!(range.len());
+                service[key] = json!(range.prefix_len());
             }
         }
     }

@@ -39,6 +39,7 @@ pub struct Manifest {
     pub file: String,
     /// The command that applies it, run where the file is.
     pub apply: String,
+    /// The file's text.
     pub yaml: String,
 }
 

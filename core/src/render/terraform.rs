@@ -5,7 +5,7 @@
 //! transit router's table, its flows), so the Terraform says what the plan proves.
 //!
 //! Provider arguments as documented at v1.289.0
-//! (https://github.com/aliyun/terraform-provider-alicloud/tree/v1.289.0/website/docs/r).
+//! (<https://github.com/aliyun/terraform-provider-alicloud/tree/v1.289.0/website/docs/r>).
 
 use super::hcl::{Body, Expr};
 use crate::Plan;
@@ -37,6 +37,7 @@ pub const FILES: [&str; 6] = [
 pub struct TerraformFile {
     /// The file name (`main.tf`); all files form one module, in one directory.
     pub name: String,
+    /// The file's text (HCL).
     pub content: String,
 }
 

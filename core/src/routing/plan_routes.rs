@@ -49,6 +49,7 @@ impl PlanRoutes {
             .map_err(not_a_plan)
     }
 
+    /// The route table of every hop.
     pub fn tables(&self) -> &[HopTable] {
         &self.tables
     }

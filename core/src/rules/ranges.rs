@@ -90,10 +90,10 @@ fn vpc_shape(ranges: &[Range], out: &mut Vec<Diagnostic>) {
             facts::VPC_SECONDARY_MASK_RANGE.1
         };
         let mut problems = Vec::new();
-        if r.cidr.len() < lo || r.cidr.len() > max_len {
+        if r.cidr.prefix_len() < lo || r.cidr.prefix_len() > max_len {
             problems.push(format!(
                 "its mask /{} is outside /{lo}../{max_len}",
-                r.cidr.len()
+                r.cidr.prefix_len()
             ));
         }
         if primary && !private.iter().any(|p| p.contains(&r.cidr)) {
@@ -140,9 +140,9 @@ fn vswitch_shape(ranges: &[Range], out: &mut Vec<Diagnostic>) {
         let ok = match family {
             Family::V4 => {
                 let (lo, hi) = facts::VSWITCH_MASK_RANGE;
-                (lo..=hi).contains(&r.cidr.len())
+                (lo..=hi).contains(&r.cidr.prefix_len())
             }
-            Family::V6 => r.cidr.len() == facts::VSWITCH_IPV6_MASK,
+            Family::V6 => r.cidr.prefix_len() == facts::VSWITCH_IPV6_MASK,
         };
         if !ok {
             let allowed = match family {
@@ -160,7 +160,7 @@ fn vswitch_shape(ranges: &[Range], out: &mut Vec<Diagnostic>) {
                     format!(
                         "{} has mask /{}; Alibaba Cloud allows {allowed}",
                         r.describe(),
-                        r.cidr.len()
+                        r.cidr.prefix_len()
                     ),
                 )
                 .hint("split a larger range over several vSwitches, or widen a smaller one"),
@@ -214,7 +214,7 @@ fn overlaps(ranges: &[Range], out: &mut Vec<Diagnostic>) {
         (
             ranges[i].cidr.family(),
             ranges[i].cidr.first(),
-            ranges[i].cidr.len(),
+            ranges[i].cidr.prefix_len(),
             i,
         )
     });
