@@ -141,7 +141,7 @@ fn diagnostics_error(py: Python<'_>, list: &[hybridplan::Diagnostic], message: &
     let first = list.first();
     spec_error(
         py,
-        first.map_or("spec-invalid", |d| d.code.as_str()),
+        first.map_or("spec-invalid", |d| d.code().as_str()),
         first.map_or("", |d| d.path.as_str()),
         message,
         first.and_then(|d| d.hint.as_deref()),
@@ -487,7 +487,7 @@ impl RouteTable {
     /// Removes a prefix; returns its value, or None.
     fn remove(&mut self, py: Python<'_>, prefix_text: &str) -> PyResult<Py<PyAny>> {
         let p = prefix(py, prefix_text, "prefix")?;
-        match self.table.remove(&p) {
+        match self.table.remove(p) {
             Some(old) => self.release(py, old),
             None => Ok(py.None()),
         }

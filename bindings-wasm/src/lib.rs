@@ -42,7 +42,7 @@ struct Detail<'a> {
 fn thrown(message: &str, diagnostics: &[Diagnostic]) -> JsValue {
     let first = diagnostics.first();
     let detail = Detail {
-        code: first.map_or(Code::SpecInvalid, |d| d.code),
+        code: first.map_or(Code::SpecInvalid, |d| d.code()),
         path: first.map_or("", |d| d.path.as_str()),
         hint: first.and_then(|d| d.hint.as_deref()),
         diagnostics,
@@ -314,7 +314,7 @@ impl RouteTable {
 
     /// Removes a prefix; returns its value.
     pub fn remove(&mut self, prefix_text: &str) -> Result<Option<u32>, JsValue> {
-        Ok(self.table.remove(&prefix(prefix_text)?))
+        Ok(self.table.remove(prefix(prefix_text)?))
     }
 
     /// The longest prefix containing `ip`: `{ prefix, value }`, or `undefined`.

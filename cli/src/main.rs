@@ -257,8 +257,9 @@ fn render(
             eprintln!("hybridplan: {}", d.message);
             return ExitCode::from(EXIT_USAGE);
         }
-        Err(SpecError::Invalid(list)) => {
-            eprint!("{}", render_diagnostics(&list, Format::Text));
+        Err(e) => {
+            let list = e.diagnostics();
+            eprint!("{}", render_diagnostics(list, Format::Text));
             return ExitCode::from(EXIT_ERRORS);
         }
     };
@@ -335,8 +336,9 @@ fn trace(
             eprintln!("hybridplan: {}", d.message);
             return ExitCode::from(EXIT_USAGE);
         }
-        Err(SpecError::Invalid(list)) => {
-            emit(&render_diagnostics(&list, format));
+        Err(e) => {
+            let list = e.diagnostics();
+            emit(&render_diagnostics(list, format));
             return ExitCode::from(EXIT_ERRORS);
         }
     };
@@ -422,8 +424,9 @@ fn plan(spec: Option<&Path>, format: Format, out: Option<&Path>) -> ExitCode {
             eprintln!("hybridplan: {}", d.message);
             ExitCode::from(EXIT_USAGE)
         }
-        Err(SpecError::Invalid(list)) => {
-            emit(&render_diagnostics(&list, format));
+        Err(e) => {
+            let list = e.diagnostics();
+            emit(&render_diagnostics(list, format));
             ExitCode::from(EXIT_ERRORS)
         }
     }

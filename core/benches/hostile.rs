@@ -19,7 +19,7 @@ fn bench(c: &mut Criterion) {
         assert!(
             diagnostics
                 .iter()
-                .any(|d| d.code.as_str() == case.code && d.path == case.path),
+                .any(|d| d.code().as_str() == case.code && d.path == case.path),
             "{}: no {} at {}",
             case.name,
             case.code,

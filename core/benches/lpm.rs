@@ -256,7 +256,7 @@ fn bench_v4(c: &mut Criterion) {
     let mut hits = 0;
     for (i, &q) in qs.iter().enumerate() {
         let a = ours
-            .lookup(Ipv4Addr::from(q).into())
+            .lookup(Ipv4Addr::from(q))
             .map(|(c, v)| (c.first() as u32, c.len(), *v));
         let b = trie
             .get_lpm(&Ipv4Net::new(Ipv4Addr::from(q), 32).unwrap())
@@ -342,7 +342,7 @@ fn bench_v6(c: &mut Criterion) {
     let batch: Vec<_> = ours.lookup_many_v6(&qs).collect();
     for (i, &q) in qs.iter().enumerate() {
         let a = ours
-            .lookup(Ipv6Addr::from(q).into())
+            .lookup(Ipv6Addr::from(q))
             .map(|(c, v)| (c.first(), c.len(), *v));
         let b = trie
             .get_lpm(&Ipv6Net::new(Ipv6Addr::from(q), 128).unwrap())

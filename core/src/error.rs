@@ -4,7 +4,9 @@
 use crate::{Code, Diagnostic};
 use thiserror::Error;
 
+/// Why a text is not a spec that can be planned.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum SpecError {
     /// The text is not JSON or YAML.
     #[error("{0}")]
@@ -38,7 +40,7 @@ impl SpecError {
 
     /// The code of the first problem.
     pub fn code(&self) -> Code {
-        self.first().map_or(Code::SpecInvalid, |d| d.code)
+        self.first().map_or(Code::SpecInvalid, Diagnostic::code)
     }
 
     /// The JSON Pointer of the first problem.
@@ -46,6 +48,7 @@ impl SpecError {
         self.first().map_or("", |d| d.path.as_str())
     }
 
+    /// What to do about the first problem, where the planner can tell.
     pub fn hint(&self) -> Option<&str> {
         self.first().and_then(|d| d.hint.as_deref())
     }

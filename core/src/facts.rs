@@ -1,14 +1,15 @@
 //! Vendor facts and limits the planner checks against, each with its source. When a vendor
 //! changes a number, this is the one place to change it. Each fact names the vendor page or
 //! upstream file it comes from.
+//!
+//! Prefixes are typed [`Cidr`] constants: one that is malformed or has host bits set does
+//! not compile.
+
+use crate::cidr::Cidr;
 
 /// Kubernetes: kubelet `--max-pods` default and the documented upper bound per node
 /// (https://kubernetes.io/docs/setup/best-practices/cluster-large/).
 pub const K8S_DEFAULT_MAX_PODS_PER_NODE: u32 = 110;
-
-/// Kubernetes: documented upper bound of nodes in one cluster
-/// (https://kubernetes.io/docs/setup/best-practices/cluster-large/).
-pub const K8S_MAX_NODES: u32 = 5_000;
 
 /// Calico: the full node-to-node BGP mesh is fine up to "say 100 nodes"; beyond that use
 /// route reflectors (https://github.com/tigera/docs/blob/HEAD/calico/networking/configuring/bgp.mdx).
@@ -73,7 +74,21 @@ pub const VPC_SECONDARY_MASK_RANGE: (u8, u8) = (8, 28);
 
 /// Alibaba Cloud VPC: the private blocks a primary VPC CIDR must lie in (ACK network planning,
 /// https://www.alibabacloud.com/help/en/ack/ack-managed-and-ack-dedicated/user-guide/kubernetes-cluster-network-planning).
-pub const VPC_PRIVATE_BLOCKS: [&str; 3] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+pub const VPC_PRIVATE_BLOCKS: [Cidr; 3] = [
+    Cidr::v4([10, 0, 0, 0], 8),
+    Cidr::v4([172, 16, 0, 0], 12),
+    Cidr::v4([192, 168, 0, 0], 16),
+];
+
+/// IPv6 unique local addresses, fd00::/8 (the locally assigned half of fc00::/7, RFC 4193):
+/// where the planner suggests private IPv6 ranges.
+pub const IPV6_ULA_LOCAL: Cidr = Cidr::v6([0xfd00, 0, 0, 0, 0, 0, 0, 0], 8);
+
+/// IPv6 unique local addresses, fc00::/7 (RFC 4193).
+pub const IPV6_ULA: Cidr = Cidr::v6([0xfc00, 0, 0, 0, 0, 0, 0, 0], 7);
+
+/// IPv6 global unicast, 2000::/3 (IANA IPv6 address space registry).
+pub const IPV6_GLOBAL_UNICAST: Cidr = Cidr::v6([0x2000, 0, 0, 0, 0, 0, 0, 0], 3);
 
 /// Alibaba Cloud vSwitch: IPv4 mask range (CreateVSwitch,
 /// https://alibabacloud.com/help/ja/vpc/api-createvswitch).
@@ -110,37 +125,40 @@ pub const TERWAY_MAX_SECURITY_GROUPS: usize = 10;
 /// services (IANA special-purpose address registries; the VPC route table overview cited at
 /// `CLOUD_SERVICES_V4`). The bad-input vectors tests/vectors/bad-input-row-19 and -20-* test
 /// them.
-pub const RESERVED_V4: [(&str, &str); 6] = [
-    ("0.0.0.0/8", "\"this network\""),
-    ("127.0.0.0/8", "loopback"),
-    ("169.254.0.0/16", "link-local"),
-    ("224.0.0.0/4", "multicast"),
-    ("240.0.0.0/4", "reserved and broadcast"),
+pub const RESERVED_V4: [(Cidr, &str); 6] = [
+    (Cidr::v4([0, 0, 0, 0], 8), "\"this network\""),
+    (Cidr::v4([127, 0, 0, 0], 8), "loopback"),
+    (Cidr::v4([169, 254, 0, 0], 16), "link-local"),
+    (Cidr::v4([224, 0, 0, 0], 4), "multicast"),
+    (Cidr::v4([240, 0, 0, 0], 4), "reserved and broadcast"),
     (
-        "100.64.0.0/10",
+        CLOUD_SERVICES_V4,
         "Alibaba Cloud service range (CGNAT, VPC system route)",
     ),
 ];
 
 /// IPv6 ranges no planned range may overlap (IANA IPv6 special-purpose registry).
-pub const RESERVED_V6: [(&str, &str); 5] = [
-    ("::/127", "unspecified and loopback"),
-    ("::ffff:0:0/96", "IPv4-mapped"),
-    ("fe80::/10", "link-local"),
-    ("ff00::/8", "multicast"),
-    ("64:ff9b::/96", "NAT64"),
+pub const RESERVED_V6: [(Cidr, &str); 5] = [
+    (
+        Cidr::v6([0, 0, 0, 0, 0, 0, 0, 0], 127),
+        "unspecified and loopback",
+    ),
+    (Cidr::v6([0, 0, 0, 0, 0, 0xffff, 0, 0], 96), "IPv4-mapped"),
+    (Cidr::v6([0xfe80, 0, 0, 0, 0, 0, 0, 0], 10), "link-local"),
+    (Cidr::v6([0xff00, 0, 0, 0, 0, 0, 0, 0], 8), "multicast"),
+    (Cidr::v6([0x64, 0xff9b, 0, 0, 0, 0, 0, 0], 96), "NAT64"),
 ];
 
 /// The Alibaba Cloud service range: the VPC's system route for cloud services (OSS VIPs,
 /// Container Registry and other service endpoints all lie in it); CEN calls it "the
 /// 100.64.0.0/10 CIDR block" that cloud services use
 /// (https://www.alibabacloud.com/help/en/vpc/user-guide/route-table-overview).
-pub const CLOUD_SERVICES_V4: &str = "100.64.0.0/10";
+pub const CLOUD_SERVICES_V4: Cidr = Cidr::v4([100, 64, 0, 0], 10);
 
-/// Some Alibaba Cloud services use addresses in 100.0.0.0/8 outside 100.64.0.0/10
+/// Some Alibaba Cloud services use addresses in 100.0.0.0/8 outside `CLOUD_SERVICES_V4`
 /// (ACK Edge network docs,
 /// https://help.aliyun.com/zh/ack/ack-edge/user-guide/network-element-configuration-in-leased-line-environment).
-pub const CLOUD_SERVICE_V4: &str = "100.0.0.0/8";
+pub const CLOUD_SERVICE_V4: Cidr = Cidr::v4([100, 0, 0, 0], 8);
 
 /// Addresses a node's own pod subnet keeps from pods (network and gateway), used to size
 /// Flannel and Cilium per-node subnets.
@@ -159,10 +177,6 @@ pub const PER_NODE_SUBNET_MAX_LEN_V6: u8 = 120;
 /// nodes (Alibaba Cloud "Deploy and configure the Terway plugin",
 /// https://www.alibabacloud.com/help/en/doc-detail/208052.html).
 pub const ECS_NODE_LABEL: &str = "alibabacloud.com/external";
-
-/// Terway skips nodes labelled with this set to `"true"`
-/// (https://github.com/AliyunContainerService/terway/blob/HEAD/types/k8s.go).
-pub const TERWAY_IGNORE_LABEL: &str = "k8s.aliyun.com/ignore-by-terway";
 
 /// Terway's own DaemonSet affinity excludes virtual-kubelet nodes (`type=virtual-kubelet`,
 /// https://github.com/AliyunContainerService/terway/blob/HEAD/charts/terway/templates/terwayd/daemonset.yaml).
@@ -203,8 +217,6 @@ pub const BGP_PORT: u16 = 179;
 pub const LINUX_VXLAN_PORT: u16 = 8472;
 /// VXLAN as Calico uses it: the IANA port, 4789 (Calico FelixConfiguration `vxlanPort`).
 pub const CALICO_VXLAN_PORT: u16 = 4789;
-/// IP-in-IP is IP protocol 4 (RFC 2003), which Calico's IPIP mode sends between nodes.
-pub const IPIP_PROTOCOL: u8 = 4;
 /// Calico Typha (TCP 5473): calico-node on every node connects to it. Operator installs
 /// always run Typha; manifest installs past 50 nodes should (calico-typha.yaml: "We
 /// recommend using Typha if you have more than 50 nodes").
@@ -226,3 +238,40 @@ pub const NODE_EXPORTER_PORT: u16 = 9100;
 /// (kubernetes `cmd/kube-controller-manager/app/options/nodeipamcontroller.go`).
 pub const KCM_NODE_CIDR_MASK_V4_DEFAULT: u8 = 24;
 pub const KCM_NODE_CIDR_MASK_V6_DEFAULT: u8 = 64;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendor_prefixes_print_as_their_sources_write_them() {
+        // The constants are checked when compiled (no host bits); this pins their values.
+        let written: Vec<String> = RESERVED_V4
+            .iter()
+            .chain(&RESERVED_V6)
+            .map(|(c, _)| c.to_string())
+            .collect();
+        assert_eq!(
+            written,
+            [
+                "0.0.0.0/8",
+                "127.0.0.0/8",
+                "169.254.0.0/16",
+                "224.0.0.0/4",
+                "240.0.0.0/4",
+                "100.64.0.0/10",
+                "::/127",
+                "::ffff:0.0.0.0/96",
+                "fe80::/10",
+                "ff00::/8",
+                "64:ff9b::/96",
+            ]
+        );
+        let private = VPC_PRIVATE_BLOCKS.map(|c| c.to_string());
+        assert_eq!(private, ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]);
+        assert_eq!(CLOUD_SERVICE_V4.to_string(), "100.0.0.0/8");
+        assert_eq!(IPV6_ULA.to_string(), "fc00::/7");
+        assert_eq!(IPV6_ULA_LOCAL.to_string(), "fd00::/8");
+        assert_eq!(IPV6_GLOBAL_UNICAST.to_string(), "2000::/3");
+    }
+}

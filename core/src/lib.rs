@@ -14,16 +14,20 @@
 //!
 //! The core does no I/O and builds for `wasm32-unknown-unknown`.
 
+#![warn(missing_docs)]
+
 pub mod addressing;
 pub mod changes;
+// Prefix arithmetic and parsing the bindings and tests use; the API is [`Cidr`].
+#[doc(hidden)]
 pub mod cidr;
 mod diagnostic;
 pub mod drift;
 mod error;
-pub mod facts;
+mod facts;
 pub mod import;
 pub mod installed;
-pub mod live;
+mod live;
 pub mod lpm;
 pub mod manifests;
 pub mod mode;
@@ -40,6 +44,7 @@ pub use diagnostic::{Code, Diagnostic, Severity};
 pub use drift::{DiffError, Drift, diff};
 pub use error::SpecError;
 pub use import::{ImportError, Imported, import};
+pub use live::LiveError;
 pub use lpm::RouteTable;
 pub use routing::{Device, Endpoint, Trace, trace, trace_endpoints};
 pub use spec::{HybridCluster, NetworkMode};
@@ -63,10 +68,14 @@ pub fn reference() -> HybridCluster {
 pub struct Plan {
     /// Every problem found, errors first.
     pub diagnostics: Vec<Diagnostic>,
+    /// The network mode chosen for the DC side, why, and every candidate ranked.
     pub mode: mode::ModeDecision,
     /// The DC's CNI as it runs today, which the manifests change.
     pub cni: installed::InstalledCni,
+    /// The address budget: every range with its size, and what is too small.
     pub addressing: addressing::Addressing,
+    /// The route table of every hop, the BGP sessions, and what the DC advertises to the
+    /// VBR.
     pub routing: routing::Routing,
     /// What the security groups and the DC's firewalls must let through across Express
     /// Connect, each with why.
@@ -82,6 +91,7 @@ pub struct Plan {
     /// What to do, in order, on each side: what the manifests and the route tables need
     /// beyond themselves.
     pub steps: Vec<steps::Step>,
+    /// The checks to run after rollout, each with the path a packet takes.
     pub connectivity: Vec<routing::Check>,
 }
 
@@ -106,10 +116,12 @@ impl Plan {
         HybridCluster::from_bytes(bytes).map(|s| plan(&s))
     }
 
+    /// Whether any diagnostic is an error (the plan then has no manifests).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// The error diagnostics.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
@@ -145,7 +157,7 @@ fn analyse(spec: &HybridCluster) -> Analysis {
     // partition rather than a sort: the same order, in less code for the browser build.
     let mut ordered = Vec::with_capacity(diagnostics.len());
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        ordered.extend(diagnostics.extract_if(.., |d| d.severity == severity));
+        ordered.extend(diagnostics.extract_if(.., |d| d.severity() == severity));
     }
     ordered.append(&mut diagnostics);
     Analysis {

@@ -242,6 +242,7 @@ pub fn render_drift(drift: &crate::Drift) -> String {
     out
 }
 
+/// Diagnostics as text, errors first, with counts per severity.
 pub fn render_diagnostics(list: &[Diagnostic]) -> String {
     let mut out = String::new();
     diagnostics(&mut out, list);
@@ -249,7 +250,7 @@ pub fn render_diagnostics(list: &[Diagnostic]) -> String {
 }
 
 fn count(list: &[Diagnostic], severity: Severity) -> usize {
-    list.iter().filter(|d| d.severity == severity).count()
+    list.iter().filter(|d| d.severity() == severity).count()
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -269,9 +270,9 @@ fn diagnostics(out: &mut String, list: &[Diagnostic]) {
         plural(count(list, Severity::Info), "note")
     );
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        for d in list.iter().filter(|d| d.severity == severity) {
+        for d in list.iter().filter(|d| d.severity() == severity) {
             let at = if d.path.is_empty() { "/" } else { &d.path };
-            let _ = writeln!(out, "  {:<7} {:<22} {at}", d.severity, d.code.as_str());
+            let _ = writeln!(out, "  {:<7} {:<22} {at}", d.severity(), d.code().as_str());
             let _ = writeln!(out, "          {}", d.message);
             if !d.related.is_empty() {
                 let _ = writeln!(out, "          related: {}", d.related.join(", "));

@@ -1,7 +1,7 @@
 //! Terway on a registered cluster is an ACK component: ACK installs it and writes its
 //! `eni-config` from the parameters given when the cluster (or the component) is set up
 //! (pod vSwitches, Service CIDR, IPvlan, security groups; Alibaba Cloud "Deploy and
-//! configure Terway", https://www.alibabacloud.com/help/en/doc-detail/208052.html). So the
+//! configure Terway", <https://www.alibabacloud.com/help/en/doc-detail/208052.html>). So the
 //! plan gives those parameters, and never a whole `eni_conf` or `10-terway.conf`: keys ACK
 //! set there (`ipam_type`, `eniip_virtual_type`, credentials) would be lost. What differs
 //! per ECS node pool goes into Terway's dynamic config: a ConfigMap named by the node label
@@ -44,11 +44,14 @@ pub struct TerwayComponent {
     pub node_pools: Vec<TerwayNodePool>,
 }
 
+/// One Terway parameter the plan sets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TerwayParameter {
+    /// The parameter, as the console and the API name it.
     pub name: String,
+    /// Its value.
     pub value: String,
     /// Where it is set: the registered cluster's Terway parameters, or the component's
     /// `config` key.
@@ -57,6 +60,7 @@ pub struct TerwayParameter {
     pub field: String,
 }
 
+/// An ECS node pool's own Terway config.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]

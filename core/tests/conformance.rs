@@ -45,18 +45,18 @@ fn answer(vector: &Value) -> Answer {
             i64::from(plan.has_errors()),
         ),
         Err(e @ SpecError::Syntax(_)) => (e.diagnostics().to_vec(), None, 2),
-        Err(e @ SpecError::Invalid(_)) => (e.diagnostics().to_vec(), None, 1),
+        Err(e) => (e.diagnostics().to_vec(), None, 1),
     };
     Answer {
         codes: diagnostics
             .iter()
-            .map(|d| d.code.as_str().to_owned())
+            .map(|d| d.code().as_str().to_owned())
             .collect(),
         mode,
         exit,
         pairs: diagnostics
             .iter()
-            .map(|d| (d.code.as_str().to_owned(), d.path.clone()))
+            .map(|d| (d.code().as_str().to_owned(), d.path.clone()))
             .collect(),
     }
 }
@@ -108,6 +108,71 @@ fn every_vector_gives_the_expected_codes_mode_and_exit() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// Every diagnostic any vector gives, whatever the door: the plan's, the spec error's, the
+/// import's and the diff's.
+fn every_diagnostic(name: &str, v: &Value) -> Vec<(String, hybridplan::Diagnostic)> {
+    let mut out = Vec::new();
+    let mut push = |list: &[hybridplan::Diagnostic]| {
+        out.extend(list.iter().map(|d| (name.to_owned(), d.clone())));
+    };
+    if !is_live(v) {
+        let result = match (&v["spec"], v["specHex"].as_str()) {
+            (_, Some(hex)) => Plan::from_bytes(&from_hex(hex)),
+            (Value::String(text), None) => Plan::from_text(text),
+            (other, None) => Plan::from_json(&other.to_string()),
+        };
+        match result {
+            Ok(plan) => push(&plan.diagnostics),
+            Err(e) => push(e.diagnostics()),
+        }
+        return out;
+    }
+    let live = live_text(v);
+    let base = v["base"]
+        .as_object()
+        .map(|b| Value::Object(b.clone()).to_string());
+    match hybridplan::import(&live, base.as_deref()) {
+        Err(e) => push(&e.diagnostics()),
+        Ok(imported) => {
+            if let Ok(spec) = hybridplan::HybridCluster::from_json(&imported.spec.to_string()) {
+                push(&hybridplan::plan(&spec).diagnostics);
+                if let Err(e) = hybridplan::diff(&spec, &live) {
+                    push(&e.diagnostics());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A diagnostic's severity is its code's, in Rust and in the JSON every other door reads;
+/// and JSON whose severity disagrees with its code does not read back.
+#[test]
+fn every_diagnostic_of_every_vector_has_its_codes_severity() {
+    let mut seen = 0;
+    for (name, v) in vectors() {
+        for (name, d) in every_diagnostic(&name, &v) {
+            seen += 1;
+            assert_eq!(d.severity(), d.code().severity(), "{name}: {d}");
+            let json = serde_json::to_value(&d).unwrap();
+            assert_eq!(
+                json["severity"],
+                d.code().severity().to_string(),
+                "{name}: {d}"
+            );
+            let back: hybridplan::Diagnostic = serde_json::from_value(json.clone()).unwrap();
+            assert_eq!(back, d);
+            let mut forged = json;
+            forged["severity"] = Value::from(match d.severity() {
+                hybridplan::Severity::Error => "info",
+                _ => "error",
+            });
+            assert!(serde_json::from_value::<hybridplan::Diagnostic>(forged).is_err());
+        }
+    }
+    assert!(seen >= 100, "only {seen} diagnostics");
+}
+
 /// A vector of the cluster that exists: kubectl output (`live`, a fixture's name, or
 /// `liveText`) imported into `base`, planned, and compared with the cluster.
 fn is_live(v: &Value) -> bool {
@@ -144,7 +209,7 @@ fn every_live_vector_imports_plans_and_diffs_as_expected() {
                 let codes: Vec<String> = e
                     .diagnostics()
                     .iter()
-                    .map(|d| d.code.as_str().to_owned())
+                    .map(|d| d.code().as_str().to_owned())
                     .collect();
                 if expect["exit"] != 2 || Value::from(codes.clone()) != expect["codes"] {
                     failures.push(format!("{name}: import failed with {codes:?}: {e}"));
@@ -188,7 +253,7 @@ fn every_live_vector_imports_plans_and_diffs_as_expected() {
             }
         };
         let plan = hybridplan::plan(&spec);
-        let codes: Vec<&str> = plan.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        let codes: Vec<&str> = plan.diagnostics.iter().map(|d| d.code().as_str()).collect();
         if Value::from(codes.clone()) != expect["codes"]
             || plan.mode.selected.as_str() != expect["mode"]
         {

@@ -26,14 +26,14 @@ fn hostile_inputs_are_refused_or_planned_with_their_codes_in_bounded_memory() {
             });
         let found = diagnostics
             .iter()
-            .any(|d| d.code.as_str() == case.code && d.path == case.path);
+            .any(|d| d.code().as_str() == case.code && d.path == case.path);
         let summary: Vec<String> = diagnostics
             .iter()
             .take(5)
             .map(|d| {
                 format!(
                     "{} at {:?}: {}",
-                    d.code.as_str(),
+                    d.code().as_str(),
                     d.path,
                     d.message.chars().take(120).collect::<String>()
                 )

@@ -451,7 +451,7 @@ fn spec_strings_cannot_add_documents_or_keys_to_manifests() {
     let paths: Vec<&str> = read
         .errors()
         .map(|d| {
-            assert_eq!(d.code, hybridplan::Code::CloudIdInvalid);
+            assert_eq!(d.code(), hybridplan::Code::CloudIdInvalid);
             d.path.as_str()
         })
         .collect();

@@ -207,7 +207,7 @@ fn terway_forced_beside_an_overlay_is_an_error_and_the_plan_shows_why() {
     let plan = vector_plan("code-terway-beside-overlay");
     let d = plan.errors().next().unwrap();
     assert_eq!(
-        (d.code.as_str(), d.path.as_str()),
+        (d.code().as_str(), d.path.as_str()),
         ("terway-beside-overlay", "/cloud/cni")
     );
     let check = plan

@@ -36,7 +36,7 @@ fn set(spec: &mut Value, pointer: &str, value: Value) {
 fn a_clean_spec_has_no_diagnostic_at_all() {
     // Only the note that what runs today is assumed...
     let spec = HybridCluster::from_json(&clean().to_string()).unwrap();
-    let codes: Vec<Code> = validate(&spec).iter().map(|d| d.code).collect();
+    let codes: Vec<Code> = validate(&spec).iter().map(|d| d.code()).collect();
     assert_eq!(codes, [Code::CniAssumed]);
     // ...and nothing once the spec says it.
     let mut said = clean();
@@ -55,7 +55,7 @@ fn pod_cidr_inside_vpc_but_outside_vswitches_is_a_warning() {
     assert!(!plan.has_errors());
     let d = &plan.diagnostics[0];
     assert_eq!(
-        (d.code, d.severity),
+        (d.code(), d.severity()),
         (Code::PodCidrInVpc, Severity::Warning)
     );
     assert_eq!(d.path, "/onPrem/podCidr");
@@ -68,7 +68,7 @@ fn an_overlap_names_both_ranges() {
     set(&mut spec, "/onPrem/serviceCidr", json!("172.20.16.0/20"));
     let plan = plan_of(&spec);
     let d = plan.errors().next().unwrap();
-    assert_eq!(d.code, Code::CidrOverlap);
+    assert_eq!(d.code(), Code::CidrOverlap);
     assert_eq!(d.path, "/onPrem/serviceCidr");
     assert_eq!(d.related, ["/onPrem/podCidr"]);
     assert!(d.message.contains("172.20.0.0/16") && d.message.contains("172.20.16.0/20"));
@@ -84,7 +84,10 @@ fn overlapping_vswitches_in_two_zones_are_reported() {
     second["podVSwitches"][0]["cidr"] = json!("10.10.48.0/20");
     spec["cloud"]["zones"] = json!([zone, second]);
     let plan = plan_of(&spec);
-    let d = plan.errors().find(|d| d.code == Code::CidrOverlap).unwrap();
+    let d = plan
+        .errors()
+        .find(|d| d.code() == Code::CidrOverlap)
+        .unwrap();
     assert_eq!(d.path, "/cloud/zones/1/podVSwitches/0/cidr");
     assert_eq!(d.related, ["/cloud/zones/0/podVSwitches/0/cidr"]);
 }
@@ -96,7 +99,7 @@ fn the_service_range_must_not_overlap_the_vpc() {
     let plan = plan_of(&spec);
     let d = plan.errors().next().unwrap();
     assert_eq!(
-        (d.code, d.path.as_str()),
+        (d.code(), d.path.as_str()),
         (Code::CidrOverlap, "/onPrem/serviceCidr")
     );
     assert_eq!(d.related, ["/cloud/vpcCidr"]);
@@ -182,7 +185,7 @@ fn a_suggested_range_clashes_with_nothing_in_the_spec() {
     let plan = plan_of(&spec);
     let s = &plan.addressing.suggestions[0];
     let cidr = s.cidr.expect("a free range is found");
-    assert_eq!(cidr.len(), s.minimum_prefix_length);
+    assert_eq!(cidr.prefix_len(), s.minimum_prefix_length);
     // 60 DC and 20 ECS nodes (which run the overlay too) at two /26 blocks each: 160 blocks.
     assert_eq!(s.minimum_prefix_length, 18);
     for r in &plan.addressing.ranges {
@@ -212,7 +215,7 @@ fn ipv6_pods_of_any_size_are_sized_without_enumerating() {
     let mut spec = serde_json::from_str::<Value>(&text).unwrap()["spec"].clone();
     spec["onPrem"]["podCidrs"][1] = json!("::/0");
     let plan = plan_of(&spec);
-    assert!(plan.errors().any(|d| d.code == Code::ReservedRange));
+    assert!(plan.errors().any(|d| d.code() == Code::ReservedRange));
     let v6 = plan
         .addressing
         .dc_pods
@@ -248,7 +251,7 @@ fn every_diagnostic_pointer_resolves_into_the_spec() {
                     spec.pointer(pointer).is_some() || spec.pointer(parent).is_some(),
                     "{}: {} points at {pointer}, which is not in the spec",
                     path.display(),
-                    d.code
+                    d.code()
                 );
             }
         }

@@ -201,31 +201,43 @@ class HybridClusterSpec(_HybridClusterSpecRequired, total=False):
     cloudServices: CloudServicesSpec
 
 
+# How Terway gives pods their addresses.
 TerwayMode = Literal["shared-eni", "exclusive-eni"]
 
 
+# An exact count of addresses or nodes, written in JSON as a decimal string: it may pass
+# 2^53 (IPv6 sizes), which JavaScript numbers would round.
 Count = str
 
 
+# One zone's pod vSwitch addresses against the cloud pods planned in it.
 ZoneBudget = TypedDict("ZoneBudget", {
+    # The zone id (`cn-hangzhou-h`).
     "zone": str,
+    # JSON Pointer of the zone in the spec.
     "path": str,
     # Usable addresses of the zone's IPv4 pod vSwitches (size − 4 each).
     "podVswitchAddresses": Count,
     # Cloud pods planned in the zone (spread evenly over the zones).
     "podsPlanned": int,
+    # Addresses left once the planned pods have theirs (negative: short by that many).
     "headroom": Count,
 })
 
 
+# Terway's pods on the ECS nodes against the zones' pod vSwitches.
 CloudPodBudget = TypedDict("CloudPodBudget", {
+    # The Terway mode the ECS nodes run.
     "terwayMode": TerwayMode,
     # Pods one ECS node can hold, from its ENIs.
     "podsPerNodeLimit": int,
     # Pods planned per ECS node.
     "podsPerNode": int,
+    # ECS nodes planned.
     "nodesPlanned": int,
+    # Cloud pods planned: nodes times pods per node.
     "podsPlanned": int,
+    # Each zone's pod vSwitches against its share of the pods.
     "zones": list[ZoneBudget],
 })
 
@@ -243,23 +255,34 @@ Family = Literal["ipv4", "ipv6"]
 UnitKind = Literal["calico-block", "node-subnet"]
 
 
+# The DC pod ranges of one family against the nodes that take addresses from them.
 PodRangeBudget = TypedDict("PodRangeBudget", {
+    # The address family.
     "family": Family,
+    # The pod ranges of that family.
     "cidrs": list[Cidr],
+    # How the ranges are handed to nodes.
     "unit": UnitKind,
     # Prefix length of one unit (Calico block size, or the per-node subnet).
     "unitPrefixLength": int,
+    # Addresses in one unit.
     "addressesPerUnit": Count,
     # Addresses each node needs: its pods, plus a tunnel address in Calico IPIP (the
     # larger of a DC node's and an ECS node's where both take from the range).
     "addressesPerNode": int,
+    # Units each node takes.
     "unitsPerNode": int,
+    # Units the ranges hold.
     "units": Count,
+    # Nodes the ranges can hold.
     "nodesSupported": Count,
     # Nodes that take addresses from the range: the DC nodes, and the ECS nodes where they
     # run the DC's overlay.
     "nodesPlanned": int,
+    # DC nodes planned (the larger of today's count and the planned growth).
     "dcNodesPlanned": int,
+    # ECS nodes planned that take addresses from the range (0 unless they run the DC's
+    # overlay).
     "cloudNodesPlanned": int,
     # Who hands the units to nodes, with the settings the plan relies on.
     "allocatedBy": str,
@@ -272,21 +295,28 @@ PodRangeBudget = TypedDict("PodRangeBudget", {
 Role = Literal["dc-nodes", "dc-pods", "services", "vpc", "node-vswitch", "pod-vswitch", "transit-router-vswitch", "vbr-peering", "cloud-service-extra", "live-pool", "temporary-pool"]
 
 
+# One range of the spec with its size.
 RangeBudget = TypedDict("RangeBudget", {
+    # What the range is for.
     "role": Role,
+    # The range.
     "cidr": Cidr,
+    # JSON Pointer of the spec field that gives it; empty for a range the plan adds.
     "path": str,
     # The vSwitch or VBR id, where the range has one.
     "id": Optional[str],
+    # Addresses in the range.
     "addresses": Count,
     # Addresses that can be handed out (vSwitches keep 4).
     "usable": Count,
 })
 
 
+# A replacement or additional range for one that is too small.
 Suggestion = TypedDict("Suggestion", {
     # The field the suggestion replaces or adds to.
     "path": str,
+    # Why: what the range is short of.
     "reason": str,
     # The longest prefix length that would be large enough.
     "minimumPrefixLength": int,
@@ -295,6 +325,8 @@ Suggestion = TypedDict("Suggestion", {
 })
 
 
+# The address budget: every range with its size, the DC pod ranges against the nodes they
+# must hold, the cloud pods against the pod vSwitches, and replacement ranges.
 Addressing = TypedDict("Addressing", {
     # Every range of the spec with its size.
     "ranges": list[RangeBudget],
@@ -333,14 +365,19 @@ Change = TypedDict("Change", {
 Device = str
 
 
+# How a trace ended.
 Outcome = Literal["delivered", "no-route", "loop", "unknown-source", "ambiguous"]
 
 
 # A check to run after rollout: a probe from one place to another and what must happen.
 Check = TypedDict("Check", {
+    # What the probe starts from, in words.
     "from": str,
+    # What it reaches, in words.
     "to": str,
+    # The source address.
     "src": str,
+    # The destination address.
     "dst": str,
     # The node the source runs on (a pod address of an overlay may be on either side).
     "srcNode": Device,
@@ -359,17 +396,21 @@ Check = TypedDict("Check", {
 
 
 # Stable diagnostic codes (docs/diagnostics.md). New codes may be added; none is ever
-# renamed.
+# renamed. Each code has one severity.
 Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "terway-beside-overlay", "vswitch-unused", "cni-assumed", "cni-version-unsupported", "cni-version-newer", "cni-install-unsupported", "cni-mismatch", "pool-migration", "pool-conflict", "next-hop-self", "vswitch-unknown", "transit-router-zones", "live-unreadable", "spec-invalid", "spec-syntax"]
 
 
+# How bad a diagnostic is. Each code has one severity.
 Severity = Literal["error", "warning", "info"]
 
 
 # One problem found in a spec.
 Diagnostic = TypedDict("Diagnostic", {
+    # The stable code: what kind of problem.
     "code": Code,
+    # How bad it is: always the severity of its code.
     "severity": Severity,
+    # What is wrong, in words.
     "message": str,
     # JSON Pointer of the offending field (`/onPrem/podCidr`); empty for the whole spec.
     "path": str,
@@ -383,21 +424,28 @@ Diagnostic = TypedDict("Diagnostic", {
 # One end of a flow: what it is (`dc-nodes`, `ecs-nodes`, `dc-pods`, `cloud-pods`,
 # `dc-edge`, `vbr`, `vpc`) and its addresses.
 FlowEnd = TypedDict("FlowEnd", {
+    # What it is (`dc-nodes`).
     "name": str,
+    # Its addresses.
     "cidrs": list[Cidr],
 })
 
 
+# The protocol of a flow.
 Protocol = Literal["tcp", "udp", "ipip", "icmp", "all"]
 
 
 # One flow: packets of `protocol` (to `port`, where it has ports) from `from` to `to`.
 Flow = TypedDict("Flow", {
+    # The IP protocol.
     "protocol": Protocol,
     # The destination port; absent for protocols without ports and for every port.
     "port": Optional[int],
+    # Where the packets come from.
     "from": FlowEnd,
+    # Where they go.
     "to": FlowEnd,
+    # What needs the flow.
     "why": str,
 })
 
@@ -408,6 +456,7 @@ Cni = Literal["calico", "flannel", "cilium", "terway"]
 
 # The CNI the plan changes.
 InstalledCni = TypedDict("InstalledCni", {
+    # The plugin.
     "plugin": Cni,
     # `manifest`, `operator` or `helm`: how the plan changes it.
     "install": Literal["manifest", "operator", "helm"],
@@ -428,10 +477,12 @@ Manifest = TypedDict("Manifest", {
     "file": str,
     # The command that applies it, run where the file is.
     "apply": str,
+    # The file's text.
     "yaml": str,
 })
 
 
+# How the DC nodes exchange routes.
 BgpTopology = Literal["none", "full-mesh", "route-reflectors"]
 
 
@@ -439,18 +490,22 @@ BgpTopology = Literal["none", "full-mesh", "route-reflectors"]
 NetworkMode = Literal["flannel-vxlan", "calico-ipip", "cilium-vxlan", "calico-route-reflector", "cilium-bgp"]
 
 
+# One mode considered, ranked.
 Candidate = TypedDict("Candidate", {
+    # The mode.
     "mode": NetworkMode,
     # 1 is the best.
     "rank": int,
     # Whether the mode meets the size/performance rule for this spec.
     "fits": bool,
+    # Why it ranks where it does.
     "reasons": list[str],
 })
 
 
 # The mode chosen for the DC side, why, and every candidate ranked.
 ModeDecision = TypedDict("ModeDecision", {
+    # The mode chosen (or forced by the spec's `mode`).
     "selected": NetworkMode,
     # Why this mode: the facts of the spec and the rule they meet.
     "reasons": list[str],
@@ -467,22 +522,28 @@ ModeDecision = TypedDict("ModeDecision", {
 })
 
 
+# Routes a speaker exports that the DC edge must aggregate before they reach the VBR.
 Aggregation = TypedDict("Aggregation", {
     # Who exports the routes (`calico-blocks`, `cilium-node-cidrs`).
     "source": str,
     # Routes exported at the planned size (one per IPAM block or node CIDR in use).
     "routes": Count,
+    # Their prefix length.
     "prefixLength": int,
     # The prefixes the DC edge must aggregate them into.
     "aggregateTo": list[Cidr],
+    # Why, and how to configure it.
     "note": str,
 })
 
 
+# One end of a BGP session.
 BgpSpeaker = TypedDict("BgpSpeaker", {
+    # The device.
     "device": Device,
     # An address, or the range the speakers' addresses come from.
     "address": str,
+    # Its AS number.
     "asNumber": int,
     # Prefixes this side advertises to the other.
     "advertises": list[Cidr],
@@ -491,6 +552,7 @@ BgpSpeaker = TypedDict("BgpSpeaker", {
 })
 
 
+# Whether a session is within one AS or between two.
 SessionKind = Literal["ibgp", "ebgp"]
 
 
@@ -501,7 +563,9 @@ SessionRole = Literal["edge-vbr", "client-reflector", "reflector-reflector", "re
 # One BGP session, or a group of like sessions (`count` > 1: every client node with every
 # route reflector, say), in one address family.
 BgpSession = TypedDict("BgpSession", {
+    # One end.
     "local": BgpSpeaker,
+    # The other end.
     "peer": BgpSpeaker,
     # The address family the session carries: IPv6 routes travel on sessions between IPv6
     # addresses, IPv4 routes on IPv4 ones.
@@ -509,7 +573,9 @@ BgpSession = TypedDict("BgpSession", {
     # How many sessions of this shape the design has (a full mesh of 2^32 nodes has more
     # than 2^53, so a decimal string like every count that can grow that large).
     "count": Count,
+    # iBGP or eBGP.
     "kind": SessionKind,
+    # What the session is for.
     "role": SessionRole,
 })
 
@@ -518,9 +584,11 @@ BgpSession = TypedDict("BgpSession", {
 RouteOrigin = Literal["connected", "static", "bgp", "system", "propagated"]
 
 
+# How an overlay encapsulates packets between nodes.
 Encapsulation = Literal["ipip", "vxlan"]
 
 
+# One side's end of a tunnel.
 TunnelEndpoint = TypedDict("TunnelEndpoint", {
     # `dc-node` or `ecs-node`.
     "device": Device,
@@ -531,6 +599,7 @@ TunnelEndpoint = TypedDict("TunnelEndpoint", {
 
 # An overlay's tunnel between nodes.
 Tunnel = TypedDict("Tunnel", {
+    # How packets are encapsulated.
     "encapsulation": Encapsulation,
     # The node ranges the tunnel ends in, per side: the outer packet goes to the node that
     # hosts the destination pod.
@@ -538,10 +607,13 @@ Tunnel = TypedDict("Tunnel", {
 })
 
 
+# One route.
 RouteEntry = TypedDict("RouteEntry", {
+    # The prefix routed.
     "destination": Cidr,
     # The next hop as an operator writes it: an address, an interface or an attachment.
     "nextHop": str,
+    # Where the route comes from.
     "origin": RouteOrigin,
     # The device a packet goes to next; absent when it is delivered at this device (or,
     # with a `tunnel`, at the node of the pod in question).
@@ -552,24 +624,32 @@ RouteEntry = TypedDict("RouteEntry", {
 })
 
 
+# The route table of one hop.
 HopTable = TypedDict("HopTable", {
+    # The device.
     "device": Device,
     # What the device is, with its address and AS where it has them.
     "label": str,
+    # Its routes.
     "entries": list[RouteEntry],
 })
 
 
+# What the DC edge advertises to the VBR.
 VbrAdvertisement = TypedDict("VbrAdvertisement", {
+    # The prefixes advertised.
     "prefixes": list[Cidr],
     # Routes the VBR accepts from one BGP peer before it drops the rest.
     "limit": int,
 })
 
 
+# The routing of a plan: the route table of every hop, the BGP sessions, what the DC
+# advertises to the VBR, and what must be aggregated.
 Routing = TypedDict("Routing", {
     # One table per hop.
     "tables": list[HopTable],
+    # The BGP sessions of the design, grouped by shape.
     "bgpSessions": list[BgpSession],
     # Exactly what the DC edge advertises to the VBR (the exact summary of the DC's
     # prefixes), and the VBR's limit for it.
@@ -579,6 +659,7 @@ Routing = TypedDict("Routing", {
 })
 
 
+# Where a step is done.
 Side = Literal["cloud", "dc"]
 
 
@@ -586,6 +667,7 @@ Side = Literal["cloud", "dc"]
 Step = TypedDict("Step", {
     # Where it is done: `cloud` (Alibaba Cloud) or `dc` (the data center and its cluster).
     "side": Side,
+    # What to do, in a line.
     "title": str,
     # What to do, one item a line.
     "details": list[str],
@@ -594,6 +676,7 @@ Step = TypedDict("Step", {
 })
 
 
+# An ECS node pool's own Terway config.
 TerwayNodePool = TypedDict("TerwayNodePool", {
     # The node pool (`cloud.nodePools[].name`).
     "name": str,
@@ -606,8 +689,11 @@ TerwayNodePool = TypedDict("TerwayNodePool", {
 })
 
 
+# One Terway parameter the plan sets.
 TerwayParameter = TypedDict("TerwayParameter", {
+    # The parameter, as the console and the API name it.
     "name": str,
+    # Its value.
     "value": str,
     # Where it is set: the registered cluster's Terway parameters, or the component's
     # `config` key.
@@ -637,10 +723,14 @@ TerwayComponent = TypedDict("TerwayComponent", {
 Plan = TypedDict("Plan", {
     # Every problem found, errors first.
     "diagnostics": list[Diagnostic],
+    # The network mode chosen for the DC side, why, and every candidate ranked.
     "mode": ModeDecision,
     # The DC's CNI as it runs today, which the manifests change.
     "cni": InstalledCni,
+    # The address budget: every range with its size, and what is too small.
     "addressing": Addressing,
+    # The route table of every hop, the BGP sessions, and what the DC advertises to the
+    # VBR.
     "routing": Routing,
     # What the security groups and the DC's firewalls must let through across Express
     # Connect, each with why.
@@ -656,15 +746,20 @@ Plan = TypedDict("Plan", {
     # What to do, in order, on each side: what the manifests and the route tables need
     # beyond themselves.
     "steps": list[Step],
+    # The checks to run after rollout, each with the path a packet takes.
     "connectivity": list[Check],
 })
 
 
+# One device on the path, and the route it used.
 Hop = TypedDict("Hop", {
+    # The device.
     "device": Device,
     # The route that matched (longest prefix), if any.
     "matched": Optional[Cidr],
+    # The matched route's next hop.
     "nextHop": Optional[str],
+    # The matched route's origin.
     "origin": Optional[RouteOrigin],
     # The tunnel that carries the packet on this hop (`vxlan 10.10.24.10 ->
     # 192.168.0.10`), when it travels encapsulated.
@@ -674,15 +769,20 @@ Hop = TypedDict("Hop", {
 
 # The path of one packet.
 Trace = TypedDict("Trace", {
+    # The source address.
     "src": str,
+    # The destination address.
     "dst": str,
+    # The devices passed, in order, with the route each used.
     "hops": list[Hop],
+    # How the trace ended.
     "outcome": Outcome,
     # Why the trace ended, in words.
     "reason": str,
 })
 
 
+# Where one value of the imported spec came from.
 Found = TypedDict("Found", {
     # JSON Pointer of the value in the spec.
     "path": str,
@@ -691,6 +791,7 @@ Found = TypedDict("Found", {
 })
 
 
+# A value the spec needs that the cluster did not show.
 Missing = TypedDict("Missing", {
     # JSON Pointer of the value the spec needs.
     "path": str,
@@ -731,6 +832,7 @@ Difference = TypedDict("Difference", {
 Drift = TypedDict("Drift", {
     # No difference.
     "inSync": bool,
+    # Each value the plan and the cluster disagree on.
     "differences": list[Difference],
 })
 
@@ -739,6 +841,7 @@ Drift = TypedDict("Drift", {
 TerraformFile = TypedDict("TerraformFile", {
     # The file name (`main.tf`); all files form one module, in one directory.
     "name": str,
+    # The file's text (HCL).
     "content": str,
 })
 

@@ -8,13 +8,15 @@ mod count;
 
 pub use count::Count;
 
-use crate::cidr::{Cidr, Family, find_free};
+use crate::cidr::{Cidr, Family, ceil_log2, find_free};
 use crate::facts;
 use crate::mode::{Cni, ModeDecision};
 use crate::spec::{HybridCluster, NetworkMode, Role, TerwayMode};
 use crate::{Code, Diagnostic};
 use serde::{Deserialize, Serialize};
 
+/// The address budget: every range with its size, the DC pod ranges against the nodes
+/// they must hold, the cloud pods against the pod vSwitches, and replacement ranges.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -30,15 +32,20 @@ pub struct Addressing {
     pub suggestions: Vec<Suggestion>,
 }
 
+/// One range of the spec with its size.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RangeBudget {
+    /// What the range is for.
     pub role: Role,
+    /// The range.
     pub cidr: Cidr,
+    /// JSON Pointer of the spec field that gives it; empty for a range the plan adds.
     pub path: String,
     /// The vSwitch or VBR id, where the range has one.
     pub id: Option<String>,
+    /// Addresses in the range.
     pub addresses: Count,
     /// Addresses that can be handed out (vSwitches keep 4).
     pub usable: Count,
@@ -55,26 +62,37 @@ pub enum UnitKind {
     NodeSubnet,
 }
 
+/// The DC pod ranges of one family against the nodes that take addresses from them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PodRangeBudget {
+    /// The address family.
     pub family: Family,
+    /// The pod ranges of that family.
     pub cidrs: Vec<Cidr>,
+    /// How the ranges are handed to nodes.
     pub unit: UnitKind,
     /// Prefix length of one unit (Calico block size, or the per-node subnet).
     pub unit_prefix_length: u8,
+    /// Addresses in one unit.
     pub addresses_per_unit: Count,
     /// Addresses each node needs: its pods, plus a tunnel address in Calico IPIP (the
     /// larger of a DC node's and an ECS node's where both take from the range).
     pub addresses_per_node: u64,
+    /// Units each node takes.
     pub units_per_node: u64,
+    /// Units the ranges hold.
     pub units: Count,
+    /// Nodes the ranges can hold.
     pub nodes_supported: Count,
     /// Nodes that take addresses from the range: the DC nodes, and the ECS nodes where
     /// they run the DC's overlay.
     pub nodes_planned: u32,
+    /// DC nodes planned (the larger of today's count and the planned growth).
     pub dc_nodes_planned: u32,
+    /// ECS nodes planned that take addresses from the range (0 unless they run the DC's
+    /// overlay).
     pub cloud_nodes_planned: u32,
     /// Who hands the units to nodes, with the settings the plan relies on.
     pub allocated_by: String,
@@ -82,53 +100,55 @@ pub struct PodRangeBudget {
     pub headroom_nodes: Count,
 }
 
+/// Terway's pods on the ECS nodes against the zones' pod vSwitches.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CloudPodBudget {
+    /// The Terway mode the ECS nodes run.
     pub terway_mode: TerwayMode,
     /// Pods one ECS node can hold, from its ENIs.
     pub pods_per_node_limit: u64,
     /// Pods planned per ECS node.
     pub pods_per_node: u64,
+    /// ECS nodes planned.
     pub nodes_planned: u32,
+    /// Cloud pods planned: nodes times pods per node.
     pub pods_planned: u64,
+    /// Each zone's pod vSwitches against its share of the pods.
     pub zones: Vec<ZoneBudget>,
 }
 
+/// One zone's pod vSwitch addresses against the cloud pods planned in it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ZoneBudget {
+    /// The zone id (`cn-hangzhou-h`).
     pub zone: String,
+    /// JSON Pointer of the zone in the spec.
     pub path: String,
     /// Usable addresses of the zone's IPv4 pod vSwitches (size − 4 each).
     pub pod_vswitch_addresses: Count,
     /// Cloud pods planned in the zone (spread evenly over the zones).
     pub pods_planned: u64,
+    /// Addresses left once the planned pods have theirs (negative: short by that many).
     pub headroom: Count,
 }
 
+/// A replacement or additional range for one that is too small.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Suggestion {
     /// The field the suggestion replaces or adds to.
     pub path: String,
+    /// Why: what the range is short of.
     pub reason: String,
     /// The longest prefix length that would be large enough.
     pub minimum_prefix_length: u8,
     /// A free range of that length, clashing with nothing in the spec, if one was found.
     pub cidr: Option<Cidr>,
-}
-
-/// `ceil(log2(n))` for n ≥ 1; 0 for 0 and 1.
-fn ceil_log2(n: u128) -> u32 {
-    if n <= 1 {
-        0
-    } else {
-        128 - (n - 1).leading_zeros()
-    }
 }
 
 /// `2^exp` for exp < 128, saturating otherwise.
@@ -233,11 +253,8 @@ impl FreeSpace {
             }
         }
         let pools: Vec<Cidr> = match family {
-            Family::V4 => facts::VPC_PRIVATE_BLOCKS
-                .iter()
-                .filter_map(|c| Cidr::from_table(c))
-                .collect(),
-            Family::V6 => Cidr::from_table("fd00::/8").into_iter().collect(),
+            Family::V4 => facts::VPC_PRIVATE_BLOCKS.to_vec(),
+            Family::V6 => vec![facts::IPV6_ULA_LOCAL],
         };
         let mut order: Vec<Cidr> = pools
             .iter()
@@ -384,7 +401,7 @@ fn block_size_ok(
         return false;
     }
     let mut ok = true;
-    for pool in pools.iter().filter(|p| p.cidr.len() > size) {
+    for pool in pools.iter().filter(|p| p.cidr.prefix_len() > size) {
         out.push(
             Diagnostic::new(
                 Code::CalicoBlockSize,
@@ -397,7 +414,7 @@ fn block_size_ok(
             .related(&pool.path)
             .hint(format!(
                 "use a block size of /{} or more, or a larger pool",
-                pool.cidr.len()
+                pool.cidr.prefix_len()
             )),
         );
         ok = false;
@@ -470,8 +487,8 @@ fn dc_pods(
         }
         let units: u128 = pools
             .iter()
-            .filter(|p| p.cidr.len() <= unit_len)
-            .map(|p| pow2(u32::from(unit_len - p.cidr.len())))
+            .filter(|p| p.cidr.prefix_len() <= unit_len)
+            .map(|p| pow2(u32::from(unit_len - p.cidr.prefix_len())))
             .fold(0u128, u128::saturating_add);
         let supported = units / units_per_node;
         let headroom = supported as i128 - i128::from(planned);

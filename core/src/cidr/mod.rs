@@ -57,6 +57,16 @@ impl fmt::Display for Family {
     }
 }
 
+/// `ceil(log2(n))` for n ≥ 1, 0 for 0 and 1: the host bits of the smallest prefix that
+/// holds `n` addresses.
+pub(crate) fn ceil_log2(n: u128) -> u32 {
+    if n <= 1 {
+        0
+    } else {
+        128 - (n - 1).leading_zeros()
+    }
+}
+
 /// An address as an integer of its family (IPv4 in the low 32 bits).
 pub fn addr_bits(addr: IpAddr) -> u128 {
     match addr {
@@ -103,15 +113,44 @@ impl Cidr {
         Ok(cidr)
     }
 
-    /// Reads a vendor constant such as `::ffff:0:0/96`: std's address parser and the
-    /// host-bit check, without the strict input rules (which refuse IPv4-mapped values).
-    pub fn from_table(text: &str) -> Option<Cidr> {
-        let (addr, len) = text.split_once('/')?;
-        Cidr::new(addr.parse().ok()?, len.parse().ok()?).ok()
+    /// `a.b.c.d/len` for the vendor facts: in a `const` item, a prefix that is too long
+    /// or has host bits set fails to compile.
+    pub(crate) const fn v4(octets: [u8; 4], len: u8) -> Cidr {
+        let bits = u32::from_be_bytes(octets) as u128;
+        Cidr::checked(Family::V4, bits, len)
+    }
+
+    /// `a:b:c:d:e:f:g:h/len` (the eight 16-bit groups) for the vendor facts, checked as
+    /// [`Cidr::v4`] is.
+    pub(crate) const fn v6(groups: [u16; 8], len: u8) -> Cidr {
+        let mut bits = 0u128;
+        let mut i = 0;
+        while i < groups.len() {
+            bits = (bits << 16) | groups[i] as u128;
+            i += 1;
+        }
+        Cidr::checked(Family::V6, bits, len)
+    }
+
+    const fn checked(family: Family, bits: u128, len: u8) -> Cidr {
+        assert!(
+            len <= family.width(),
+            "prefix length longer than the family"
+        );
+        let host_bits = family.width() - len;
+        let host_mask = if host_bits == 128 {
+            u128::MAX
+        } else {
+            (1u128 << host_bits) - 1
+        };
+        assert!(bits & host_mask == 0, "host bits set");
+        Cidr { family, bits, len }
     }
 
     /// The prefix of length `len` that contains the address `bits` (host bits cleared).
-    /// `len` is clamped to the family's width.
+    /// `len` is clamped to the family's width. (Integer form, for the benchmarks and fuzz
+    /// targets.)
+    #[doc(hidden)]
     pub fn truncate(family: Family, bits: u128, len: u8) -> Cidr {
         let len = len.min(family.width());
         let cidr = Cidr {
@@ -144,18 +183,32 @@ impl Cidr {
         }
     }
 
+    /// The address family.
     pub fn family(&self) -> Family {
         self.family
     }
 
-    /// Prefix length.
-    pub fn len(&self) -> u8 {
+    /// The prefix length: 0 to 32 for IPv4, 0 to 128 for IPv6.
+    ///
+    /// ```
+    /// let c: hybridplan::Cidr = "10.96.0.0/12".parse().unwrap();
+    /// assert_eq!(c.prefix_len(), 12);
+    /// assert_eq!(c.max_prefix_len(), 32);
+    /// ```
+    pub fn prefix_len(&self) -> u8 {
         self.len
     }
 
-    /// Always false: a prefix holds at least one address. Present for API symmetry.
-    pub fn is_empty(&self) -> bool {
-        false
+    /// The longest prefix length of the family: 32 or 128.
+    pub fn max_prefix_len(&self) -> u8 {
+        self.family.width()
+    }
+
+    /// The prefix length, for the benchmarks and fuzz targets; [`Cidr::prefix_len`].
+    #[doc(hidden)]
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> u8 {
+        self.len
     }
 
     /// Bits that vary inside the prefix.
@@ -163,17 +216,39 @@ impl Cidr {
         self.family.width() - self.len
     }
 
+    /// The first address, the network address.
+    ///
+    /// ```
+    /// use std::net::IpAddr;
+    /// let c: hybridplan::Cidr = "10.96.0.0/12".parse().unwrap();
+    /// assert_eq!(c.network(), "10.96.0.0".parse::<IpAddr>().unwrap());
+    /// assert_eq!(c.broadcast(), "10.111.255.255".parse::<IpAddr>().unwrap());
+    /// assert_eq!(c.netmask(), "255.240.0.0".parse::<IpAddr>().unwrap());
+    /// ```
     pub fn network(&self) -> IpAddr {
         addr_from_bits(self.family, self.bits)
     }
 
-    /// First address as an integer of its family.
+    /// The last address (for IPv4, the broadcast address; IPv6 has none, but the name
+    /// follows `ipnet`).
+    pub fn broadcast(&self) -> IpAddr {
+        addr_from_bits(self.family, self.last())
+    }
+
+    /// The network mask: `prefix_len()` one bits, then zeros.
+    pub fn netmask(&self) -> IpAddr {
+        addr_from_bits(self.family, self.mask())
+    }
+
+    /// First address as an integer of its family (IPv4 in the low 32 bits), for the
+    /// benchmarks and fuzz targets; [`Cidr::network`].
+    #[doc(hidden)]
     pub fn first(&self) -> u128 {
         self.bits
     }
 
     /// Last address as an integer of its family.
-    pub fn last(&self) -> u128 {
+    pub(crate) fn last(&self) -> u128 {
         self.bits | self.host_mask()
     }
 
@@ -268,6 +343,52 @@ impl<'de> Deserialize<'de> for Cidr {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         parse_cidr(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(feature = "ipnet")]
+mod ipnet_conv {
+    use super::{Cidr, CidrError};
+    use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+    use std::net::IpAddr;
+
+    /// Never fails: a `Cidr`'s length always fits its family.
+    impl From<Cidr> for IpNet {
+        fn from(c: Cidr) -> IpNet {
+            match c.network() {
+                IpAddr::V4(a) => Ipv4Net::new(a, c.len).map(IpNet::V4),
+                IpAddr::V6(a) => Ipv6Net::new(a, c.len).map(IpNet::V6),
+            }
+            .unwrap_or_else(|_| unreachable!("{c}: prefix length checked when made"))
+        }
+    }
+
+    /// Fails with [`CidrError::HostBits`] when `net` has host bits set (`10.1.2.3/16`):
+    /// a `Cidr` is always its network address. Take `net.trunc()` to drop them.
+    impl TryFrom<IpNet> for Cidr {
+        type Error = CidrError;
+
+        fn try_from(net: IpNet) -> Result<Cidr, CidrError> {
+            Cidr::new(net.addr(), net.prefix_len())
+        }
+    }
+
+    /// As `TryFrom<IpNet>`.
+    impl TryFrom<Ipv4Net> for Cidr {
+        type Error = CidrError;
+
+        fn try_from(net: Ipv4Net) -> Result<Cidr, CidrError> {
+            Cidr::try_from(IpNet::V4(net))
+        }
+    }
+
+    /// As `TryFrom<IpNet>`.
+    impl TryFrom<Ipv6Net> for Cidr {
+        type Error = CidrError;
+
+        fn try_from(net: Ipv6Net) -> Result<Cidr, CidrError> {
+            Cidr::try_from(IpNet::V6(net))
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use thiserror::Error;
 
 /// Why a text is not a canonical address or prefix.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum CidrError {
     #[error("empty value")]
     Empty,

@@ -118,7 +118,7 @@ fn free_spans(within: Cidr, used: &[Cidr]) -> Vec<Interval> {
 /// The lowest prefix of length `len` inside `within` that overlaps none of `used`, if any.
 pub fn find_free(within: Cidr, len: u8, used: &[Cidr]) -> Option<Cidr> {
     let family = within.family();
-    if len < within.len() || len > family.width() {
+    if len < within.prefix_len() || len > family.width() {
         return None;
     }
     let host = u32::from(family.width() - len);
@@ -267,8 +267,8 @@ mod tests {
             // minimal: no two results can be joined into their parent
             for (i, a) in sum.iter().enumerate() {
                 for b in &sum[i + 1..] {
-                    let parent = Cidr::truncate(a.family(), a.first(), a.len().saturating_sub(1));
-                    prop_assert!(!(a.len() == b.len() && parent.contains(b)));
+                    let parent = Cidr::truncate(a.family(), a.first(), a.prefix_len().saturating_sub(1));
+                    prop_assert!(!(a.prefix_len() == b.prefix_len() && parent.contains(b)));
                 }
             }
         }

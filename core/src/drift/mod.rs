@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 pub struct Drift {
     /// No difference.
     pub in_sync: bool,
+    /// Each value the plan and the cluster disagree on.
     pub differences: Vec<Difference>,
 }
 
@@ -45,6 +46,7 @@ pub struct Difference {
 
 /// Why no comparison could be made.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DiffError {
     /// The cluster's objects do not read.
     Live(LiveError),
@@ -68,6 +70,7 @@ impl std::fmt::Display for DiffError {
 impl std::error::Error for DiffError {}
 
 impl DiffError {
+    /// Every problem, as diagnostics.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         match self {
             DiffError::Live(e) => vec![e.0.clone()],

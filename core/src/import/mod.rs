@@ -35,6 +35,7 @@ pub struct Imported {
     pub missing: Vec<Missing>,
 }
 
+/// Where one value of the imported spec came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -45,6 +46,7 @@ pub struct Found {
     pub from: String,
 }
 
+/// A value the spec needs that the cluster did not show.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -57,6 +59,7 @@ pub struct Missing {
 
 /// Why there is nothing to import.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ImportError {
     /// The cluster's objects do not read.
     Live(LiveError),
@@ -521,7 +524,7 @@ impl<'c> Gather<'c> {
                     .unwrap_or_else(|| n.str("/spec/podCIDR").into_iter().collect());
                 for c in cidrs.iter().filter_map(|c| c.parse::<Cidr>().ok()) {
                     if c.family() == family {
-                        seen.push((c.len(), n.name.as_str()));
+                        seen.push((c.prefix_len(), n.name.as_str()));
                     }
                 }
             }

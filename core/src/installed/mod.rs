@@ -3,8 +3,8 @@
 //! A spec that does not say gets what a default install of the mode's CNI leaves behind,
 //! and a note that says so.
 
-pub mod pools;
-pub mod versions;
+pub(crate) mod pools;
+pub(crate) mod versions;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::mode::{Cni, ModeDecision};
@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct InstalledCni {
+    /// The plugin.
     pub plugin: Cni,
     /// `manifest`, `operator` or `helm`: how the plan changes it.
     #[cfg_attr(
@@ -32,6 +33,7 @@ pub struct InstalledCni {
 }
 
 impl InstalledCni {
+    /// Whether the release is `version` or newer.
     pub fn at_least(&self, version: Version) -> bool {
         self.version >= version
     }

@@ -242,9 +242,12 @@ pub(crate) fn plan(
                         .map(|l| l.cidr)
                         .chain(plan.temporary.iter().map(|t| t.cidr))
                         .collect();
-                    let Some(free) =
-                        crate::addressing::free_prefix(spec, family, range.cidr.len(), &taken)
-                    else {
+                    let Some(free) = crate::addressing::free_prefix(
+                        spec,
+                        family,
+                        range.cidr.prefix_len(),
+                        &taken,
+                    ) else {
                         out.push(
                             Diagnostic::new(
                                 Code::PoolConflict,
@@ -286,7 +289,7 @@ pub(crate) fn plan(
                 let mut pool = PlannedPool {
                     name: format!("{}-cloud-no-snat-{tag}-{i}", spec.name),
                     cidr,
-                    block_size: op.block_size(family).max(cidr.len()),
+                    block_size: op.block_size(family).max(cidr.prefix_len()),
                     ipip_mode: EncapMode::Never,
                     vxlan_mode: EncapMode::Never,
                     nat_outgoing: false,

@@ -50,6 +50,66 @@ fn v4_addr(key: V4Key) -> u32 {
     return (key >> 96) as u32;
 }
 
+/// A prefix a [`RouteTable`] is keyed by: a [`Cidr`] or a reference to one; with the
+/// feature `ipnet`, also `ipnet::IpNet`, `Ipv4Net` and `Ipv6Net` (and references to them),
+/// whose host bits are dropped as `IpNet::trunc` drops them (`10.1.2.3/16` is the route
+/// `10.1.0.0/16`). Sealed: the crate implements it for these types only.
+pub trait Prefix: sealed::Sealed {
+    /// The prefix as a [`Cidr`].
+    #[doc(hidden)]
+    fn to_cidr(&self) -> Cidr;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+impl sealed::Sealed for Cidr {}
+impl Prefix for Cidr {
+    fn to_cidr(&self) -> Cidr {
+        *self
+    }
+}
+
+impl<P: Prefix> sealed::Sealed for &P {}
+impl<P: Prefix> Prefix for &P {
+    fn to_cidr(&self) -> Cidr {
+        (**self).to_cidr()
+    }
+}
+
+#[cfg(feature = "ipnet")]
+mod ipnet_prefix {
+    use super::{Prefix, sealed::Sealed};
+    use crate::cidr::Cidr;
+    use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
+    impl Sealed for IpNet {}
+    impl Prefix for IpNet {
+        fn to_cidr(&self) -> Cidr {
+            Cidr::truncate(
+                crate::cidr::Family::of(self.addr()),
+                crate::cidr::addr_bits(self.addr()),
+                self.prefix_len(),
+            )
+        }
+    }
+
+    impl Sealed for Ipv4Net {}
+    impl Prefix for Ipv4Net {
+        fn to_cidr(&self) -> Cidr {
+            IpNet::V4(*self).to_cidr()
+        }
+    }
+
+    impl Sealed for Ipv6Net {}
+    impl Prefix for Ipv6Net {
+        fn to_cidr(&self) -> Cidr {
+            IpNet::V6(*self).to_cidr()
+        }
+    }
+}
+
 /// The answers of [`RouteTable::lookup_many_v4`] and [`RouteTable::lookup_many_v6`]: the
 /// value of the longest match of each address, in order. Consumed by internal iteration
 /// (`for_each`, `fold`, `sum`), it hands over a group of answers at a time, the fastest
@@ -118,14 +178,18 @@ forward_iterator!(LookupManyOr, &'t V);
 
 /// A longest-prefix-match table from prefixes to values, IPv4 and IPv6 together.
 ///
+/// Keyed by any [`Prefix`] ([`Cidr`]; `ipnet` prefixes with the feature `ipnet`); looked
+/// up by any `std::net` address.
+///
 /// ```
-/// use hybridplan::{Cidr, lpm::RouteTable};
+/// use hybridplan::{Cidr, RouteTable};
+/// use std::net::Ipv4Addr;
 /// let mut table = RouteTable::new();
 /// table.insert("10.0.0.0/8".parse::<Cidr>().unwrap(), "vpc");
 /// table.insert("10.100.0.0/16".parse::<Cidr>().unwrap(), "dc-pods");
-/// let (prefix, value) = table.lookup("10.100.1.1".parse().unwrap()).unwrap();
+/// let (prefix, value) = table.lookup(Ipv4Addr::new(10, 100, 1, 1)).unwrap();
 /// assert_eq!((prefix.to_string().as_str(), *value), ("10.100.0.0/16", "dc-pods"));
-/// assert!(table.lookup("192.0.2.1".parse().unwrap()).is_none());
+/// assert!(table.lookup(Ipv4Addr::new(192, 0, 2, 1)).is_none());
 /// ```
 #[derive(Clone, Debug)]
 pub struct RouteTable<V> {
@@ -152,6 +216,7 @@ impl<V: Clone> Default for RouteTable<V> {
 /// Values are copied into the lookup structure's leaves (about 1.1 leaves per route), so
 /// that a lookup ends where it reads its answer; hence `V: Clone`.
 impl<V: Clone> RouteTable<V> {
+    /// An empty table.
     pub fn new() -> Self {
         RouteTable {
             v4: FamilyTable::new(V4_DIRECT_BITS),
@@ -164,13 +229,15 @@ impl<V: Clone> RouteTable<V> {
         self.v4.routes.len() + self.v6.routes.len()
     }
 
+    /// Whether the table has no route.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Adds a route, or replaces the value of an existing one and returns the old value.
-    pub fn insert(&mut self, prefix: Cidr, value: V) -> Option<V> {
-        let len = prefix.len();
+    pub fn insert(&mut self, prefix: impl Prefix, value: V) -> Option<V> {
+        let prefix = prefix.to_cidr();
+        let len = prefix.prefix_len();
         match prefix.family() {
             Family::V4 => self.v4.insert(v4_key(prefix.first() as u32), len, value),
             Family::V6 => self.v6.insert(prefix.first(), len, value),
@@ -178,8 +245,9 @@ impl<V: Clone> RouteTable<V> {
     }
 
     /// Removes a route and returns its value.
-    pub fn remove(&mut self, prefix: &Cidr) -> Option<V> {
-        let len = prefix.len();
+    pub fn remove(&mut self, prefix: impl Prefix) -> Option<V> {
+        let prefix = prefix.to_cidr();
+        let len = prefix.prefix_len();
         match prefix.family() {
             Family::V4 => self.v4.remove(v4_key(prefix.first() as u32), len),
             Family::V6 => self.v6.remove(prefix.first(), len),
@@ -187,8 +255,9 @@ impl<V: Clone> RouteTable<V> {
     }
 
     /// The value of exactly this prefix.
-    pub fn get(&self, prefix: &Cidr) -> Option<&V> {
-        let len = prefix.len();
+    pub fn get(&self, prefix: impl Prefix) -> Option<&V> {
+        let prefix = prefix.to_cidr();
+        let len = prefix.prefix_len();
         match prefix.family() {
             Family::V4 => self.v4.get(v4_key(prefix.first() as u32), len),
             Family::V6 => self.v6.get(prefix.first(), len),
@@ -199,9 +268,9 @@ impl<V: Clone> RouteTable<V> {
     // Always inlined: in a caller's loop the lookups then overlap in the CPU; as a call
     // each, IPv4 lookups ran at half the rate.
     #[inline(always)]
-    pub fn lookup(&self, addr: IpAddr) -> Option<(Cidr, &V)> {
+    pub fn lookup(&self, addr: impl Into<IpAddr>) -> Option<(Cidr, &V)> {
         // Masked in the family's own width: cheaper than the general 128-bit truncation.
-        match addr {
+        match addr.into() {
             IpAddr::V4(a) => {
                 let key = u32::from(a);
                 let (len, value) = self.v4.lookup(key)?;
@@ -225,7 +294,7 @@ impl<V: Clone> RouteTable<V> {
     }
 
     /// `lookup` for each address, in order.
-    pub fn lookup_many(&self, addrs: &[IpAddr]) -> Vec<Option<(Cidr, &V)>> {
+    pub fn lookup_many<A: Into<IpAddr> + Copy>(&self, addrs: &[A]) -> Vec<Option<(Cidr, &V)>> {
         addrs.iter().map(|&a| self.lookup(a)).collect()
     }
 
@@ -284,24 +353,26 @@ impl<V: Clone> RouteTable<V> {
     }
 }
 
-impl<V: Clone> FromIterator<(Cidr, V)> for RouteTable<V> {
+impl<P: Prefix, V: Clone> FromIterator<(P, V)> for RouteTable<V> {
     /// Builds the table in one pass (much faster than inserting one route at a time).
     /// A prefix given twice keeps the last value.
-    fn from_iter<I: IntoIterator<Item = (Cidr, V)>>(iter: I) -> Self {
+    fn from_iter<I: IntoIterator<Item = (P, V)>>(iter: I) -> Self {
         let mut table = RouteTable::new();
         table.extend(iter);
         table
     }
 }
 
-impl<V: Clone> Extend<(Cidr, V)> for RouteTable<V> {
+impl<P: Prefix, V: Clone> Extend<(P, V)> for RouteTable<V> {
     /// Adds many routes, then rebuilds the lookup structures once.
-    fn extend<I: IntoIterator<Item = (Cidr, V)>>(&mut self, iter: I) {
+    fn extend<I: IntoIterator<Item = (P, V)>>(&mut self, iter: I) {
         let (mut v4, mut v6) = (Vec::new(), Vec::new());
         for (prefix, value) in iter {
+            let prefix = prefix.to_cidr();
+            let len = prefix.prefix_len();
             match prefix.family() {
-                Family::V4 => v4.push((v4_key(prefix.first() as u32), prefix.len(), value)),
-                Family::V6 => v6.push((prefix.first(), prefix.len(), value)),
+                Family::V4 => v4.push((v4_key(prefix.first() as u32), len, value)),
+                Family::V6 => v6.push((prefix.first(), len, value)),
             }
         }
         self.v4.extend(v4);
@@ -440,7 +511,7 @@ mod tests {
         routes
             .iter()
             .filter(|(c, _)| c.contains_addr(addr))
-            .max_by_key(|(c, _)| c.len())
+            .max_by_key(|(c, _)| c.prefix_len())
             .map(|(c, v)| (*c, *v))
     }
 
@@ -609,19 +680,23 @@ mod tests {
             table.remove(c);
         }
         assert!(table.is_empty());
-        assert!(table.lookup("10.0.0.1".parse().unwrap()).is_none());
+        assert!(
+            table
+                .lookup("10.0.0.1".parse::<IpAddr>().unwrap())
+                .is_none()
+        );
     }
 
     #[test]
     fn default_routes_and_host_routes() {
         let mut table = RouteTable::new();
-        table.insert("0.0.0.0/0".parse().unwrap(), 0);
-        table.insert("::/0".parse().unwrap(), 1);
-        table.insert("10.1.2.3/32".parse().unwrap(), 2);
-        table.insert("2001:db8::1/128".parse().unwrap(), 3);
+        table.insert("0.0.0.0/0".parse::<Cidr>().unwrap(), 0);
+        table.insert("::/0".parse::<Cidr>().unwrap(), 1);
+        table.insert("10.1.2.3/32".parse::<Cidr>().unwrap(), 2);
+        table.insert("2001:db8::1/128".parse::<Cidr>().unwrap(), 3);
         let at = |s: &str| {
             table
-                .lookup(s.parse().unwrap())
+                .lookup(s.parse::<IpAddr>().unwrap())
                 .map(|(c, v)| (c.to_string(), *v))
         };
         assert_eq!(at("10.1.2.3"), Some(("10.1.2.3/32".into(), 2)));

@@ -37,14 +37,8 @@ pub(crate) fn native_routing_cidr(
     let mut with_vpc = pods.clone();
     with_vpc.extend(Context::of(&spec.cloud.vpc_cidrs, family));
     let private = match family {
-        Family::V4 => facts::VPC_PRIVATE_BLOCKS
-            .iter()
-            .filter_map(|b| Cidr::from_table(b))
-            .collect::<Vec<_>>(),
-        Family::V6 => Cidr::from_table("fc00::/7")
-            .into_iter()
-            .chain(Cidr::from_table("2000::/3"))
-            .collect(),
+        Family::V4 => facts::VPC_PRIVATE_BLOCKS.to_vec(),
+        Family::V6 => vec![facts::IPV6_ULA, facts::IPV6_GLOBAL_UNICAST],
     };
     match covering(&with_vpc) {
         Some(c) if private.iter().any(|p| p.contains(&c)) => Some((c, true)),
@@ -284,7 +278,7 @@ fn bgp(ctx: &Context) -> File {
             (Family::V6, "aggregationLengthIPv6"),
         ] {
             if let Some(range) = Context::of(&op.service_cidrs, family).first() {
-                service[key] = json!(range.len());
+                service[key] = json!(range.prefix_len());
             }
         }
     }

@@ -39,11 +39,12 @@ pub struct Manifest {
     pub file: String,
     /// The command that applies it, run where the file is.
     pub apply: String,
+    /// The file's text.
     pub yaml: String,
 }
 
 /// What the builders read.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub spec: &'a HybridCluster,
     pub mode: &'a ModeDecision,
     /// The CNI that runs today, which the files change.
@@ -55,7 +56,7 @@ pub struct Context<'a> {
 }
 
 /// What [`build`] makes.
-pub struct Built {
+pub(crate) struct Built {
     pub manifests: Vec<Manifest>,
     /// The changes they make to live objects, in the order applied.
     pub changes: Vec<Change>,
@@ -65,7 +66,7 @@ pub struct Built {
 
 /// The manifests of a plan whose spec has no errors, the changes they make to live
 /// objects, and the objects they hold.
-pub fn build(ctx: &Context) -> Built {
+pub(crate) fn build(ctx: &Context) -> Built {
     let mut files = Vec::new();
     match ctx.mode.selected {
         NetworkMode::CalicoRouteReflector | NetworkMode::CalicoIpip => {

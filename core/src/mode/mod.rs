@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ModeDecision {
+    /// The mode chosen (or forced by the spec's `mode`).
     pub selected: NetworkMode,
     /// Why this mode: the facts of the spec and the rule they meet.
     pub reasons: Vec<String>,
@@ -37,13 +38,18 @@ pub struct ModeDecision {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Cni {
+    /// Calico (`calico-node`).
     Calico,
+    /// Flannel.
     Flannel,
+    /// Cilium.
     Cilium,
+    /// Terway, Alibaba Cloud's CNI for ECS nodes.
     Terway,
 }
 
 impl Cni {
+    /// The plugin as written in plans (`calico`).
     pub fn as_str(self) -> &'static str {
         match self {
             Cni::Calico => "calico",
@@ -60,25 +66,31 @@ impl std::fmt::Display for Cni {
     }
 }
 
+/// How the DC nodes exchange routes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum BgpTopology {
     /// No BGP among DC nodes (VXLAN overlays, Cilium's BGP control plane peering out).
     None,
+    /// Every node peers with every other (Calico's node-to-node mesh).
     FullMesh,
+    /// Nodes peer with route reflectors.
     RouteReflectors,
 }
 
+/// One mode considered, ranked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Candidate {
+    /// The mode.
     pub mode: NetworkMode,
     /// 1 is the best.
     pub rank: u32,
     /// Whether the mode meets the size/performance rule for this spec.
     pub fits: bool,
+    /// Why it ranks where it does.
     pub reasons: Vec<String>,
 }
 
@@ -199,7 +211,7 @@ fn cloud_cni(
 }
 
 /// Route reflectors for `nodes` DC nodes: at least two, then one more per 100 clients.
-pub fn route_reflectors_for(nodes: u32) -> u32 {
+pub(crate) fn route_reflectors_for(nodes: u32) -> u32 {
     let clients = nodes.saturating_sub(facts::MIN_ROUTE_REFLECTORS);
     facts::MIN_ROUTE_REFLECTORS + clients / facts::CLIENTS_PER_ROUTE_REFLECTOR
 }

@@ -299,7 +299,7 @@ impl Config {
         for p in prefixes {
             seq += 5;
             let range = match le(p) {
-                Some(len) if len > p.len() => format!(" le {len}"),
+                Some(len) if len > p.prefix_len() => format!(" le {len}"),
                 _ => String::new(),
             };
             self.line(&format!("{cmd} {name} seq {seq} permit {p}{range}"));

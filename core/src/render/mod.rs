@@ -14,6 +14,7 @@ use crate::routing::Device;
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("no configuration for {device} in this plan; it has: {}", known.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
 pub struct UnknownDevice {
+    /// The device asked for.
     pub device: Device,
     /// The devices that can be rendered.
     pub known: Vec<Device>,

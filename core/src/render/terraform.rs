@@ -5,7 +5,7 @@
 //! transit router's table, its flows), so the Terraform says what the plan proves.
 //!
 //! Provider arguments as documented at v1.289.0
-//! (https://github.com/aliyun/terraform-provider-alicloud/tree/v1.289.0/website/docs/r).
+//! (<https://github.com/aliyun/terraform-provider-alicloud/tree/v1.289.0/website/docs/r>).
 
 use super::hcl::{Body, Expr};
 use crate::Plan;
@@ -37,6 +37,7 @@ pub const FILES: [&str; 6] = [
 pub struct TerraformFile {
     /// The file name (`main.tf`); all files form one module, in one directory.
     pub name: String,
+    /// The file's text (HCL).
     pub content: String,
 }
 
@@ -634,10 +635,13 @@ impl<'a> Terraform<'a> {
             b.comment(&["The plan routes no cloud-service range through the transit router."]);
             return trim(b.render(0));
         }
-        let mut text: Vec<String> = vec![
-            "Cloud services (100.64.0.0/10: OSS, Container Registry) are reached from the DC through the VPC. The DC edge routes each range to the VBR (hybridplan render frr); the VBR forwards by what the transit router publishes to it; an Enterprise Edition transit router needs a static route for each range, next hop the VPC connection, in the table that forwards the DC's traffic. CEN's cloud-service route (alicloud_cen_route_service) serves Basic Edition transit routers only. OSS must be routed with every VIP range of the region: its addresses move within them.".to_owned(),
-        ];
-        text.extend(CLOUD_SERVICE_SOURCES.iter().map(|s| format!("Source: {s}")));
+        let mut text: Vec<String> = vec![format!(
+            "Cloud services ({}: OSS, Container Registry) are reached from the DC through the VPC. The DC edge routes each range to the VBR (hybridplan render frr); the VBR forwards by what the transit router publishes to it; an Enterprise Edition transit router needs a static route for each range, next hop the VPC connection, in the table that forwards the DC's traffic. CEN's cloud-service route (alicloud_cen_route_service) serves Basic Edition transit routers only. OSS must be routed with every VIP range of the region: its addresses move within them.",
+            crate::facts::CLOUD_SERVICES_V4
+        )];
+        // A URL is one word: on a line of its own, it is never broken.
+        text.push("Sources:".to_owned());
+        text.extend(CLOUD_SERVICE_SOURCES.iter().map(|s| (*s).to_owned()));
         b.comment(&text);
         let entries: Vec<(Expr, Expr)> = self
             .service_routes

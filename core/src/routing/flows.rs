@@ -14,19 +14,26 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Flow {
+    /// The IP protocol.
     pub protocol: Protocol,
     /// The destination port; absent for protocols without ports and for every port.
     pub port: Option<u16>,
+    /// Where the packets come from.
     pub from: FlowEnd,
+    /// Where they go.
     pub to: FlowEnd,
+    /// What needs the flow.
     pub why: String,
 }
 
+/// The protocol of a flow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Protocol {
+    /// TCP.
     Tcp,
+    /// UDP.
     Udp,
     /// IP-in-IP, IP protocol 4.
     Ipip,
@@ -37,6 +44,7 @@ pub enum Protocol {
 }
 
 impl Protocol {
+    /// The protocol as written in plans (`tcp`).
     pub fn as_str(self) -> &'static str {
         match self {
             Protocol::Tcp => "tcp",
@@ -54,7 +62,9 @@ impl Protocol {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FlowEnd {
+    /// What it is (`dc-nodes`).
     pub name: String,
+    /// Its addresses.
     pub cidrs: Vec<Cidr>,
 }
 

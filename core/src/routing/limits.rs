@@ -3,7 +3,7 @@
 //! which holds 200 custom entries.
 
 use super::topology::Topology;
-use crate::cidr::{Cidr, Family, find_free};
+use crate::cidr::{Cidr, Family, ceil_log2, find_free};
 use crate::{Code, Diagnostic, facts};
 
 pub(super) fn check_vbr_limit(t: &Topology, advertised: &[Cidr], out: &mut Vec<Diagnostic>) {
@@ -18,7 +18,7 @@ pub(super) fn check_vbr_limit(t: &Topology, advertised: &[Cidr], out: &mut Vec<D
         .filter(|c| c.family() == Family::V4)
         .map(|c| c.addresses_saturating())
         .fold(0, u128::saturating_add);
-    let len = 32u32.saturating_sub(128 - needed.saturating_sub(1).leading_zeros()) as u8;
+    let len = 32u32.saturating_sub(ceil_log2(needed)) as u8;
     // Everything but the advertised ranges themselves (they are what gets renumbered).
     let mut used: Vec<Cidr> = t
         .vpcs
@@ -34,8 +34,7 @@ pub(super) fn check_vbr_limit(t: &Topology, advertised: &[Cidr], out: &mut Vec<D
     used.extend(t.vswitches().map(|v| v.0));
     used.extend(crate::rules::reserved_ranges().into_iter().map(|(c, _)| c));
     let block = facts::VPC_PRIVATE_BLOCKS
-        .iter()
-        .filter_map(|b| Cidr::from_table(b))
+        .into_iter()
         .find_map(|b| find_free(b, len, &used));
     let hint = match block {
         Some(b) => format!(
@@ -92,7 +91,7 @@ mod tests {
         check_vpc_limit(&prefixes[..200], &mut out);
         assert!(out.is_empty());
         check_vpc_limit(&prefixes, &mut out);
-        assert_eq!(out[0].code, Code::VpcRouteLimit);
+        assert_eq!(out[0].code(), Code::VpcRouteLimit);
         assert!(out[0].message.contains("201"));
     }
 }

@@ -18,7 +18,7 @@ mod trace;
 pub use device::{Device, NotADevice};
 pub use flows::{Flow, FlowEnd, Protocol};
 pub use plan_routes::PlanRoutes;
-pub use services::{oss_regions, oss_vip_ranges, registry_addresses, registry_domain};
+pub(crate) use services::{oss_vip_ranges, registry_addresses, registry_domain};
 pub use trace::{Endpoint, Hop, Outcome, Trace, trace, trace_endpoints};
 
 pub(crate) use checks::connectivity;
@@ -29,12 +29,15 @@ use crate::addressing::Count;
 use crate::cidr::{Cidr, Family};
 use serde::{Deserialize, Serialize};
 
+/// The routing of a plan: the route table of every hop, the BGP sessions, what the DC
+/// advertises to the VBR, and what must be aggregated.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Routing {
     /// One table per hop.
     pub tables: Vec<HopTable>,
+    /// The BGP sessions of the design, grouped by shape.
     pub bgp_sessions: Vec<BgpSession>,
     /// Exactly what the DC edge advertises to the VBR (the exact summary of the DC's
     /// prefixes), and the VBR's limit for it.
@@ -43,23 +46,29 @@ pub struct Routing {
     pub aggregation: Vec<Aggregation>,
 }
 
+/// The route table of one hop.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HopTable {
+    /// The device.
     pub device: Device,
     /// What the device is, with its address and AS where it has them.
     pub label: String,
+    /// Its routes.
     pub entries: Vec<RouteEntry>,
 }
 
+/// One route.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RouteEntry {
+    /// The prefix routed.
     pub destination: Cidr,
     /// The next hop as an operator writes it: an address, an interface or an attachment.
     pub next_hop: String,
+    /// Where the route comes from.
     pub origin: RouteOrigin,
     /// The device a packet goes to next; absent when it is delivered at this device (or,
     /// with a `tunnel`, at the node of the pod in question).
@@ -74,12 +83,14 @@ pub struct RouteEntry {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Tunnel {
+    /// How packets are encapsulated.
     pub encapsulation: Encapsulation,
     /// The node ranges the tunnel ends in, per side: the outer packet goes to the node
     /// that hosts the destination pod.
     pub endpoints: Vec<TunnelEndpoint>,
 }
 
+/// How an overlay encapsulates packets between nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
@@ -91,6 +102,7 @@ pub enum Encapsulation {
 }
 
 impl Encapsulation {
+    /// The encapsulation as written in plans (`vxlan`).
     pub fn as_str(self) -> &'static str {
         match self {
             Encapsulation::Ipip => "ipip",
@@ -99,6 +111,7 @@ impl Encapsulation {
     }
 }
 
+/// One side's end of a tunnel.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -114,14 +127,20 @@ pub struct TunnelEndpoint {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum RouteOrigin {
+    /// A directly connected network.
     Connected,
+    /// A static route an operator configures.
     Static,
+    /// Learned over BGP.
     Bgp,
+    /// A route the cloud adds by itself (the VPC's system routes).
     System,
+    /// Propagated by the cloud from an attachment (CEN route learning).
     Propagated,
 }
 
 impl RouteOrigin {
+    /// Every origin, in declaration order.
     pub const ALL: [RouteOrigin; 5] = [
         RouteOrigin::Connected,
         RouteOrigin::Static,
@@ -130,6 +149,7 @@ impl RouteOrigin {
         RouteOrigin::Propagated,
     ];
 
+    /// The origin as written in plans (`bgp`).
     pub fn as_str(self) -> &'static str {
         match self {
             RouteOrigin::Connected => "connected",
@@ -147,7 +167,9 @@ impl RouteOrigin {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgpSession {
+    /// One end.
     pub local: BgpSpeaker,
+    /// The other end.
     pub peer: BgpSpeaker,
     /// The address family the session carries: IPv6 routes travel on sessions between
     /// IPv6 addresses, IPv4 routes on IPv4 ones.
@@ -155,15 +177,20 @@ pub struct BgpSession {
     /// How many sessions of this shape the design has (a full mesh of 2^32 nodes has more
     /// than 2^53, so a decimal string like every count that can grow that large).
     pub count: Count,
+    /// iBGP or eBGP.
     pub kind: SessionKind,
+    /// What the session is for.
     pub role: SessionRole,
 }
 
+/// Whether a session is within one AS or between two.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum SessionKind {
+    /// Within one AS.
     Ibgp,
+    /// Between two AS numbers.
     Ebgp,
 }
 
@@ -177,6 +204,7 @@ impl SessionKind {
         }
     }
 
+    /// The kind as written in plans (`ibgp`).
     pub fn as_str(self) -> &'static str {
         match self {
             SessionKind::Ibgp => "ibgp",
@@ -204,13 +232,16 @@ pub enum SessionRole {
     NodeEdge,
 }
 
+/// One end of a BGP session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BgpSpeaker {
+    /// The device.
     pub device: Device,
     /// An address, or the range the speakers' addresses come from.
     pub address: String,
+    /// Its AS number.
     pub as_number: u32,
     /// Prefixes this side advertises to the other.
     pub advertises: Vec<Cidr>,
@@ -218,15 +249,18 @@ pub struct BgpSpeaker {
     pub note: Option<String>,
 }
 
+/// What the DC edge advertises to the VBR.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct VbrAdvertisement {
+    /// The prefixes advertised.
     pub prefixes: Vec<Cidr>,
     /// Routes the VBR accepts from one BGP peer before it drops the rest.
     pub limit: u64,
 }
 
+/// Routes a speaker exports that the DC edge must aggregate before they reach the VBR.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -235,9 +269,11 @@ pub struct Aggregation {
     pub source: String,
     /// Routes exported at the planned size (one per IPAM block or node CIDR in use).
     pub routes: Count,
+    /// Their prefix length.
     pub prefix_length: u8,
     /// The prefixes the DC edge must aggregate them into.
     pub aggregate_to: Vec<Cidr>,
+    /// Why, and how to configure it.
     pub note: String,
 }
 
@@ -246,9 +282,13 @@ pub struct Aggregation {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
+    /// What the probe starts from, in words.
     pub from: String,
+    /// What it reaches, in words.
     pub to: String,
+    /// The source address.
     pub src: String,
+    /// The destination address.
     pub dst: String,
     /// The node the source runs on (a pod address of an overlay may be on either side).
     pub src_node: Device,

@@ -49,6 +49,7 @@ impl PlanRoutes {
             .map_err(not_a_plan)
     }
 
+    /// The route table of every hop.
     pub fn tables(&self) -> &[HopTable] {
         &self.tables
     }
@@ -65,10 +66,8 @@ impl PlanRoutes {
 }
 
 fn not_a_plan(d: Diagnostic) -> SpecError {
-    let d = Diagnostic {
-        message: format!("not a plan: {}", d.message),
-        ..d
-    };
+    let message = format!("not a plan: {}", d.message);
+    let d = d.with_message(message);
     SpecError::Invalid(vec![d.hint("pass the plan as `plan` returned it")])
 }
 

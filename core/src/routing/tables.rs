@@ -459,14 +459,12 @@ fn vpc(t: &Topology, advertised: &[Cidr]) -> HopTable {
             Some(Device::EcsNode),
         );
     }
-    if let Some(cs) = Cidr::from_table(facts::CLOUD_SERVICES_V4) {
-        table.add(
-            cs,
-            "cloud services (system route)",
-            RouteOrigin::System,
-            None,
-        );
-    }
+    table.add(
+        facts::CLOUD_SERVICES_V4,
+        "cloud services (system route)",
+        RouteOrigin::System,
+        None,
+    );
     table.add_all(
         advertised,
         &format!(

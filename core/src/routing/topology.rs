@@ -93,7 +93,7 @@ impl<'s> Topology<'s> {
                 Some(ranges) => cloud_services.extend(ranges),
                 None => {
                     oss_known = false;
-                    cloud_services.extend(Cidr::from_table(facts::CLOUD_SERVICES_V4));
+                    cloud_services.push(facts::CLOUD_SERVICES_V4);
                     out.push(
                         Diagnostic::new(
                             Code::OssRegionUnknown,

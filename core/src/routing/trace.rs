@@ -16,32 +16,43 @@ use std::net::IpAddr;
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Trace {
+    /// The source address.
     pub src: IpAddr,
+    /// The destination address.
     pub dst: IpAddr,
+    /// The devices passed, in order, with the route each used.
     pub hops: Vec<Hop>,
+    /// How the trace ended.
     pub outcome: Outcome,
     /// Why the trace ended, in words.
     pub reason: String,
 }
 
+/// One device on the path, and the route it used.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Hop {
+    /// The device.
     pub device: Device,
     /// The route that matched (longest prefix), if any.
     pub matched: Option<Cidr>,
+    /// The matched route's next hop.
     pub next_hop: Option<String>,
+    /// The matched route's origin.
     pub origin: Option<RouteOrigin>,
     /// The tunnel that carries the packet on this hop (`vxlan 10.10.24.10 -> 192.168.0.10`),
     /// when it travels encapsulated.
     pub tunnel: Option<String>,
 }
 
+/// How a trace ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Outcome {
+    /// The packet reached the destination.
     Delivered,
     /// A device had no route to the destination.
     NoRoute,
@@ -55,6 +66,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome as written in plans (`no-route`).
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Delivered => "delivered",
@@ -76,15 +88,20 @@ impl Trace {
 /// An address, and optionally the node device (`dc-node` or `ecs-node`) it lives on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Endpoint {
+    /// The address.
     pub addr: IpAddr,
+    /// The node it lives on, where the caller knows it.
     pub node: Option<Device>,
 }
 
 impl Endpoint {
+    /// An address whose node the plan finds from the ranges.
     pub fn at(addr: IpAddr) -> Endpoint {
         Endpoint { addr, node: None }
     }
 
+    /// An address on `node` (`Device::DcNode` or `Device::EcsNode`): an overlay's pod
+    /// address may be on either side.
     pub fn on(addr: IpAddr, node: Device) -> Endpoint {
         Endpoint {
             addr,

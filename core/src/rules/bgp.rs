@@ -133,7 +133,7 @@ fn check_pair(
                 .related(&subnet_path)
                 .hint(format!("both gateways must be addresses of {subnet}")),
             );
-        } else if subnet.family() == Family::V4 && subnet.len() <= 30 {
+        } else if subnet.family() == Family::V4 && subnet.prefix_len() <= 30 {
             let edge = if Some(ip) == subnet.nth(0) {
                 Some("network")
             } else if crate::cidr::addr_bits(ip) == subnet.last() {

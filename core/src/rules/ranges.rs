@@ -16,17 +16,9 @@ pub(crate) fn check(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
     dc_inside_vpc(&ranges, out);
 }
 
-fn parse_table<const N: usize>(table: [(&str, &'static str); N]) -> Vec<(Cidr, &'static str)> {
-    // The tables are constants checked by a unit test; a bad entry is skipped, never a panic.
-    table
-        .iter()
-        .filter_map(|(c, why)| Cidr::from_table(c).map(|c| (c, *why)))
-        .collect()
-}
-
 pub(crate) fn reserved_ranges() -> Vec<(Cidr, &'static str)> {
-    let mut all = parse_table(facts::RESERVED_V4);
-    all.extend(parse_table(facts::RESERVED_V6));
+    let mut all = facts::RESERVED_V4.to_vec();
+    all.extend(facts::RESERVED_V6);
     all
 }
 
@@ -40,17 +32,22 @@ fn is_planned(role: Role) -> bool {
 
 fn reserved(ranges: &[Range], out: &mut Vec<Diagnostic>) {
     let reserved = reserved_ranges();
-    let cloud_services = Cidr::from_table(facts::CLOUD_SERVICE_V4);
+    let private_space_hint = format!(
+        "choose a range in private address space ({}, {})",
+        facts::VPC_PRIVATE_BLOCKS.map(|c| c.to_string()).join(", "),
+        facts::IPV6_ULA_LOCAL
+    );
+    let cs = facts::CLOUD_SERVICE_V4;
     for r in ranges.iter().filter(|r| is_planned(r.role)) {
         let hits: Vec<_> = reserved
             .iter()
             .filter(|(c, _)| c.overlaps(&r.cidr))
             .collect();
         for (c, why) in &hits {
-            let hint = if c.to_string() == "100.64.0.0/10" {
+            let hint = if *c == facts::CLOUD_SERVICES_V4 {
                 "renumber the range, or reach cloud services through PrivateLink endpoints (ACK: resolve data center IP range conflicts)"
             } else {
-                "choose a range in private address space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fd00::/8)"
+                private_space_hint.as_str()
             };
             out.push(
                 Diagnostic::new(
@@ -61,10 +58,7 @@ fn reserved(ranges: &[Range], out: &mut Vec<Diagnostic>) {
                 .hint(hint),
             );
         }
-        if hits.is_empty()
-            && let Some(cs) = cloud_services
-            && cs.overlaps(&r.cidr)
-        {
+        if hits.is_empty() && cs.overlaps(&r.cidr) {
             out.push(
                 Diagnostic::new(
                     Code::CloudServiceRange,
@@ -74,17 +68,14 @@ fn reserved(ranges: &[Range], out: &mut Vec<Diagnostic>) {
                         r.describe()
                     ),
                 )
-                .hint("traffic to those services may be routed into the DC; prefer a range outside 100.0.0.0/8"),
+                .hint(format!("traffic to those services may be routed into the DC; prefer a range outside {cs}")),
             );
         }
     }
 }
 
 fn vpc_shape(ranges: &[Range], out: &mut Vec<Diagnostic>) {
-    let private: Vec<Cidr> = facts::VPC_PRIVATE_BLOCKS
-        .iter()
-        .filter_map(|c| Cidr::from_table(c))
-        .collect();
+    let private = facts::VPC_PRIVATE_BLOCKS;
     let reserved = reserved_ranges();
     let (lo, hi) = facts::VPC_MASK_RANGE;
     let vpcs = ranges
@@ -99,10 +90,10 @@ fn vpc_shape(ranges: &[Range], out: &mut Vec<Diagnostic>) {
             facts::VPC_SECONDARY_MASK_RANGE.1
         };
         let mut problems = Vec::new();
-        if r.cidr.len() < lo || r.cidr.len() > max_len {
+        if r.cidr.prefix_len() < lo || r.cidr.prefix_len() > max_len {
             problems.push(format!(
                 "its mask /{} is outside /{lo}../{max_len}",
-                r.cidr.len()
+                r.cidr.prefix_len()
             ));
         }
         if primary && !private.iter().any(|p| p.contains(&r.cidr)) {
@@ -149,9 +140,9 @@ fn vswitch_shape(ranges: &[Range], out: &mut Vec<Diagnostic>) {
         let ok = match family {
             Family::V4 => {
                 let (lo, hi) = facts::VSWITCH_MASK_RANGE;
-                (lo..=hi).contains(&r.cidr.len())
+                (lo..=hi).contains(&r.cidr.prefix_len())
             }
-            Family::V6 => r.cidr.len() == facts::VSWITCH_IPV6_MASK,
+            Family::V6 => r.cidr.prefix_len() == facts::VSWITCH_IPV6_MASK,
         };
         if !ok {
             let allowed = match family {
@@ -169,7 +160,7 @@ fn vswitch_shape(ranges: &[Range], out: &mut Vec<Diagnostic>) {
                     format!(
                         "{} has mask /{}; Alibaba Cloud allows {allowed}",
                         r.describe(),
-                        r.cidr.len()
+                        r.cidr.prefix_len()
                     ),
                 )
                 .hint("split a larger range over several vSwitches, or widen a smaller one"),
@@ -223,7 +214,7 @@ fn overlaps(ranges: &[Range], out: &mut Vec<Diagnostic>) {
         (
             ranges[i].cidr.family(),
             ranges[i].cidr.first(),
-            ranges[i].cidr.len(),
+            ranges[i].cidr.prefix_len(),
             i,
         )
     });
@@ -333,22 +324,5 @@ fn dc_inside_vpc(ranges: &[Range], out: &mut Vec<Diagnostic>) {
                 r.cidr
             )),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vendor_tables_parse() {
-        assert_eq!(
-            reserved_ranges().len(),
-            facts::RESERVED_V4.len() + facts::RESERVED_V6.len()
-        );
-        for c in facts::VPC_PRIVATE_BLOCKS {
-            assert!(Cidr::from_table(c).is_some());
-        }
-        assert!(Cidr::from_table(facts::CLOUD_SERVICE_V4).is_some());
     }
 }

@@ -22,6 +22,7 @@ pub enum CniInstall {
 }
 
 impl CniInstall {
+    /// The install as written in specs and plans (`operator`).
     pub fn as_str(self) -> &'static str {
         match self {
             CniInstall::Manifest => "manifest",
@@ -34,12 +35,16 @@ impl CniInstall {
 /// A release number, `3.28.2` (a missing patch reads as 0).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Version {
+    /// Major.
     pub major: u32,
+    /// Minor.
     pub minor: u32,
+    /// Patch.
     pub patch: u32,
 }
 
 impl Version {
+    /// `major.minor.patch`.
     pub const fn new(major: u32, minor: u32, patch: u32) -> Version {
         Version {
             major,
@@ -101,12 +106,16 @@ impl fmt::Display for Version {
 /// An IP pool's IPIP or VXLAN mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EncapMode {
+    /// Encapsulate every packet (`Always`).
     Always,
+    /// Encapsulate only across subnets (`CrossSubnet`).
     CrossSubnet,
+    /// Never encapsulate (`Never`).
     Never,
 }
 
 impl EncapMode {
+    /// The mode as Calico writes it (`CrossSubnet`).
     pub fn as_str(self) -> &'static str {
         match self {
             EncapMode::Always => "Always",
@@ -119,14 +128,21 @@ impl EncapMode {
 /// A Calico IP pool the cluster has (`kubectl get ippools`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExistingPool {
+    /// The pool's name.
     pub name: String,
+    /// Its range.
     pub cidr: Cidr,
+    /// Its block size (`blockSize`).
     pub block_size: u8,
+    /// Its IPIP mode (`ipipMode`).
     pub ipip_mode: EncapMode,
+    /// Its VXLAN mode (`vxlanMode`).
     pub vxlan_mode: EncapMode,
+    /// Whether pods' traffic leaving the pool is masqueraded (`natOutgoing`).
     pub nat_outgoing: bool,
     /// `None`: Calico's default, `all()`.
     pub node_selector: Option<String>,
+    /// Whether the pool takes no new allocations (`disabled`).
     pub disabled: bool,
 }
 
@@ -137,7 +153,9 @@ pub struct ExistingPool {
 pub struct ExistingPeer {
     /// The object's name: a Calico `BGPPeer`, or Cilium's `CiliumBGPClusterConfig`.
     pub name: String,
+    /// The router's address (`peerIP`).
     pub peer_ip: std::net::IpAddr,
+    /// The router's AS number (`asNumber`).
     pub as_number: u32,
 }
 
@@ -146,20 +164,24 @@ pub struct ExistingPeer {
 pub struct DcCni {
     /// Which CNI runs (`plugin`); `None`: the selected mode's.
     pub plugin: Option<Cni>,
+    /// How it was installed (`install`).
     pub install: CniInstall,
+    /// The release that runs (`version`); `None`: the newest supported is assumed.
     pub version: Option<Version>,
+    /// The Calico IP pools the cluster has (`existingPools`).
     pub existing_pools: Vec<ExistingPool>,
+    /// The BGP peerings the cluster has (`existingPeers`).
     pub existing_peers: Vec<ExistingPeer>,
 }
 
-const CNI_KEYS: &[&str] = &[
+pub(super) const CNI_KEYS: &[&str] = &[
     "plugin",
     "install",
     "version",
     "existingPools",
     "existingPeers",
 ];
-const PEER_KEYS: &[&str] = &["name", "peerIP", "asNumber"];
+pub(super) const PEER_KEYS: &[&str] = &["name", "peerIP", "asNumber"];
 
 fn decode_peer(d: &mut Decoder, tree: &Tree, path: &str) -> Option<ExistingPeer> {
     let f = d.object(tree, path, PEER_KEYS)?;
@@ -172,7 +194,7 @@ fn decode_peer(d: &mut Decoder, tree: &Tree, path: &str) -> Option<ExistingPeer>
         as_number: as_number?,
     })
 }
-const POOL_KEYS: &[&str] = &[
+pub(super) const POOL_KEYS: &[&str] = &[
     "name",
     "cidr",
     "blockSize",

@@ -27,11 +27,24 @@ pub(crate) struct Decoder {
 pub(crate) struct Fields<'t> {
     pub path: String,
     entries: Vec<(&'t str, &'t Tree)>,
+    /// The known keys, joined: which list the lookups are recorded under.
+    #[cfg(test)]
+    known: String,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Each (known keys joined by `|`, key) the decoder has looked up on this thread: the
+    /// test that every listed key is read compares it with the lists.
+    pub(super) static LOOKED_UP: std::cell::RefCell<std::collections::BTreeSet<(String, String)>> =
+        const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
 }
 
 impl<'t> Fields<'t> {
     /// The value of `key`, unless absent or null (null means "use the default").
     pub fn get(&self, key: &str) -> Option<(&'t Tree, String)> {
+        #[cfg(test)]
+        LOOKED_UP.with(|l| l.borrow_mut().insert((self.known.clone(), key.to_owned())));
         self.entries
             .iter()
             .find(|(k, v)| *k == key && **v != Tree::Null)
@@ -94,6 +107,8 @@ impl Decoder {
         let mut fields = Fields {
             path: path.to_owned(),
             entries: Vec::with_capacity(entries.len()),
+            #[cfg(test)]
+            known: known.join("|"),
         };
         for (key, value) in entries {
             let at = fields.child(key);

@@ -27,15 +27,21 @@ use tree::Tree;
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum IpFamily {
+    /// IPv4 only.
     Ipv4,
+    /// IPv4 and IPv6 (dual stack).
     Dual,
 }
 
+/// `performance` in the spec: whether the DC side needs the performance of a routed
+/// (non-overlay) network.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Performance {
+    /// An overlay is good enough.
     Standard,
+    /// Pods must be routed without encapsulation.
     High,
 }
 
@@ -43,15 +49,22 @@ pub enum Performance {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum NetworkMode {
+    /// Flannel with VXLAN across both sides.
     FlannelVxlan,
+    /// Calico with IP-in-IP across both sides.
     CalicoIpip,
+    /// Cilium with VXLAN across both sides.
     CiliumVxlan,
+    /// Calico's BGP with route reflectors, peering with the DC edge; Terway on the ECS nodes.
     CalicoRouteReflector,
+    /// Cilium's BGP control plane peering with the DC edge; Terway on the ECS nodes.
     CiliumBgp,
 }
 
 impl NetworkMode {
+    /// Every mode.
     pub const ALL: [NetworkMode; 5] = [
         NetworkMode::CalicoRouteReflector,
         NetworkMode::CiliumBgp,
@@ -60,6 +73,7 @@ impl NetworkMode {
         NetworkMode::CiliumVxlan,
     ];
 
+    /// The mode as written in specs and plans (`calico-route-reflector`).
     pub fn as_str(self) -> &'static str {
         match self {
             NetworkMode::FlannelVxlan => "flannel-vxlan",
@@ -78,6 +92,7 @@ impl NetworkMode {
         )
     }
 
+    /// Whether the DC nodes run Calico in this mode.
     pub fn is_calico(self) -> bool {
         matches!(
             self,
@@ -105,7 +120,9 @@ impl std::fmt::Display for NetworkMode {
 /// `mode` in the spec: let the planner choose, or force one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestedMode {
+    /// The planner chooses (`auto`).
     Auto,
+    /// The spec names the mode.
     Forced(NetworkMode),
 }
 
@@ -113,31 +130,38 @@ pub enum RequestedMode {
 /// point at the field the user wrote (`/onPrem/podCidr` or `/onPrem/podCidrs/1`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpecCidr {
+    /// The prefix.
     pub cidr: Cidr,
+    /// JSON Pointer of the field it was read from.
     pub path: String,
 }
 
-/// Builds `SpecCidr`s for a list field, pointing at `base/i`.
-pub fn cidr_list(base: &str, cidrs: &[Cidr]) -> Vec<SpecCidr> {
-    cidrs
-        .iter()
-        .enumerate()
-        .map(|(i, &cidr)| SpecCidr {
-            cidr,
-            path: format!("{base}/{i}"),
-        })
-        .collect()
-}
-
+/// A hybrid cluster as the spec describes it (docs/spec.md): the data center, the cloud,
+/// the interconnect between them and the cloud services the DC reaches. Read with
+/// [`HybridCluster::from_text`] and its siblings; plan with [`crate::plan`].
+///
+/// ```
+/// let spec = hybridplan::HybridCluster::from_yaml(hybridplan::REFERENCE_SPEC).unwrap();
+/// assert_eq!(spec.on_prem.pod_cidrs[0].cidr.to_string(), "10.100.0.0/16");
+/// assert_eq!(spec.on_prem.pod_cidrs[0].path, "/onPrem/podCidr");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct HybridCluster {
+    /// The cluster's name (`name`, default `hybrid`): it goes into object names.
     pub name: String,
+    /// The IP families the cluster runs (`ipFamily`).
     pub ip_family: IpFamily,
+    /// Whether the DC side must be routed rather than an overlay (`performance`).
     pub performance: Performance,
+    /// The mode asked for (`mode`): `auto` or a [`NetworkMode`].
     pub mode: RequestedMode,
+    /// The data center (`onPrem`).
     pub on_prem: OnPrem,
+    /// The Alibaba Cloud side (`cloud`).
     pub cloud: Cloud,
+    /// Express Connect, the VBR and CEN (`interconnect`).
     pub interconnect: Interconnect,
+    /// The cloud services the DC reaches (`cloudServices`).
     pub cloud_services: CloudServices,
     /// Diagnostics from reading the text: normalised spellings, and values read despite
     /// an error (a prefix with host bits set, a malformed id), which the plan carries.
@@ -146,19 +170,29 @@ pub struct HybridCluster {
     pub given: Vec<String>,
 }
 
+/// The data center and its cluster (`onPrem`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct OnPrem {
+    /// The DC node ranges (`nodeCidr` or `nodeCidrs`).
     pub node_cidrs: Vec<SpecCidr>,
+    /// The DC pod ranges (`podCidr` or `podCidrs`).
     pub pod_cidrs: Vec<SpecCidr>,
+    /// The service ranges (`serviceCidr` or `serviceCidrs`).
     pub service_cidrs: Vec<SpecCidr>,
+    /// DC nodes today (`nodes`).
     pub nodes: u32,
+    /// DC nodes the plan must grow to (`maxNodes`).
     pub max_nodes: u32,
+    /// Pods per DC node (`maxPodsPerNode`, default 110).
     pub max_pods_per_node: u32,
+    /// The DC nodes' AS number (`asNumber`, default Calico's 64512).
     pub as_number: u32,
     /// Calico block size for IPv4 pools (`calicoBlockSize`).
     pub calico_block_size: u8,
     /// Calico block size for IPv6 pools (`calicoBlockSizeV6`).
     pub calico_block_size_v6: u8,
+    /// Route reflectors asked for (`routeReflectors`); `None`: as many as the node count
+    /// needs.
     pub route_reflectors: Option<u32>,
     /// Names of the DC nodes that serve as route reflectors (`routeReflectorNodes`): the
     /// manifests label and annotate exactly these.
@@ -169,6 +203,7 @@ pub struct OnPrem {
     pub node_cidr_mask_size: u8,
     /// `--node-cidr-mask-size-ipv6` (`nodeCidrMaskSizeV6`).
     pub node_cidr_mask_size_v6: u8,
+    /// The DC's edge routers, which peer with the VBR (`edgeRouters`).
     pub edge_routers: Vec<EdgeRouter>,
     /// The CNI the cluster runs today (`cni`); `None`: a default install of the mode's CNI.
     pub cni: Option<DcCni>,
@@ -185,28 +220,39 @@ impl OnPrem {
     }
 }
 
+/// A DC edge router (`onPrem.edgeRouters[]`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EdgeRouter {
+    /// Its IPv4 address on the DC node network (`ip`).
     pub ip: IpAddr,
     /// The router's IPv6 address on the DC node network (`ipv6`): the next hop of DC nodes'
     /// IPv6 default route and of their IPv6 BGP sessions.
     pub ipv6: Option<IpAddr>,
+    /// Its AS number (`asNumber`).
     pub as_number: u32,
 }
 
+/// The Alibaba Cloud side (`cloud`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cloud {
+    /// The region (`region`, `cn-hangzhou`).
     pub region: String,
+    /// The VPC's ranges, primary first (`vpcCidr` or `vpcCidrs`).
     pub vpc_cidrs: Vec<SpecCidr>,
+    /// The zones and their vSwitches (`zones`).
     pub zones: Vec<Zone>,
+    /// ECS nodes today (`nodes`).
     pub nodes: u32,
+    /// ECS nodes the plan must grow to (`maxNodes`).
     pub max_nodes: u32,
     /// `None`: as many as Terway allows, at most 110.
     pub max_pods_per_node: Option<u32>,
+    /// The security groups of the ECS nodes (`securityGroups`).
     pub security_groups: Vec<String>,
     /// Which CNI the ECS nodes run (`cni`): `auto` follows Alibaba's scenarios (the DC's
     /// overlay, or Terway beside a routed DC); `terway` forces Terway.
     pub cni: CloudCniChoice,
+    /// Terway's settings for the ECS nodes (`terway`).
     pub terway: Terway,
     /// ECS node pools whose Terway settings differ from the cluster's (`nodePools`).
     pub node_pools: Vec<NodePool>,
@@ -219,7 +265,9 @@ pub struct Cloud {
 /// one per zone the transit router uses, each with a free address.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransitRouterVSwitch {
+    /// The zone (`zone`).
     pub zone: String,
+    /// The vSwitch id (`id`).
     pub id: String,
     /// Its range; `None` when `id` names a vSwitch of `zones` (its range is known there).
     pub cidr: Option<Cidr>,
@@ -261,6 +309,7 @@ impl Cloud {
 pub struct NodePool {
     /// The pool's name: it names its dynamic config and the node label that selects it.
     pub name: String,
+    /// The pool's security groups (`securityGroups`); `None`: the cluster's.
     pub security_groups: Option<Vec<String>>,
     /// The pod vSwitches (ids from `zones`) the pool's pods take addresses from.
     pub pod_vswitch_ids: Option<Vec<String>>,
@@ -269,33 +318,47 @@ pub struct NodePool {
 /// `cloud.cni` in the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CloudCniChoice {
+    /// Follow Alibaba Cloud's scenarios: the DC's overlay, or Terway beside a routed DC.
     Auto,
+    /// Terway, whatever the DC runs.
     Terway,
 }
 
+/// A zone of the VPC and its vSwitches (`cloud.zones[]`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Zone {
+    /// The zone id (`zone`, `cn-hangzhou-h`).
     pub zone: String,
+    /// The vSwitches of the ECS nodes (`nodeVSwitches`).
     pub node_vswitches: Vec<VSwitch>,
+    /// The vSwitches Terway takes pod addresses from (`podVSwitches`).
     pub pod_vswitches: Vec<VSwitch>,
 }
 
+/// A vSwitch (`id`, `cidr`, `ipv6Cidr`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VSwitch {
+    /// Its id (`vsw-…`).
     pub id: String,
+    /// Its IPv4 range.
     pub cidr: Cidr,
+    /// Its IPv6 range, in a dual-stack cluster.
     pub ipv6_cidr: Option<Cidr>,
 }
 
+/// How Terway gives pods their addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum TerwayMode {
+    /// Pods share ENIs, each taking a secondary address.
     SharedEni,
+    /// Each pod has an ENI of its own.
     ExclusiveEni,
 }
 
 impl TerwayMode {
+    /// The mode as written in specs and plans (`shared-eni`).
     pub fn as_str(self) -> &'static str {
         match self {
             TerwayMode::SharedEni => "shared-eni",
@@ -304,10 +367,14 @@ impl TerwayMode {
     }
 }
 
+/// Terway's settings for the ECS nodes (`cloud.terway`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Terway {
+    /// The mode (`mode`, default `shared-eni`).
     pub mode: TerwayMode,
+    /// ENIs an ECS node can attach (`enisPerNode`), the instance type's limit.
     pub enis_per_node: u32,
+    /// Addresses per ENI (`ipsPerEni`), the instance type's limit.
     pub ips_per_eni: u32,
 }
 
@@ -323,37 +390,56 @@ impl Terway {
     }
 }
 
+/// The link between the DC and the VPC (`interconnect`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Interconnect {
+    /// The Express Connect virtual border router (`vbr`).
     pub vbr: Vbr,
+    /// The CEN instance that joins the VBR and the VPC (`cen.id`).
     pub cen_id: String,
 }
 
+/// The virtual border router (`interconnect.vbr`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Vbr {
+    /// Its id (`id`).
     pub id: String,
+    /// The VLAN of the Express Connect circuit (`vlanId`).
     pub vlan_id: i64,
+    /// The VBR's address on the peering subnet (`localGatewayIp`).
     pub local_gateway_ip: IpAddr,
+    /// The DC edge's address on the peering subnet (`peerGatewayIp`).
     pub peer_gateway_ip: IpAddr,
+    /// The peering subnet (`peeringSubnet`).
     pub peering_subnet: Cidr,
     /// IPv6 peering of a dual-stack VBR (`localGatewayIpv6`, `peerGatewayIpv6`,
     /// `peeringSubnetIpv6`, after the VBR API's IPv6 fields).
     pub ipv6: Option<VbrIpv6>,
+    /// The VBR's AS number (`asNumber`, default Alibaba Cloud's 45104).
     pub as_number: u32,
 }
 
+/// The IPv6 peering of a dual-stack VBR.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VbrIpv6 {
+    /// The VBR's IPv6 address (`localGatewayIpv6`).
     pub local_gateway_ip: IpAddr,
+    /// The DC edge's IPv6 address (`peerGatewayIpv6`).
     pub peer_gateway_ip: IpAddr,
+    /// The IPv6 peering subnet (`peeringSubnetIpv6`).
     pub peering_subnet: Cidr,
 }
 
+/// The cloud services the DC reaches through the VBR (`cloudServices`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CloudServices {
+    /// Container Registry's VPC endpoint (`containerRegistry`, default true).
     pub container_registry: bool,
+    /// Managed Service for Prometheus (`prometheus`, default true).
     pub prometheus: bool,
+    /// OSS, through the region's VIP ranges (`oss`, default true).
     pub oss: bool,
+    /// More ranges to route to the cloud (`extraCidr` or `extraCidrs`).
     pub extra_cidrs: Vec<SpecCidr>,
 }
 
@@ -374,6 +460,7 @@ impl OnPrem {
         self.nodes.max(self.max_nodes)
     }
 
+    /// The Calico block size of `family`'s pools.
     pub fn block_size(&self, family: Family) -> u8 {
         match family {
             Family::V4 => self.calico_block_size,
@@ -411,6 +498,7 @@ impl HybridCluster {
         Self::from_text(tree::utf8(bytes)?)
     }
 
+    /// Reads a spec from text in `format`.
     pub fn from_text_as(text: &str, format: Format) -> Result<HybridCluster, SpecError> {
         let tree = tree::read(text, format)?;
         let mut decoder = Decoder::default();
@@ -520,18 +608,26 @@ impl HybridCluster {
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    /// The DC node range.
     DcNodes,
+    /// A DC pod range.
     DcPods,
+    /// A service range.
     Services,
+    /// A VPC range.
     Vpc,
+    /// A vSwitch of ECS nodes.
     #[serde(rename = "node-vswitch")]
     NodeVSwitch,
+    /// A vSwitch Terway takes pod addresses from.
     #[serde(rename = "pod-vswitch")]
     PodVSwitch,
     /// A vSwitch of the transit router's VPC connection only.
     #[serde(rename = "transit-router-vswitch")]
     TransitRouterVSwitch,
+    /// The VBR's peering subnet.
     VbrPeering,
+    /// A range of `cloudServices.extraCidrs`.
     CloudServiceExtra,
     /// A Calico pool the cluster has outside the planned pod ranges (pods move off it).
     LivePool,
@@ -557,6 +653,7 @@ impl Role {
         }
     }
 
+    /// The role in words (`DC pod range`).
     pub fn describe(self) -> &'static str {
         match self {
             Role::DcNodes => "DC node range",
@@ -578,6 +675,7 @@ impl Role {
         matches!(self, Role::DcNodes | Role::DcPods | Role::VbrPeering)
     }
 
+    /// Whether the range is a vSwitch.
     pub fn is_vswitch(self) -> bool {
         matches!(
             self,
@@ -589,14 +687,18 @@ impl Role {
 /// One address range of the spec.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Range<'s> {
+    /// What it is for.
     pub role: Role,
+    /// The range.
     pub cidr: Cidr,
+    /// JSON Pointer of the field it was read from.
     pub path: String,
     /// The vSwitch or VBR id, where the range has one.
     pub label: Option<&'s str>,
 }
 
 impl Range<'_> {
+    /// The range in words, with its id (`node vSwitch 10.10.24.0/24 (vsw-node-h)`).
     pub fn describe(&self) -> String {
         match self.label {
             Some(id) => format!("{} {} ({id})", self.role.describe(), self.cidr),
@@ -609,10 +711,13 @@ impl Range<'_> {
 
 /// Sanity bounds on counts a spec may give: far above any real cluster, low enough that
 /// all arithmetic on them stays small.
-pub const MAX_PODS_PER_NODE: i128 = 1_000_000;
-pub const MAX_ENIS_PER_NODE: i128 = 1_000;
-pub const MAX_IPS_PER_ENI: i128 = 1_000;
-pub const MAX_ROUTE_REFLECTORS: i128 = 1_000;
+pub(crate) const MAX_PODS_PER_NODE: i128 = 1_000_000;
+/// Sanity bound on `enisPerNode`.
+pub(crate) const MAX_ENIS_PER_NODE: i128 = 1_000;
+/// Sanity bound on `ipsPerEni`.
+pub(crate) const MAX_IPS_PER_ENI: i128 = 1_000;
+/// Sanity bound on `routeReflectors`.
+pub(crate) const MAX_ROUTE_REFLECTORS: i128 = 1_000;
 
 const EDGE_ROUTER_KEYS: &[&str] = &["ip", "ipv6", "asNumber"];
 const ZONE_KEYS: &[&str] = &["zone", "nodeVSwitches", "podVSwitches"];
@@ -1200,6 +1305,97 @@ fn decode_cloud_services(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Clo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every spec the tests have: the reference, the reference with the sections it leaves
+    /// to their defaults, and each conformance vector's.
+    fn every_spec_text() -> Vec<(String, String)> {
+        let fuller = crate::REFERENCE_SPEC.replace(
+            "  edgeRouters:\n",
+            "  cni:\n    plugin: calico\n    existingPeers:\n      - { name: edge, peerIP: 192.168.0.1, asNumber: 65001 }\n  edgeRouters:\n",
+        ) + "cloudServices:\n  containerRegistry: false\n  prometheus: false\n  oss: false\n  extraCidrs: [100.100.0.0/24]\n";
+        let mut out = vec![
+            ("reference".to_owned(), crate::REFERENCE_SPEC.to_owned()),
+            ("reference, fuller".to_owned(), fuller),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let name = path.display().to_string();
+            for spec in [&v["spec"], &v["base"]] {
+                match spec {
+                    serde_json::Value::String(text) => out.push((name.clone(), text.clone())),
+                    serde_json::Value::Object(_) => out.push((name.clone(), spec.to_string())),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// A key listed as known but never read would be accepted and silently ignored: every
+    /// key of every list is looked up when some spec of the tests is read.
+    #[test]
+    fn every_known_key_is_read() {
+        let lists: [(&str, &[&str]); 16] = [
+            ("TOP_KEYS", TOP_KEYS),
+            ("ON_PREM_KEYS", ON_PREM_KEYS),
+            ("EDGE_ROUTER_KEYS", EDGE_ROUTER_KEYS),
+            ("CLOUD_KEYS", CLOUD_KEYS),
+            ("TRANSIT_ROUTER_VSWITCH_KEYS", TRANSIT_ROUTER_VSWITCH_KEYS),
+            ("NODE_POOL_KEYS", NODE_POOL_KEYS),
+            ("ZONE_KEYS", ZONE_KEYS),
+            ("VSWITCH_KEYS", VSWITCH_KEYS),
+            ("TERWAY_KEYS", TERWAY_KEYS),
+            ("INTERCONNECT_KEYS", INTERCONNECT_KEYS),
+            ("CEN_KEYS", CEN_KEYS),
+            ("VBR_KEYS", VBR_KEYS),
+            ("CLOUD_SERVICES_KEYS", CLOUD_SERVICES_KEYS),
+            ("CNI_KEYS", cni::CNI_KEYS),
+            ("PEER_KEYS", cni::PEER_KEYS),
+            ("POOL_KEYS", cni::POOL_KEYS),
+        ];
+        decode::LOOKED_UP.with(|l| l.borrow_mut().clear());
+        let mut read = 0;
+        for (name, text) in every_spec_text() {
+            let spec = HybridCluster::from_text(&text);
+            if name.starts_with("reference") {
+                let spec = spec.unwrap_or_else(|e| panic!("{name}: {e}"));
+                let unused: Vec<_> = crate::validate(&spec)
+                    .into_iter()
+                    .filter(|d| matches!(d.code(), Code::FieldUnused | Code::SpecInvalid))
+                    .collect();
+                assert!(unused.is_empty(), "{name}: {unused:?}");
+                read += 1;
+            } else {
+                read += usize::from(spec.is_ok());
+            }
+        }
+        assert!(read > 40, "only {read} specs read");
+        let looked_up = decode::LOOKED_UP.with(|l| l.borrow().clone());
+        let mut unread = Vec::new();
+        for (name, list) in lists {
+            let joined = list.join("|");
+            for key in list {
+                if !looked_up.contains(&(joined.clone(), (*key).to_owned())) {
+                    unread.push(format!("{name}: {key}"));
+                }
+            }
+        }
+        assert!(unread.is_empty(), "known keys never read: {unread:?}");
+        // Every list the decoder used is one of those above.
+        let used: std::collections::BTreeSet<&String> = looked_up.iter().map(|(l, _)| l).collect();
+        for list in used {
+            assert!(
+                lists.iter().any(|(_, l)| l.join("|") == *list),
+                "a key list missing from this test: {list}"
+            );
+        }
+    }
 
     #[test]
     fn role_names_match_their_serialised_form() {

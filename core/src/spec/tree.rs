@@ -116,7 +116,9 @@ pub(crate) fn number_text(x: f64) -> String {
 /// Which syntax a spec text is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// JSON.
     Json,
+    /// YAML (the subset `docs/spec.md` describes).
     Yaml,
 }
 

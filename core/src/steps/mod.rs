@@ -22,6 +22,7 @@ mod rollout;
 pub struct Step {
     /// Where it is done: `cloud` (Alibaba Cloud) or `dc` (the data center and its cluster).
     pub side: Side,
+    /// What to do, in a line.
     pub title: String,
     /// What to do, one item a line.
     pub details: Vec<String>,
@@ -29,11 +30,14 @@ pub struct Step {
     pub source: Option<String>,
 }
 
+/// Where a step is done.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
+    /// Alibaba Cloud.
     Cloud,
+    /// The data center and its cluster.
     Dc,
 }
 
