@@ -152,41 +152,23 @@ fn diagnostics_error(py: Python<'_>, list: &[hybridplan::Diagnostic], message: &
 /// Text given as str, bytes or bytearray.
 fn text_arg(value: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
     let py = value.py();
+    let unreadable = |message: String| spec_error(py, "live-unreadable", "", &message, None, None);
+    let not_utf8 = || unreadable(format!("{what} is not UTF-8 text"));
     let bytes = if let Ok(text) = value.cast::<PyString>() {
-        return text.to_cow().map(|t| t.into_owned()).map_err(|_| {
-            spec_error(
-                py,
-                "live-unreadable",
-                "",
-                &format!("{what} is not UTF-8 text"),
-                None,
-                None,
-            )
-        });
+        return text
+            .to_cow()
+            .map(|t| t.into_owned())
+            .map_err(|_| not_utf8());
     } else if let Ok(b) = value.cast::<PyBytes>() {
         b.as_bytes().to_vec()
     } else if let Ok(b) = value.cast::<PyByteArray>() {
         b.to_vec()
     } else {
-        return Err(spec_error(
-            py,
-            "live-unreadable",
-            "",
-            &format!("{what} must be the text of `kubectl get ... -o json` (str or bytes)"),
-            None,
-            None,
-        ));
+        return Err(unreadable(format!(
+            "{what} must be the text of `kubectl get ... -o json` (str or bytes)"
+        )));
     };
-    String::from_utf8(bytes).map_err(|_| {
-        spec_error(
-            py,
-            "live-unreadable",
-            "",
-            &format!("{what} is not UTF-8 text"),
-            None,
-            None,
-        )
-    })
+    String::from_utf8(bytes).map_err(|_| not_utf8())
 }
 
 /// The spec of the cluster whose `kubectl get ... -o json` output is `live`.

@@ -336,27 +336,38 @@ pub(crate) fn plan(
                     kind: MigrationKind::Cidr,
                 });
             }
-            _ => plan.pools.push(kept(live, j)),
+            _ => plan.pools.push(PlannedPool::kept(live, j)),
         }
     }
     Some(plan)
 }
 
-fn kept(live: &ExistingPool, j: usize) -> PlannedPool {
-    PlannedPool {
-        name: live.name.clone(),
-        cidr: live.cidr,
-        block_size: live.block_size,
-        ipip_mode: live.ipip_mode,
-        vxlan_mode: live.vxlan_mode,
-        nat_outgoing: live.nat_outgoing,
-        node_selector: live
-            .node_selector
-            .clone()
-            .unwrap_or_else(|| "all()".to_owned()),
-        disabled: live.disabled,
-        role: PoolRole::Kept,
-        live: Some(j),
+impl PlannedPool {
+    /// Live pool `j` as it is: every field the spec knows of it (as calicoctl writes it back).
+    pub(crate) fn kept(live: &ExistingPool, j: usize) -> PlannedPool {
+        PlannedPool {
+            name: live.name.clone(),
+            cidr: live.cidr,
+            block_size: live.block_size,
+            ipip_mode: live.ipip_mode,
+            vxlan_mode: live.vxlan_mode,
+            nat_outgoing: live.nat_outgoing,
+            node_selector: live
+                .node_selector
+                .clone()
+                .unwrap_or_else(|| "all()".to_owned()),
+            disabled: live.disabled,
+            role: PoolRole::Kept,
+            live: Some(j),
+        }
+    }
+
+    /// Live pool `j` with no new allocations, as a migration leaves it.
+    pub(crate) fn disabled(live: &ExistingPool, j: usize) -> PlannedPool {
+        PlannedPool {
+            disabled: true,
+            ..PlannedPool::kept(live, j)
+        }
     }
 }
 

@@ -395,22 +395,6 @@ fn zip_fields(live: [String; 4], planned: [String; 4]) -> Vec<(&'static str, Str
         .collect()
 }
 
-/// A live pool as calicoctl writes it back: every field the spec knows of it.
-fn as_planned(live: &ExistingPool, j: usize) -> PlannedPool {
-    PlannedPool {
-        name: live.name.clone(),
-        cidr: live.cidr,
-        block_size: live.block_size,
-        ipip_mode: live.ipip_mode,
-        vxlan_mode: live.vxlan_mode,
-        nat_outgoing: live.nat_outgoing,
-        node_selector: live.node_selector.clone().unwrap_or_else(|| "all()".into()),
-        disabled: live.disabled,
-        role: PoolRole::Kept,
-        live: Some(j),
-    }
-}
-
 /// Manifest install: the live pools changed by name (calicoctl replaces a pool's spec, so
 /// each is written whole, with what the spec knows of it), and the pools pods leave
 /// disabled. Last, after the BGP files.
@@ -464,8 +448,7 @@ fn pool_changes(ctx: &Context, pools: &PoolPlan) -> Vec<File> {
     }
     for m in &pools.migrations {
         let live = &pools.live[m.from];
-        let mut disabled = as_planned(live, m.from);
-        disabled.disabled = true;
+        let disabled = PlannedPool::disabled(live, m.from);
         if !live.disabled {
             file.docs.push(pool_object(ctx, &disabled));
             file.changes
@@ -531,8 +514,7 @@ fn installation_pools(ctx: &Context, pools: &PoolPlan) -> Vec<File> {
             Some(j) if pools.live[j].block_size != planned.block_size => {
                 // The same range with another block size waits for the old pool to go;
                 // meanwhile the pods move to the temporary pool.
-                let mut old = as_planned(&pools.live[j], j);
-                old.disabled = true;
+                let old = PlannedPool::disabled(&pools.live[j], j);
                 changes.push(Change::field(
                     object,
                     &format!("spec.calicoNetwork.ipPools[{}]", old.name),
@@ -604,8 +586,7 @@ fn installation_pools(ctx: &Context, pools: &PoolPlan) -> Vec<File> {
     }
     for m in &pools.migrations {
         if matches!(m.kind, crate::installed::pools::MigrationKind::Cidr) {
-            let mut old = as_planned(&pools.live[m.from], m.from);
-            old.disabled = true;
+            let old = PlannedPool::disabled(&pools.live[m.from], m.from);
             changes.push(Change::field(
                 object,
                 &format!("spec.calicoNetwork.ipPools[{}]", old.name),

@@ -112,12 +112,7 @@ impl<'a> Terraform<'a> {
             .iter()
             .filter(|s| s.role == SessionRole::EdgeVbr)
             .map(|session| {
-                let vbr = if matches!(session.peer.device, Device::Vbr(_)) {
-                    session.peer.device
-                } else {
-                    session.local.device
-                };
-                let mut label = label_of(vbr);
+                let mut label = label_of(Terraform::vbr_of(session));
                 if session.family == Family::V6 {
                     label.push_str("_ipv6");
                 }
@@ -215,11 +210,7 @@ impl<'a> Terraform<'a> {
     }
 
     fn vbr_of(session: &BgpSession) -> Device {
-        if matches!(session.peer.device, Device::Vbr(_)) {
-            session.peer.device
-        } else {
-            session.local.device
-        }
+        Terraform::ends(session).1.device
     }
 
     /// The DC edge's side and the VBR's side of a session.
