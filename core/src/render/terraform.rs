@@ -448,7 +448,7 @@ impl<'a> Terraform<'a> {
                     ),
                 );
             if family == Family::V6 {
-                // The group's API spells it IPv6 (vpc_bgp_group docs).
+                // The group's API spells it IPv6 (https://github.com/aliyun/terraform-provider-alicloud/blob/v1.289.0/website/docs/r/vpc_bgp_group.html.markdown).
                 group.string("ip_version", "IPv6");
             }
             if let Some(before) = previous_peer {
@@ -471,12 +471,15 @@ impl<'a> Terraform<'a> {
                 )
                 .string("peer_ip_address", &edge.address);
             if family == Family::V6 {
-                // The peer's API answers IPV6, capitals (the provider's own test): written
-                // so, a second plan finds nothing to change.
+                // The peer's API answers IPV6, capitals, and the provider stores what it
+                // answers (https://github.com/aliyun/terraform-provider-alicloud/blob/v1.289.0/alicloud/resource_alicloud_vpc_bgp_peer_test.go): written so,
+                // a second plan finds nothing to change.
                 bgp_peer.string("ip_version", "IPV6");
             }
             bgp_peer
                 .raw("enable_bfd", "true")
+                // `bfd_multi_hop`: the most devices a BFD packet crosses
+                // (website/docs/r/vpc_bgp_peer.html.markdown); the edge ends the circuit.
                 .comment(&["The DC edge ends the circuit: BFD packets cross no other router."])
                 .raw("bfd_multi_hop", "1");
             b.block(
@@ -575,6 +578,8 @@ impl<'a> Terraform<'a> {
             .raw("auto_publish_route_enabled", "true")
             .blank()
             .block("dynamic \"zone_mappings\"", dynamic);
+        // `options.ipv6_support = "enable"` as the provider's IPv6 test sets it
+        // (alicloud/resource_alicloud_cen_transit_router_vpc_attachment_test.go).
         if self.ipv6() {
             let mut options = Body::new();
             options.string("ipv6_support", "enable");
@@ -588,7 +593,11 @@ impl<'a> Terraform<'a> {
         .blank();
         let vpc_attachment = "alicloud_cen_transit_router_vpc_attachment.vpc".to_owned();
 
-        // Each connection forwards by one table and propagates into the other.
+        // Each connection forwards by one table and propagates into the other; association
+        // and propagation are resources of their own, the attachments' flags being
+        // deprecated (website/docs/r/cen_transit_router_route_table_association.html.markdown).
+        // `auto_publish_route_enabled` on both attachments defaults to false
+        // (website/docs/r/cen_transit_router_{vbr,vpc}_attachment.html.markdown).
         let mut wiring: Vec<(&str, String, &str)> = Vec::new();
         for attachment in &vbr_attachments {
             wiring.push(("association", attachment.clone(), "dc"));
