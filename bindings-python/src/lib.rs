@@ -246,13 +246,14 @@ fn ip_arg(ip: &Bound<'_, PyAny>) -> PyResult<std::net::IpAddr> {
 /// the hops, and an outcome of `delivered`, `no-route`, `loop`, `unknown-source` or
 /// `ambiguous`. Raises `SpecError` for a malformed plan, address or node.
 #[pyfunction]
-#[pyo3(signature = (plan, src, dst, *, src_node=None, dst_node=None))]
+#[pyo3(signature = (plan, src, dst, *, src_node=None, dst_node=None, fail=Vec::new()))]
 fn trace<'py>(
     plan: &Bound<'py, PyAny>,
     src: &str,
     dst: &str,
     src_node: Option<&str>,
     dst_node: Option<&str>,
+    fail: Vec<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = plan.py();
     let routes = PlanRoutes::from_json(&json_dumps(plan)?).map_err(|e| from_core(py, e))?;
@@ -264,7 +265,17 @@ fn trace<'py>(
         addr: address(py, dst, "dst")?,
         node: node(py, dst_node, "dst_node")?,
     };
-    to_py(py, &routes.trace_endpoints(src, dst))
+    let failed = fail
+        .iter()
+        .map(|t| {
+            t.parse::<Device>()
+                .map_err(|e| spec_error(py, "spec-invalid", "fail", &e.to_string(), None, None))
+        })
+        .collect::<PyResult<Vec<Device>>>()?;
+    let trace = routes
+        .trace_failed(src, dst, &failed, "fail")
+        .map_err(|e| from_core(py, e))?;
+    to_py(py, &trace)
 }
 
 /// The device `text` names, for the argument `path`.

@@ -212,7 +212,32 @@ pub fn trace(plan: JsValue, src: &str, dst: &str, options: JsValue) -> Result<Js
         addr: address(dst, "dst")?,
         node: node_option(&options, "dstNode")?,
     };
-    Ok(to_js(&routes.trace_endpoints(src, dst)))
+    let fail = option(&options, "fail")?;
+    let failed = if fail.is_undefined() || fail.is_null() {
+        Vec::new()
+    } else {
+        if !js_sys::Array::is_array(&fail) {
+            return Err(invalid(
+                Code::SpecInvalid,
+                "fail",
+                "`fail` is a list of device names",
+                Some("e.g. [\"vbr-2\"]"),
+            ));
+        }
+        let names = js_sys::Array::from(&fail);
+        names
+            .iter()
+            .map(|n| {
+                let text = n.as_string().unwrap_or_default();
+                text.parse::<Device>()
+                    .map_err(|e| invalid(Code::SpecInvalid, "fail", &e.to_string(), None))
+            })
+            .collect::<Result<Vec<Device>, JsValue>>()?
+    };
+    let trace = routes
+        .trace_failed(src, dst, &failed, "fail")
+        .map_err(spec_error)?;
+    Ok(to_js(&trace))
 }
 
 /// The device named by `options[key]`, if the option is given.

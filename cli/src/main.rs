@@ -38,6 +38,10 @@ enum Command {
         /// Terraform in DIR/terraform.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Show the route tables as they stand with DEVICE down (`vbr-2`, `dc-edge`):
+        /// its routes and those learned through it withdrawn, backups in use. Repeatable.
+        #[arg(long, value_name = "DEVICE")]
+        fail: Vec<Device>,
     },
     /// Follow a packet hop by hop through the plan's route tables.
     Trace {
@@ -55,6 +59,10 @@ enum Command {
         /// The node the destination runs on, likewise.
         #[arg(long, value_name = "NODE")]
         dst_node: Option<Device>,
+        /// Trace with DEVICE down (`vbr-2`, `dc-edge`): the path after that failure.
+        /// Repeatable.
+        #[arg(long, value_name = "DEVICE")]
+        fail: Vec<Device>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -133,15 +141,21 @@ const EXIT_USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Plan { spec, format, out } => plan(spec.as_deref(), format, out.as_deref()),
+        Command::Plan {
+            spec,
+            format,
+            out,
+            fail,
+        } => plan(spec.as_deref(), format, out.as_deref(), &fail),
         Command::Trace {
             spec,
             src,
             dst,
             src_node,
             dst_node,
+            fail,
             format,
-        } => trace(&spec, (&src, src_node), (&dst, dst_node), format),
+        } => trace(&spec, (&src, src_node), (&dst, dst_node), &fail, format),
         Command::Render {
             target,
             spec,
@@ -309,6 +323,7 @@ fn trace(
     spec: &Path,
     src: (&str, Option<Device>),
     dst: (&str, Option<Device>),
+    fail: &[Device],
     format: Format,
 ) -> ExitCode {
     let end = |(text, node): (&str, Option<Device>), what: &str| {
@@ -342,7 +357,11 @@ fn trace(
             return ExitCode::from(EXIT_ERRORS);
         }
     };
-    let trace = hybridplan::trace_endpoints(&plan, src, dst);
+    if let Err(message) = known_devices(&plan, fail) {
+        eprintln!("hybridplan: {message}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let trace = hybridplan::trace_failed(&plan, src, dst, fail);
     emit(&match format {
         Format::Json => to_json(&trace),
         Format::Yaml => to_yaml(&trace),
@@ -391,7 +410,25 @@ fn read_spec(path: Option<&Path>) -> Result<Vec<u8>, String> {
     }
 }
 
-fn plan(spec: Option<&Path>, format: Format, out: Option<&Path>) -> ExitCode {
+/// Every device of `fail` has a route table in `plan`: a name it does not have is a typo.
+fn known_devices(plan: &Plan, fail: &[Device]) -> Result<(), String> {
+    let tables = &plan.routing.tables;
+    match fail
+        .iter()
+        .find(|d| !tables.iter().any(|t| t.device == **d))
+    {
+        None => Ok(()),
+        Some(d) => {
+            let known: Vec<String> = tables.iter().map(|t| t.device.to_string()).collect();
+            Err(format!(
+                "--fail {d}: the plan has no such device (it has {})",
+                known.join(", ")
+            ))
+        }
+    }
+}
+
+fn plan(spec: Option<&Path>, format: Format, out: Option<&Path>, fail: &[Device]) -> ExitCode {
     let bytes = match read_spec(spec) {
         Ok(t) => t,
         Err(message) => {
@@ -401,7 +438,14 @@ fn plan(spec: Option<&Path>, format: Format, out: Option<&Path>) -> ExitCode {
     };
     match hybridplan::HybridCluster::from_bytes(&bytes) {
         Ok(cluster) => {
-            let plan = hybridplan::plan(&cluster);
+            let mut plan = hybridplan::plan(&cluster);
+            if let Err(message) = known_devices(&plan, fail) {
+                eprintln!("hybridplan: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            if !fail.is_empty() {
+                plan.routing.tables = plan.routing.tables_after(fail);
+            }
             if let Some(dir) = out
                 && let Err(message) = write_out(dir, &cluster, &plan)
             {

@@ -226,6 +226,19 @@ pub enum Code {
     ///
     /// Emitted by `rules`.
     TransitRouterZones,
+    /// A VBR's `edgeRouter` is not the `ip` of any `onPrem.edgeRouters` entry.
+    ///
+    /// Emitted by `rules::bgp`.
+    VbrEdgeUnknown,
+    /// Two circuits end on the same DC edge router: it fails both at once.
+    ///
+    /// Emitted by `rules::bgp`.
+    VbrSameEdge,
+    /// A circuit of a redundant interconnect runs BGP without BFD: a failure is found
+    /// only when the hold time expires.
+    ///
+    /// Emitted by `rules::bgp`.
+    FailoverWithoutBfd,
     /// The cluster's objects (`import`, `diff`) are not `kubectl … -o json` output.
     ///
     /// Emitted by [`import`](crate::import()) and [`diff`](crate::diff()) (module `live`).
@@ -253,7 +266,7 @@ pub enum Code {
 /// each code's documentation names where it is found.
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 45] = [
+    pub const ALL: [Code; 48] = [
         Code::CidrSyntax,
         Code::CidrHostBits,
         Code::CidrNormalized,
@@ -296,6 +309,9 @@ impl Code {
         Code::NextHopSelf,
         Code::VswitchUnknown,
         Code::TransitRouterZones,
+        Code::VbrEdgeUnknown,
+        Code::VbrSameEdge,
+        Code::FailoverWithoutBfd,
         Code::LiveUnreadable,
         Code::SpecInvalid,
         Code::SpecSyntax,
@@ -319,7 +335,9 @@ impl Code {
             | Code::CniVersionNewer
             | Code::PoolMigration
             | Code::NextHopSelf
-            | Code::TransitRouterZones => Severity::Warning,
+            | Code::TransitRouterZones
+            | Code::VbrSameEdge
+            | Code::FailoverWithoutBfd => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -369,6 +387,9 @@ impl Code {
             Code::NextHopSelf => "next-hop-self",
             Code::VswitchUnknown => "vswitch-unknown",
             Code::TransitRouterZones => "transit-router-zones",
+            Code::VbrEdgeUnknown => "vbr-edge-unknown",
+            Code::VbrSameEdge => "vbr-same-edge",
+            Code::FailoverWithoutBfd => "failover-without-bfd",
             Code::LiveUnreadable => "live-unreadable",
             Code::SpecInvalid => "spec-invalid",
             Code::SpecSyntax => "spec-syntax",

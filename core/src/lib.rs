@@ -46,7 +46,7 @@ pub use error::SpecError;
 pub use import::{ImportError, Imported, import};
 pub use live::LiveError;
 pub use lpm::RouteTable;
-pub use routing::{Device, Endpoint, Trace, trace, trace_endpoints};
+pub use routing::{Device, Endpoint, Trace, trace, trace_endpoints, trace_failed};
 pub use spec::{HybridCluster, NetworkMode};
 
 use serde::{Deserialize, Serialize};

@@ -176,6 +176,10 @@ fn routing(out: &mut String, plan: &Plan) {
                 (None, Some(t)) => format!("{} tunnel", t.encapsulation.as_str()),
                 (None, None) => "delivered".to_owned(),
             };
+            let next = match e.path {
+                Some(role) => format!("{next}, {}", role.as_str()),
+                None => next,
+            };
             let _ = writeln!(
                 out,
                 "    {:<22} {:<11} {} [{next}]",
@@ -201,9 +205,13 @@ pub fn render_trace(trace: &crate::Trace) -> String {
             .as_deref()
             .map(|t| format!(" [in {t}]"))
             .unwrap_or_default();
+        let role = h
+            .path
+            .map(|p| format!(" [{}]", p.as_str()))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "{:>3}  {:<10} {:<20} {:<11} {via}{tunnel}",
+            "{:>3}  {:<10} {:<20} {:<11} {via}{tunnel}{role}",
             i + 1,
             h.device.to_string(),
             matched,

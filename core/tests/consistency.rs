@@ -8,7 +8,7 @@
 
 use hybridplan::routing::{Device, RouteOrigin};
 use hybridplan::spec::NetworkMode;
-use hybridplan::{Cidr, Endpoint, Plan, trace_endpoints};
+use hybridplan::{Cidr, Endpoint, Plan, trace_failed};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use std::net::IpAddr;
@@ -41,7 +41,7 @@ fn contradictions(plan: &Plan) -> Vec<String> {
             addr: c.dst.parse().unwrap(),
             node: c.dst_node,
         };
-        let t = trace_endpoints(plan, src, dst);
+        let t = trace_failed(plan, src, dst, &c.failed);
         if t.outcome != c.outcome || t.path() != c.path {
             out.push(format!(
                 "check {} -> {}: the plan says {} via {:?}, trace finds {} via {:?} ({})",

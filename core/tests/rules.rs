@@ -166,7 +166,7 @@ fn defaults_are_applied() {
     assert_eq!(spec.on_prem.as_number, 64512);
     assert_eq!(spec.on_prem.calico_block_size, 26);
     assert_eq!(spec.on_prem.max_pods_per_node, 110);
-    assert_eq!(spec.interconnect.vbr.as_number, 45104);
+    assert_eq!(spec.interconnect.vbrs[0].as_number, 45104);
     assert!(spec.cloud_services.oss && spec.cloud_services.prometheus);
     assert_eq!(spec.cloud.terway.pods_per_node(), 210);
     assert_eq!(spec.cloud.pods_per_node(), 110);

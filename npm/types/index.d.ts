@@ -54,6 +54,8 @@ export function validate(spec: HybridClusterSpec | string | Uint8Array): Diagnos
 export interface TraceOptions {
   srcNode?: "dc-node" | "ecs-node";
   dstNode?: "dc-node" | "ecs-node";
+  /** Devices down for this trace (`["vbr-2"]`, `["dc-edge"]`): the path after that failure. */
+  fail?: string[];
 }
 /** Follows a packet from `src` to `dst` through a plan's route tables. */
 export function trace(plan: Plan, src: string, dst: string, options?: TraceOptions): Trace;

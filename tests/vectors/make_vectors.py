@@ -145,6 +145,23 @@ def two_edges(base):
     return s
 
 
+def two_circuits(base, redundancy=None):
+    """`base` with two Express Connect circuits, each VBR on its own DC edge router."""
+    s = two_edges(base)
+    first = s["interconnect"].pop("vbr")
+    first["edgeRouter"] = s["onPrem"]["edgeRouters"][0]["ip"]
+    second = {"id": "vbr-hz-2", "vlanId": 200, "localGatewayIp": "192.168.254.1",
+              "peerGatewayIp": "192.168.254.2", "peeringSubnet": "192.168.254.0/30",
+              "edgeRouter": s["onPrem"]["edgeRouters"][1]["ip"]}
+    if "localGatewayIpv6" in first:
+        second.update(localGatewayIpv6="2408:4000:2::1", peerGatewayIpv6="2408:4000:2::2",
+                      peeringSubnetIpv6="2408:4000:2::/126")
+    s["interconnect"]["vbrs"] = [first, second]
+    if redundancy:
+        s["interconnect"]["redundancy"] = redundancy
+    return s
+
+
 def large():
     """5,000 DC nodes, the Kubernetes upper bound, in Calico route-reflector mode."""
     return {
@@ -270,6 +287,15 @@ vector("scenario-two-edges-cilium-bgp", "two DC edge routers beside Cilium BGP",
        with_(two_edges(ROUTED), mode="cilium-bgp"), [], "cilium-bgp", 0)
 vector("scenario-two-edges-dual-stack", "two DC edge routers, dual stack, route reflectors",
        with_(two_edges(dual_stack_routed()), name="idc-dual-edges", performance="high"), [], RR, 0)
+vector("scenario-two-circuits-active-active", "two circuits, each VBR on its own DC edge, "
+       "ECMP over both (Calico route reflection)", two_circuits(ROUTED), [], RR, 0)
+vector("scenario-two-circuits-active-standby", "two circuits, the second a standby (AS-path "
+       "prepending, local preference)", two_circuits(ROUTED, "active-standby"), [], RR, 0)
+vector("scenario-two-circuits-overlay", "two circuits under Calico IPIP: the nodes' default "
+       "routes over both edges", two_circuits(CLEAN), [], IPIP, 0)
+vector("scenario-two-circuits-dual-stack", "two circuits, dual stack: an IPv6 peer on each VBR",
+       with_(two_circuits(dual_stack_routed()), name="idc-dual-circuits", performance="high"),
+       [], RR, 0)
 vector("scenario-dual-stack-routed", "dual stack in route-reflector mode with named route "
        "reflectors and exclusive-ENI Terway, no diagnostic",
        with_(dual_stack_routed(), name="idc-dual-rr", performance="high", onPrem__nodes=150,
@@ -499,6 +525,26 @@ vector("cloud-transit-router-vswitches", "the transit router's VPC connection na
        with_(ROUTED, cloud__transitRouterVSwitches=[
            {"zone": "cn-hangzhou-h", "id": "vsw-node-h"},
            {"zone": "cn-hangzhou-i", "id": "vsw-tr-i", "cidr": "10.10.64.8/29"}]), [], RR, 0)
+vector("code-vbr-same-edge", "both circuits end on one edge router",
+       with_(two_circuits(ROUTED), interconnect__vbrs__1__edgeRouter="192.168.0.1"),
+       ["vbr-same-edge"], RR, 0, [("vbr-same-edge", "/interconnect/vbrs/1/edgeRouter")])
+vector("code-vbr-edge-unknown", "a VBR's circuit ends on an address no edge router has",
+       with_(two_circuits(ROUTED), interconnect__vbrs__1__edgeRouter="192.168.0.9"),
+       ["vbr-edge-unknown"], RR, 1, [("vbr-edge-unknown", "/interconnect/vbrs/1/edgeRouter")])
+vector("code-failover-without-bfd", "a standby circuit without BFD",
+       with_(two_circuits(ROUTED, "active-standby"), interconnect__vbrs__1__bfd=False),
+       ["failover-without-bfd"], RR, 0, [("failover-without-bfd", "/interconnect/vbrs/1/bfd")])
+vector("code-cidr-overlap-peering", "two circuits' peering subnets overlap",
+       with_(two_circuits(ROUTED), interconnect__vbrs__1__peeringSubnet="192.168.255.0/29",
+             interconnect__vbrs__1__localGatewayIp="192.168.255.5",
+             interconnect__vbrs__1__peerGatewayIp="192.168.255.6"),
+       ["cidr-overlap"], RR, 1, [("cidr-overlap", "/interconnect/vbrs/1/peeringSubnet")])
+vector("code-spec-invalid-vbr-and-vbrs", "both `vbr` and `vbrs` given",
+       with_(two_circuits(ROUTED), interconnect__vbr=REFERENCE["interconnect"]["vbr"]),
+       ["spec-invalid"], None, 1, [("spec-invalid", "/interconnect/vbrs")])
+vector("code-spec-invalid-vbr-edge-missing", "two VBRs, one without `edgeRouter`",
+       with_(two_circuits(ROUTED), interconnect__vbrs__1__edgeRouter=None),
+       ["spec-invalid"], RR, 1, [("spec-invalid", "/interconnect/vbrs/1/edgeRouter")])
 vector("code-transit-router-zones", "the transit router's VPC connection in one zone only",
        with_(ROUTED, cloud__transitRouterVSwitches=[{"zone": "cn-hangzhou-h", "id": "vsw-node-h"}]),
        ["transit-router-zones"], RR, 0, [("transit-router-zones", "/cloud/transitRouterVSwitches")])

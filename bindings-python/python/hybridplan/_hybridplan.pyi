@@ -1,5 +1,5 @@
 from collections.abc import Iterable
-from typing import Any, Optional, Union, final
+from typing import Any, Optional, Sequence, Union, final
 
 from typing_extensions import Buffer
 
@@ -58,12 +58,14 @@ def trace(
     *,
     src_node: Optional[str] = None,
     dst_node: Optional[str] = None,
+    fail: Sequence[str] = (),
 ) -> Trace:
     """Follows a packet from `src` to `dst` through the route tables of a plan.
 
     `plan` is what `plan()` returned (only its routing.tables are read); `src` and `dst` are
     IP addresses as text; `src_node` and `dst_node` name the node each end runs on
-    (`dc-node` or `ecs-node`), which a pod address of an overlay needs. Returns a `Trace`:
+    (`dc-node` or `ecs-node`), which a pod address of an overlay needs; `fail` names devices
+    that are down (`["vbr-2"]`), for the path after that failure. Returns a `Trace`:
     the hops, and an outcome of `delivered`, `no-route`, `loop`, `unknown-source` or
     `ambiguous`. Raises `SpecError` for a malformed plan, address or node."""
 

@@ -223,6 +223,15 @@ impl<'a> Terraform<'a> {
     }
 
     /// The variable holding the id of `vbr`.
+    /// The spec's VBR of `device` (`vbr`, `vbr-2`, …).
+    fn vbr(&self, device: Device) -> &'a crate::spec::Vbr {
+        let vbrs = &self.spec.interconnect.vbrs;
+        match device {
+            Device::Vbr(i) => vbrs.get(usize::from(i)).unwrap_or(&vbrs[0]),
+            _ => &vbrs[0],
+        }
+    }
+
     fn vbr_variable(vbr: Device) -> String {
         format!("{}_id", label_of(vbr))
     }
@@ -296,8 +305,8 @@ impl<'a> Terraform<'a> {
             ),
             None,
         );
-        let vbr = &spec.interconnect.vbr;
         for &device in &self.vbrs {
+            let vbr = self.vbr(device);
             Terraform::variable(
                 &mut b,
                 &Terraform::vbr_variable(device),
@@ -371,7 +380,6 @@ impl<'a> Terraform<'a> {
 
     fn main(&self) -> String {
         let spec = self.spec;
-        let vbr = &spec.interconnect.vbr;
         let mut b = Body::new();
         let zones = spec.cloud.transit_router_vswitches();
         let mut intro: Vec<String> = vec![
@@ -381,21 +389,31 @@ impl<'a> Terraform<'a> {
             ),
             String::new(),
             "Not expressed here, and needed before `terraform apply`:".to_owned(),
-            format!(
+        ];
+        if self.vbrs.len() > 1 {
+            intro.push(format!(
+                "- {} Express Connect circuits, from different carriers, each ending on its own DC edge router ({}: both carry traffic, with ECMP on the transit router, when active-active; the first carries it alone when active-standby);",
+                self.vbrs.len(),
+                spec.interconnect.redundancy.as_str()
+            ));
+        }
+        for &device in &self.vbrs {
+            let vbr = self.vbr(device);
+            intro.push(format!(
                 "- the Express Connect circuit, ordered from the carrier, and VBR {} on it: VLAN {} (agreed with the carrier), gateway {}, DC edge {}, peering subnet {}; the VBR comes with the circuit, so var.{} names it, and it must not be attached to another transit router;",
                 vbr.id,
                 vbr.vlan_id,
                 vbr.local_gateway_ip,
                 vbr.peer_gateway_ip,
                 vbr.peering_subnet,
-                Terraform::vbr_variable(Device::Vbr(0))
-            ),
-        ];
-        if let Some(v6) = &vbr.ipv6 {
-            intro.push(format!(
-                "- IPv6 on the VBR (gateway {}, DC edge {}, {}), switched on with the VBR;",
-                v6.local_gateway_ip, v6.peer_gateway_ip, v6.peering_subnet
+                Terraform::vbr_variable(device)
             ));
+            if let Some(v6) = &vbr.ipv6 {
+                intro.push(format!(
+                    "- IPv6 on VBR {} (gateway {}, DC edge {}, {}), switched on with the VBR;",
+                    vbr.id, v6.local_gateway_ip, v6.peer_gateway_ip, v6.peering_subnet
+                ));
+            }
         }
         if zones.len() < crate::facts::TRANSIT_ROUTER_MIN_ZONES {
             intro.push(format!(
@@ -416,9 +434,10 @@ impl<'a> Terraform<'a> {
         for peer in &self.peers {
             let (edge, vbr_end) = Terraform::ends(peer.session);
             let family = peer.session.family;
+            let vbr = self.vbr(vbr_end.device);
             b.comment(&[format!(
                 "BGP between VBR {} (AS {}, {}) and the DC edge {} (AS {}, {}), {family}: the VBR keeps at most {} routes from this peer and drops the rest.",
-                spec.interconnect.vbr.id,
+                vbr.id,
                 vbr_end.as_number,
                 vbr_end.address,
                 edge.device,
@@ -476,12 +495,16 @@ impl<'a> Terraform<'a> {
                 // a second plan finds nothing to change.
                 bgp_peer.string("ip_version", "IPV6");
             }
-            bgp_peer
-                .raw("enable_bfd", "true")
-                // `bfd_multi_hop`: the most devices a BFD packet crosses
-                // (website/docs/r/vpc_bgp_peer.html.markdown); the edge ends the circuit.
-                .comment(&["The DC edge ends the circuit: BFD packets cross no other router."])
-                .raw("bfd_multi_hop", "1");
+            if vbr.bfd {
+                bgp_peer
+                    .raw("enable_bfd", "true")
+                    // `bfd_multi_hop`: the most devices a BFD packet crosses
+                    // (website/docs/r/vpc_bgp_peer.html.markdown); the edge ends the circuit.
+                    .comment(&["The DC edge ends the circuit: BFD packets cross no other router."])
+                    .raw("bfd_multi_hop", "1");
+            } else {
+                bgp_peer.raw("enable_bfd", "false");
+            }
             b.block(
                 format!("resource \"alicloud_vpc_bgp_peer\" \"{}\"", peer.label),
                 bgp_peer,

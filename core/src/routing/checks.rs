@@ -82,7 +82,70 @@ impl Checks<'_, '_> {
             expect,
             outcome,
             probe: probe.to_owned(),
+            failed: Vec::new(),
         });
+    }
+
+    /// With two or more circuits: each check between the nodes or the pods of the two
+    /// sides again with one circuit down. The design keeps it delivered when another
+    /// circuit carries its family; `path` is what `trace` finds with that VBR failed.
+    fn failover(&mut self) {
+        let t = self.t;
+        if t.circuits.len() < 2 {
+            return;
+        }
+        let across = ["DC node", "ECS node", "DC pod", "cloud pod"];
+        let base: Vec<Check> = self
+            .out
+            .iter()
+            .filter(|c| across.iter().any(|a| c.from.starts_with(a)))
+            .filter(|c| c.outcome == Outcome::Delivered)
+            .filter(|c| c.path.iter().any(|d| matches!(d, Device::Vbr(_))))
+            .cloned()
+            .collect();
+        for circuit in &t.circuits {
+            let down = circuit.device();
+            let tables = super::failover::tables_after(&self.routing.tables, &[down]);
+            for check in &base {
+                let Ok(src) = check.src.parse::<IpAddr>() else {
+                    continue;
+                };
+                let Ok(dst) = check.dst.parse::<IpAddr>() else {
+                    continue;
+                };
+                let family = Family::of(dst);
+                let survives = t
+                    .circuits
+                    .iter()
+                    .any(|c| c.device() != down && c.carries(family));
+                let end = Endpoint {
+                    addr: dst,
+                    node: check.dst_node,
+                };
+                let trace = trace_tables(&tables, Endpoint::on(src, check.src_node), end);
+                let note = format!(" ({} down)", circuit.vbr.id);
+                self.out.push(Check {
+                    from: format!("{}{note}", check.from),
+                    to: check.to.clone(),
+                    path: trace.path(),
+                    expect: if survives {
+                        format!(
+                            "still replies, over the other circuit, within about a second of the failure with BFD ({})",
+                            check.expect
+                        )
+                    } else {
+                        format!("no route while {} is down: no other circuit carries {family}", circuit.vbr.id)
+                    },
+                    outcome: if survives {
+                        Outcome::Delivered
+                    } else {
+                        Outcome::NoRoute
+                    },
+                    failed: vec![down],
+                    ..check.clone()
+                });
+            }
+        }
     }
 }
 
@@ -103,6 +166,7 @@ pub(crate) fn connectivity(
         family_checks(&mut c, family);
     }
     cloud_service_checks(&mut c);
+    c.failover();
     c.out
 }
 
@@ -138,7 +202,7 @@ fn family_checks(c: &mut Checks, family: Family) {
 
     // Nodes reach each other across the VBR in the families its sessions carry, and only
     // when the DC nodes have a route of that family to the edge.
-    let nodes_cross = t.crosses_vbr(family) && t.dc_default_route(family).is_some();
+    let nodes_cross = t.crosses_vbr(family) && !t.dc_default_routes(family).is_empty();
     let edge_learns = t.vbr_edge().is_some_and(|e| t.edge_learns_pods(&e, family));
     let across = |ok: bool| {
         if ok {
@@ -201,7 +265,7 @@ fn family_checks(c: &mut Checks, family: Family) {
             // Both sides need node addresses of the family the tunnel runs over.
             let (_, underlay) = t.overlay_encapsulation(family);
             let ok = t.crosses_vbr(underlay)
-                && t.dc_default_route(underlay).is_some()
+                && !t.dc_default_routes(underlay).is_empty()
                 && t.dc_speaks(underlay)
                 && t.ecs_speaks(underlay);
             (

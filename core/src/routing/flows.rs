@@ -149,19 +149,16 @@ pub(crate) fn flows(spec: &HybridCluster, mode: &ModeDecision) -> Vec<Flow> {
         ecs_nodes: end("ecs-nodes", crossing(&node_vswitches)),
         out: Vec::new(),
     };
-    let vbr = &spec.interconnect.vbr;
-    if t.vbr_edge().is_some() {
-        let mut edge_side = vec![Cidr::host(vbr.peer_gateway_ip)];
-        let mut vbr_side = vec![Cidr::host(vbr.local_gateway_ip)];
-        if let Some(v6) = &vbr.ipv6 {
-            edge_side.push(Cidr::host(v6.peer_gateway_ip));
-            vbr_side.push(Cidr::host(v6.local_gateway_ip));
-        }
+    for circuit in &t.circuits {
+        let families = [Family::V4, Family::V6];
+        let ends = families.iter().filter_map(|&f| circuit.gateways(f));
+        let (vbr_side, edge_side): (Vec<Cidr>, Vec<Cidr>) =
+            ends.map(|(v, e)| (Cidr::host(v), Cidr::host(e))).unzip();
         f.add(
             Protocol::Tcp,
             Some(facts::BGP_PORT),
-            &end("dc-edge", edge_side),
-            &end("vbr", vbr_side),
+            &end(&circuit.edge.device().to_string(), edge_side),
+            &end(&circuit.device().to_string(), vbr_side),
             "eBGP between the DC edge and the VBR on the Express Connect circuit (no security group: the DC edge's own filters)",
         );
     }

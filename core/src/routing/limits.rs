@@ -45,20 +45,24 @@ pub(super) fn check_vbr_limit(t: &Topology, advertised: &[Cidr], out: &mut Vec<D
                 .to_owned()
         }
     };
-    out.push(
-        Diagnostic::new(
-            Code::VbrRouteLimit,
-            "/onPrem/nodeCidrs",
-            format!(
-                "the DC edge would advertise {} prefixes to VBR {} even after exact summarisation; the VBR accepts {limit} per BGP peer and silently drops the rest",
-                advertised.len(),
-                t.spec.interconnect.vbr.id
-            ),
-        )
-        .related("/onPrem/podCidr")
-        .related("/interconnect/vbr")
-        .hint(hint),
-    );
+    // Each VBR has its own peer and its own limit; every edge advertises the same summary.
+    for circuit in &t.circuits {
+        out.push(
+            Diagnostic::new(
+                Code::VbrRouteLimit,
+                "/onPrem/nodeCidrs",
+                format!(
+                    "DC edge {} would advertise {} prefixes to VBR {} even after exact summarisation; the VBR accepts {limit} per BGP peer and silently drops the rest",
+                    circuit.edge.router.ip,
+                    advertised.len(),
+                    circuit.vbr.id
+                ),
+            )
+            .related("/onPrem/podCidr")
+            .related(&circuit.vbr.path)
+            .hint(hint.clone()),
+        );
+    }
 }
 
 pub(super) fn check_vpc_limit(advertised: &[Cidr], out: &mut Vec<Diagnostic>) {

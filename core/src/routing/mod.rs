@@ -6,6 +6,7 @@
 
 mod checks;
 mod device;
+mod failover;
 mod flows;
 mod limits;
 mod plan_routes;
@@ -19,7 +20,7 @@ pub use device::{Device, NotADevice};
 pub use flows::{Flow, FlowEnd, Protocol};
 pub use plan_routes::PlanRoutes;
 pub(crate) use services::{oss_vip_ranges, registry_addresses, registry_domain};
-pub use trace::{Endpoint, Hop, Outcome, Trace, trace, trace_endpoints};
+pub use trace::{Endpoint, Hop, Outcome, Trace, trace, trace_endpoints, trace_failed};
 
 pub(crate) use checks::connectivity;
 pub(crate) use flows::flows;
@@ -44,6 +45,15 @@ pub struct Routing {
     pub vbr_advertisement: Option<VbrAdvertisement>,
     /// Routes a speaker exports that must be aggregated before they leave the DC.
     pub aggregation: Vec<Aggregation>,
+}
+
+impl Routing {
+    /// The route tables once the devices `failed` are down (a circuit fails as its VBR
+    /// does: `vbr-2`): their routes and those learned through them are withdrawn, and the
+    /// backups of each destination take over.
+    pub fn tables_after(&self, failed: &[Device]) -> Vec<HopTable> {
+        failover::tables_after(&self.tables, failed)
+    }
 }
 
 /// The route table of one hop.
@@ -76,6 +86,34 @@ pub struct RouteEntry {
     /// Pods of an overlay: the packet is encapsulated toward the node that hosts the
     /// destination pod, whose address lies in one of the endpoints' ranges.
     pub tunnel: Option<Tunnel>,
+    /// Where redundant circuits give the destination more than one route, how this one
+    /// ranks; the routes of a destination are listed best first. Absent for a only route.
+    pub path: Option<PathRole>,
+}
+
+/// How a route ranks among the routes of its destination over redundant circuits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum PathRole {
+    /// One of several equal routes, all in use (active/active: ECMP).
+    Ecmp,
+    /// The route in use; the backups below it take over when it fails.
+    Primary,
+    /// A route used only when those above it have failed.
+    Backup,
+}
+
+impl PathRole {
+    /// The role as written in plans (`ecmp`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathRole::Ecmp => "ecmp",
+            PathRole::Primary => "primary",
+            PathRole::Backup => "backup",
+        }
+    }
 }
 
 /// An overlay's tunnel between nodes.
@@ -230,6 +268,9 @@ pub enum SessionRole {
     NodeMesh,
     /// A node (Calico without reflectors, or Cilium's BGP control plane) and a DC edge.
     NodeEdge,
+    /// Two DC edges that end circuits: each learns the other's VBR routes, its way to
+    /// the cloud when its own circuit fails.
+    EdgeEdge,
 }
 
 /// One end of a BGP session.
@@ -303,4 +344,7 @@ pub struct Check {
     pub outcome: Outcome,
     /// How to probe it.
     pub probe: String,
+    /// The devices down for this check (a failover check: what must still reply with a
+    /// circuit down); empty for the checks of the whole network.
+    pub failed: Vec<Device>,
 }

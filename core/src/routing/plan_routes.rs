@@ -6,7 +6,7 @@
 
 use super::trace::trace_tables;
 use super::{
-    Device, Encapsulation, Endpoint, HopTable, RouteEntry, RouteOrigin, Trace, Tunnel,
+    Device, Encapsulation, Endpoint, HopTable, PathRole, RouteEntry, RouteOrigin, Trace, Tunnel,
     TunnelEndpoint,
 };
 use crate::spec::tree::Tree;
@@ -62,6 +62,33 @@ impl PlanRoutes {
     /// [`super::trace_endpoints`] through these tables.
     pub fn trace_endpoints(&self, src: Endpoint, dst: Endpoint) -> Trace {
         trace_tables(&self.tables, src, dst)
+    }
+
+    /// [`super::trace_failed`] through these tables: with the devices `failed` down. A
+    /// device the tables do not have is refused (`spec-invalid`, at `path`).
+    pub fn trace_failed(
+        &self,
+        src: Endpoint,
+        dst: Endpoint,
+        failed: &[Device],
+        path: &str,
+    ) -> Result<Trace, SpecError> {
+        if let Some(d) = failed
+            .iter()
+            .find(|d| !self.tables.iter().any(|t| t.device == **d))
+        {
+            let known: Vec<String> = self.tables.iter().map(|t| t.device.to_string()).collect();
+            return Err(SpecError::Invalid(vec![
+                Diagnostic::new(
+                    Code::SpecInvalid,
+                    path,
+                    format!("{d} is not a device of this plan"),
+                )
+                .hint(format!("name one of {}", known.join(", "))),
+            ]));
+        }
+        let tables = super::failover::tables_after(&self.tables, failed);
+        Ok(trace_tables(&tables, src, dst))
     }
 }
 
@@ -192,6 +219,17 @@ impl<'t> At<'t> {
             .map(|d| d.device())
             .transpose()?;
         let tunnel = self.present("tunnel")?.map(|t| t.tunnel()).transpose()?;
+        let path = match self.present("path")? {
+            None => None,
+            Some(at) => {
+                let word = at.text()?;
+                let role = [PathRole::Ecmp, PathRole::Primary, PathRole::Backup]
+                    .into_iter()
+                    .find(|r| r.as_str() == word)
+                    .ok_or_else(|| at.wrong("ecmp, primary or backup"))?;
+                Some(role)
+            }
+        };
         Ok(RouteEntry {
             destination: self.get("destination")?.cidr()?,
             next_hop: self.get("nextHop")?.text()?,
@@ -201,6 +239,7 @@ impl<'t> At<'t> {
                 .ok_or_else(|| origin.wrong("connected, static, bgp, system or propagated"))?,
             next_device,
             tunnel,
+            path,
         })
     }
 }

@@ -6,7 +6,7 @@ use super::{Aggregation, BgpSession, BgpSpeaker, Device, SessionKind, SessionRol
 use crate::addressing::{Addressing, Count};
 use crate::cidr::{Cidr, Family, summarize};
 use crate::mode::{BgpTopology, ModeDecision};
-use crate::spec::NetworkMode;
+use crate::spec::{NetworkMode, Redundancy};
 
 fn speaker(
     device: Device,
@@ -109,20 +109,10 @@ pub(super) fn sessions(t: &Topology, mode: &ModeDecision, advertised: &[Cidr]) -
     out
 }
 
-/// The DC edge and the VBR: one BGP peer per family, over the VBR's peering of that family.
+/// Each circuit's DC edge and VBR: one BGP peer per family, over the VBR's peering of
+/// that family; every edge advertises the same summary.
 fn edge_vbr(b: &mut Builder, advertised: &[Cidr]) {
     let t = b.t;
-    let vbr = &t.spec.interconnect.vbr;
-    let addresses = match b.family {
-        Family::V4 => Some((vbr.peer_gateway_ip, vbr.local_gateway_ip)),
-        Family::V6 => vbr
-            .ipv6
-            .as_ref()
-            .map(|v| (v.peer_gateway_ip, v.local_gateway_ip)),
-    };
-    let (Some(edge), Some((dc_side, cloud_side))) = (t.vbr_edge(), addresses) else {
-        return;
-    };
     let mine: Vec<Cidr> = advertised
         .iter()
         .copied()
@@ -133,21 +123,62 @@ fn edge_vbr(b: &mut Builder, advertised: &[Cidr]) {
         .map(|v| v.0)
         .filter(|c| c.family() == b.family)
         .collect();
-    let local = speaker(
-        edge.device(),
-        dc_side.to_string(),
-        edge.router.as_number,
-        mine,
-        Some("exact summary of the DC prefixes"),
-    );
-    let peer = speaker(
-        Device::Vbr(0),
-        cloud_side.to_string(),
-        vbr.as_number,
-        cloud,
-        Some("VPC vSwitch CIDRs published by the transit router"),
-    );
-    b.push(local, peer, 1, SessionRole::EdgeVbr);
+    for circuit in &t.circuits {
+        let Some((cloud_side, dc_side)) = circuit.gateways(b.family) else {
+            continue;
+        };
+        let standby = t.redundancy == Redundancy::ActiveStandby && !circuit.is_primary();
+        let local = speaker(
+            circuit.edge.device(),
+            dc_side.to_string(),
+            circuit.edge.router.as_number,
+            mine.clone(),
+            Some(if standby {
+                "exact summary of the DC prefixes, AS path prepended (standby circuit)"
+            } else {
+                "exact summary of the DC prefixes"
+            }),
+        );
+        let peer = speaker(
+            circuit.device(),
+            cloud_side.to_string(),
+            circuit.vbr.as_number,
+            cloud.clone(),
+            Some("VPC vSwitch CIDRs published by the transit router"),
+        );
+        b.push(local, peer, 1, SessionRole::EdgeVbr);
+    }
+    // The circuit edges peer with each other, over the DC network, for the cloud's routes:
+    // the VBR's and their static routes to it, redistributed.
+    let mut to_cloud = cloud.clone();
+    for (list, _) in t.edge_statics() {
+        to_cloud.extend(list.iter().copied().filter(|c| c.family() == b.family));
+    }
+    let edges = t.circuit_edges();
+    for (i, a) in edges.iter().enumerate() {
+        for z in &edges[i + 1..] {
+            let (Some(a_addr), Some(z_addr)) = (a.address(b.family), z.address(b.family)) else {
+                continue;
+            };
+            let note =
+                Some("the vSwitch CIDRs learned from its VBR and its static routes to the VBR");
+            let local = speaker(
+                a.device(),
+                a_addr.to_string(),
+                a.router.as_number,
+                to_cloud.clone(),
+                note,
+            );
+            let peer = speaker(
+                z.device(),
+                z_addr.to_string(),
+                z.router.as_number,
+                to_cloud.clone(),
+                note,
+            );
+            b.push(local, peer, 1, SessionRole::EdgeEdge);
+        }
+    }
 }
 
 fn dc_side(b: &mut Builder, mode: &ModeDecision) {

@@ -4,21 +4,33 @@
 
 use super::limits::{check_vbr_limit, check_vpc_limit};
 use super::sessions::{aggregation, sessions};
-use super::topology::{Edge, Topology};
+use super::topology::{Circuit, Edge, Topology};
 use super::{
-    Device, HopTable, RouteEntry, RouteOrigin, Routing, Tunnel, TunnelEndpoint, VbrAdvertisement,
+    Device, HopTable, PathRole, RouteEntry, RouteOrigin, Routing, Tunnel, TunnelEndpoint,
+    VbrAdvertisement,
 };
 use crate::addressing::Addressing;
 use crate::cidr::{Cidr, Family, summarize};
 use crate::mode::{Cni, ModeDecision};
-use crate::spec::{HybridCluster, NetworkMode};
+use crate::spec::{HybridCluster, NetworkMode, Redundancy};
 use crate::{Diagnostic, facts};
 
-/// A table being built: one entry per destination, the first source wins.
+/// A table being built: per destination, the first source wins; a source may give a
+/// destination several ranked paths (one group).
 struct Table {
     device: Device,
     label: String,
-    entries: Vec<RouteEntry>,
+    entries: Vec<(u32, RouteEntry)>,
+    groups: u32,
+}
+
+/// One of a destination's ranked paths over redundant circuits: its next hop, next
+/// device, and rank (0 is best; equal ranks share the traffic).
+struct RankedPath {
+    next_hop: String,
+    next_device: Device,
+    origin: RouteOrigin,
+    rank: u8,
 }
 
 impl Table {
@@ -27,6 +39,7 @@ impl Table {
             device,
             label,
             entries: Vec::new(),
+            groups: 0,
         }
     }
 
@@ -48,13 +61,49 @@ impl Table {
         next_device: Option<Device>,
         tunnel: Option<Tunnel>,
     ) {
-        self.entries.push(RouteEntry {
-            destination,
-            next_hop,
-            origin,
-            next_device,
-            tunnel,
-        });
+        self.groups += 1;
+        self.entries.push((
+            self.groups,
+            RouteEntry {
+                destination,
+                next_hop,
+                origin,
+                next_device,
+                tunnel,
+                path: None,
+            },
+        ));
+    }
+
+    /// `destination` over ranked paths, listed best first. One path is a plain route;
+    /// with more, the best ranks are `ecmp` (several) or `primary` (one), the rest `backup`.
+    fn add_ranked(&mut self, destination: Cidr, mut paths: Vec<RankedPath>) {
+        paths.sort_by_key(|p| p.rank);
+        let Some(best) = paths.first().map(|p| p.rank) else {
+            return;
+        };
+        let tied = paths.iter().filter(|p| p.rank == best).count();
+        let single = paths.len() == 1;
+        self.groups += 1;
+        for p in paths {
+            let path = match (single, p.rank == best, tied > 1) {
+                (true, _, _) => None,
+                (false, true, true) => Some(PathRole::Ecmp),
+                (false, true, false) => Some(PathRole::Primary),
+                (false, false, _) => Some(PathRole::Backup),
+            };
+            self.entries.push((
+                self.groups,
+                RouteEntry {
+                    destination,
+                    next_hop: p.next_hop,
+                    origin: p.origin,
+                    next_device: Some(p.next_device),
+                    tunnel: None,
+                    path,
+                },
+            ));
+        }
     }
 
     fn add_all(
@@ -71,13 +120,21 @@ impl Table {
 
     fn finish(mut self) -> HopTable {
         // A stable sort keeps the entries of one destination in the order added, so the
-        // first source stays and the repeats go.
-        self.entries.sort_by_key(|e| e.destination);
-        self.entries.dedup_by_key(|e| e.destination);
+        // first source (all of its paths) stays and the repeats go.
+        self.entries.sort_by_key(|(_, e)| e.destination);
+        let mut entries: Vec<RouteEntry> = Vec::with_capacity(self.entries.len());
+        let mut kept: Option<(Cidr, u32)> = None;
+        for (group, entry) in self.entries {
+            match kept {
+                Some((d, g)) if d == entry.destination && g != group => continue,
+                _ => kept = Some((entry.destination, group)),
+            }
+            entries.push(entry);
+        }
         HopTable {
             device: self.device,
             label: self.label,
-            entries: self.entries,
+            entries,
         }
     }
 }
@@ -101,7 +158,7 @@ pub(crate) fn build(
     check_vpc_limit(&advertised, &mut diagnostics);
     let mut tables = vec![dc_node(&t)];
     tables.extend(t.edges().map(|e| dc_edge(&t, e)));
-    tables.push(vbr(&t, &advertised));
+    tables.extend(t.circuits.iter().map(|c| vbr(&t, c, &advertised)));
     tables.push(cen(&t, &advertised));
     tables.push(vpc(&t, &advertised));
     tables.push(ecs_node(&t));
@@ -239,24 +296,46 @@ fn dc_node(t: &Topology) -> HopTable {
         None,
     );
     for &family in &t.families {
-        if let Some(via) = t.dc_default_route(family) {
-            table.add(
-                default_route(family),
-                via.to_string(),
-                RouteOrigin::Static,
-                t.vbr_edge().map(|e| e.device()),
-            );
-        }
+        let routes = t.dc_default_routes(family);
+        let redundant = routes.len() > 1;
+        let paths = routes
+            .into_iter()
+            .enumerate()
+            .map(|(i, (edge, via))| RankedPath {
+                // Several edges: the nodes' gateway must move when one fails (VRRP between
+                // the edges, or the nodes' ECMP routes), which the text says.
+                next_hop: if redundant {
+                    format!(
+                        "{via} ({}, a gateway of the edges' redundancy group)",
+                        edge.device()
+                    )
+                } else {
+                    via.to_string()
+                },
+                next_device: edge.device(),
+                origin: RouteOrigin::Static,
+                rank: match t.redundancy {
+                    Redundancy::ActiveActive => 0,
+                    _ => i.min(1) as u8,
+                },
+            })
+            .collect();
+        table.add_ranked(default_route(family), paths);
     }
     table.finish()
 }
 
 fn dc_edge(t: &Topology, edge: Edge) -> HopTable {
-    let vbr = &t.spec.interconnect.vbr;
-    let role = if edge.peers_with_vbr() {
-        "peers with the VBR"
+    let own: Vec<&Circuit> = t
+        .circuits
+        .iter()
+        .filter(|c| c.edge.device() == edge.device())
+        .collect();
+    let role = if own.is_empty() {
+        "peers with the cluster".to_owned()
     } else {
-        "peers with the cluster"
+        let ids: Vec<&str> = own.iter().map(|c| c.vbr.id.as_str()).collect();
+        format!("ends the circuit of VBR {}", ids.join(" and "))
     };
     let mut table = Table::new(
         edge.device(),
@@ -294,57 +373,91 @@ fn dc_edge(t: &Topology, edge: Edge) -> HopTable {
             );
         }
     }
-    if !edge.peers_with_vbr() {
+    if own.is_empty() {
         return table.finish();
     }
-    table.add_all(
-        &t.peering,
-        &format!("VBR link (VLAN {})", vbr.vlan_id),
-        RouteOrigin::Connected,
-        None,
-    );
-    let gateway = |family: Family| match family {
-        Family::V4 => Some(vbr.local_gateway_ip),
-        Family::V6 => vbr.ipv6.as_ref().map(|v| v.local_gateway_ip),
-    };
+    for c in &own {
+        let mut links = vec![c.vbr.peering_subnet];
+        links.extend(c.vbr.ipv6.as_ref().map(|v| v.peering_subnet));
+        table.add_all(
+            &links,
+            &format!("VBR link (VLAN {}, {})", c.vbr.vlan_id, c.vbr.id),
+            RouteOrigin::Connected,
+            None,
+        );
+    }
     for (c, id) in t.vswitches() {
-        if let (true, Some(gw)) = (t.crosses_vbr(c.family()), gateway(c.family())) {
-            table.add(
-                *c,
-                format!("{gw} ({}), vSwitch {id}", vbr.id),
-                RouteOrigin::Bgp,
-                Some(Device::Vbr(0)),
-            );
+        if t.crosses_vbr(c.family()) {
+            let why = format!("vSwitch {id}");
+            let paths = toward_vbrs(t, edge, c.family(), RouteOrigin::Bgp, &why);
+            table.add_ranked(*c, paths);
         }
     }
-    let statics: [(&[Cidr], &str); 3] = [
-        (
-            if t.spec.cloud_services.prometheus {
-                &t.vpcs
-            } else {
-                &[]
-            },
-            "VPC endpoints (Managed Prometheus)",
-        ),
-        (
-            &t.cloud_services,
-            "cloud services (OSS, Container Registry)",
-        ),
-        (&t.extra, "cloudServices.extraCidrs"),
-    ];
+    let statics = t.edge_statics();
     for (list, why) in statics {
         for &c in list {
-            if let Some(gw) = gateway(c.family()) {
-                table.add(
-                    c,
-                    format!("{gw} ({}): {why}", vbr.id),
-                    RouteOrigin::Static,
-                    Some(Device::Vbr(0)),
-                );
-            }
+            let paths = toward_vbrs(t, edge, c.family(), RouteOrigin::Static, why);
+            table.add_ranked(c, paths);
         }
     }
     table.finish()
+}
+
+/// The paths from `edge` toward the cloud in `family`: its own circuits (`origin`: learned
+/// from the VBR, or a static route to its gateway), and the other circuit edges over the
+/// DC network (what they route to their VBRs, learned over BGP between the edges: the
+/// static routes redistributed, so that a route is withdrawn when its circuit fails).
+/// Ranked by the design: active/active prefers an edge's own circuits and shares among
+/// them; active/standby prefers the primary circuit, reached directly or through its edge.
+fn toward_vbrs(
+    t: &Topology,
+    edge: Edge,
+    family: Family,
+    origin: RouteOrigin,
+    why: &str,
+) -> Vec<RankedPath> {
+    let standby = t.redundancy == Redundancy::ActiveStandby;
+    let mut paths: Vec<RankedPath> = Vec::new();
+    let mut others: Vec<(Edge, u8)> = Vec::new();
+    for c in t.circuits.iter().filter(|c| c.carries(family)) {
+        if c.edge.device() == edge.device() {
+            let Some((gateway, _)) = c.gateways(family) else {
+                continue;
+            };
+            paths.push(RankedPath {
+                next_hop: format!("{gateway} ({}): {why}", c.vbr.id),
+                next_device: c.device(),
+                origin,
+                rank: u8::from(standby && !c.is_primary()),
+            });
+        } else {
+            let rank = if standby && c.is_primary() {
+                0
+            } else if standby {
+                2
+            } else {
+                1
+            };
+            match others
+                .iter_mut()
+                .find(|(e, _)| e.device() == c.edge.device())
+            {
+                Some((_, r)) => *r = (*r).min(rank),
+                None => others.push((c.edge, rank)),
+            }
+        }
+    }
+    for (other, rank) in others {
+        if let Some(address) = other.address(family) {
+            paths.push(RankedPath {
+                next_hop: format!("{address} ({}, over the DC network): {why}", other.device()),
+                next_device: other.device(),
+                origin: RouteOrigin::Bgp,
+                rank,
+            });
+        }
+    }
+    paths
 }
 
 /// Everything the DC reaches in the cloud through the transit router.
@@ -357,38 +470,40 @@ fn toward_cloud(t: &Topology) -> Vec<Cidr> {
         .collect()
 }
 
-fn vbr(t: &Topology, advertised: &[Cidr]) -> HopTable {
-    let vbr = &t.spec.interconnect.vbr;
+fn vbr(t: &Topology, circuit: &Circuit, advertised: &[Cidr]) -> HopTable {
+    let vbr = circuit.vbr;
     let cen = &t.spec.interconnect.cen_id;
     let mut table = Table::new(
-        Device::Vbr(0),
+        circuit.device(),
         format!(
             "VBR {} (AS {}), gateway {}",
             vbr.id, vbr.as_number, vbr.local_gateway_ip
         ),
     );
+    let mut links = vec![vbr.peering_subnet];
+    links.extend(vbr.ipv6.as_ref().map(|v| v.peering_subnet));
     table.add_all(
-        &t.peering,
+        &links,
         &format!("VLAN {} to the DC edge", vbr.vlan_id),
         RouteOrigin::Connected,
         None,
     );
     for &c in advertised {
-        let peer = match c.family() {
-            Family::V4 => Some(vbr.peer_gateway_ip),
-            Family::V6 => vbr.ipv6.as_ref().map(|v| v.peer_gateway_ip),
-        };
-        if let (Some(peer), Some(edge)) = (peer, t.vbr_edge()) {
+        if let Some((_, peer)) = circuit.gateways(c.family()) {
             table.add(
                 c,
-                format!("{peer} (DC edge, BGP)"),
+                format!("{peer} ({}, BGP)", circuit.edge.device()),
                 RouteOrigin::Bgp,
-                Some(edge.device()),
+                Some(circuit.edge.device()),
             );
         }
     }
+    let toward: Vec<Cidr> = toward_cloud(t)
+        .into_iter()
+        .filter(|c| circuit.carries(c.family()))
+        .collect();
     table.add_all(
-        &toward_cloud(t),
+        &toward,
         &format!("transit router of {cen}"),
         RouteOrigin::Propagated,
         Some(Device::CenTr),
@@ -397,17 +512,26 @@ fn vbr(t: &Topology, advertised: &[Cidr]) -> HopTable {
 }
 
 fn cen(t: &Topology, advertised: &[Cidr]) -> HopTable {
-    let vbr = &t.spec.interconnect.vbr;
     let mut table = Table::new(
         Device::CenTr,
         format!("CEN {} transit router", t.spec.interconnect.cen_id),
     );
-    table.add_all(
-        advertised,
-        &format!("VBR attachment ({})", vbr.id),
-        RouteOrigin::Propagated,
-        Some(Device::Vbr(0)),
-    );
+    for &c in advertised {
+        // Routes from a standby VBR come with a longer AS path (the edge prepends): the
+        // transit router uses them only when the primary's are withdrawn.
+        let paths = t
+            .circuits
+            .iter()
+            .filter(|v| v.carries(c.family()))
+            .map(|v| RankedPath {
+                next_hop: format!("VBR attachment ({})", v.vbr.id),
+                next_device: v.device(),
+                origin: RouteOrigin::Propagated,
+                rank: u8::from(t.redundancy == Redundancy::ActiveStandby && !v.is_primary()),
+            })
+            .collect();
+        table.add_ranked(c, paths);
+    }
     let vswitches: Vec<Cidr> = t
         .vswitches()
         .map(|v| v.0)

@@ -5,7 +5,7 @@
 use super::{Device, Encapsulation, services};
 use crate::cidr::{Cidr, Family};
 use crate::mode::{Cni, ModeDecision};
-use crate::spec::{EdgeRouter, HybridCluster, NetworkMode, SpecCidr};
+use crate::spec::{EdgeRouter, HybridCluster, NetworkMode, Redundancy, SpecCidr, Vbr};
 use crate::{Code, Diagnostic, facts};
 
 /// An edge router with its place in `onPrem.edgeRouters`: the only way to name its device.
@@ -20,17 +20,47 @@ impl Edge<'_> {
         Device::DcEdge(self.index)
     }
 
-    /// The edge on the VBR link (the first one).
-    pub fn peers_with_vbr(&self) -> bool {
-        self.index == 0
-    }
-
     /// Its address on the DC node network for `family`.
     pub fn address(&self, family: Family) -> Option<std::net::IpAddr> {
         match family {
             Family::V4 => Some(self.router.ip),
             Family::V6 => self.router.ipv6,
         }
+    }
+}
+
+/// An Express Connect circuit: a VBR and the edge router that ends it.
+#[derive(Clone, Copy)]
+pub(crate) struct Circuit<'s> {
+    index: u16,
+    pub vbr: &'s Vbr,
+    pub edge: Edge<'s>,
+}
+
+impl Circuit<'_> {
+    pub fn device(&self) -> Device {
+        Device::Vbr(self.index)
+    }
+
+    /// The circuit that carries the traffic in an active/standby design (the first).
+    pub fn is_primary(&self) -> bool {
+        self.index == 0
+    }
+
+    /// The VBR's and the edge's addresses on the peering of `family`, if it has one.
+    pub fn gateways(&self, family: Family) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
+        match family {
+            Family::V4 => Some((self.vbr.local_gateway_ip, self.vbr.peer_gateway_ip)),
+            Family::V6 => self
+                .vbr
+                .ipv6
+                .as_ref()
+                .map(|v| (v.local_gateway_ip, v.peer_gateway_ip)),
+        }
+    }
+
+    pub fn carries(&self, family: Family) -> bool {
+        self.gateways(family).is_some()
     }
 }
 
@@ -55,6 +85,9 @@ pub(crate) struct Topology<'s> {
     pub cloud_services: Vec<Cidr>,
     /// Whether the region's OSS ranges are known (else the fallback range stands in).
     pub oss_known: bool,
+    /// The circuits whose edge router exists, in the order of the VBRs.
+    pub circuits: Vec<Circuit<'s>>,
+    pub redundancy: Redundancy,
 }
 
 fn of(list: &[SpecCidr]) -> Vec<Cidr> {
@@ -83,9 +116,22 @@ impl<'s> Topology<'s> {
                 }
             }
         }
-        let vbr = &spec.interconnect.vbr;
-        let mut peering = vec![vbr.peering_subnet];
-        peering.extend(vbr.ipv6.as_ref().map(|v| v.peering_subnet));
+        let mut peering = Vec::new();
+        let mut circuits = Vec::new();
+        for (i, vbr) in spec.interconnect.vbrs.iter().enumerate() {
+            peering.push(vbr.peering_subnet);
+            peering.extend(vbr.ipv6.as_ref().map(|v| v.peering_subnet));
+            if let Some(e) = spec.circuit_edge(vbr) {
+                circuits.push(Circuit {
+                    index: i as u16,
+                    vbr,
+                    edge: Edge {
+                        index: e as u16,
+                        router: &spec.on_prem.edge_routers[e],
+                    },
+                });
+            }
+        }
         let mut cloud_services = Vec::new();
         let mut oss_known = true;
         if spec.cloud_services.oss {
@@ -138,6 +184,8 @@ impl<'s> Topology<'s> {
             extra: of(&spec.cloud_services.extra_cidrs),
             cloud_services,
             oss_known,
+            circuits,
+            redundancy: spec.interconnect.redundancy,
         }
     }
 
@@ -172,18 +220,27 @@ impl<'s> Topology<'s> {
             })
     }
 
-    /// The edge router on the VBR link.
-    pub fn vbr_edge(&self) -> Option<Edge<'s>> {
-        self.edges().find(Edge::peers_with_vbr)
+    /// The edge routers that end a circuit, each once, in the order of the circuits.
+    pub fn circuit_edges(&self) -> Vec<Edge<'s>> {
+        let mut out: Vec<Edge<'s>> = Vec::new();
+        for c in &self.circuits {
+            if !out.iter().any(|e| e.index == c.edge.index) {
+                out.push(c.edge);
+            }
+        }
+        out
     }
 
-    /// A BGP session between the DC edge and the VBR exists for `family`: IPv4 always,
-    /// IPv6 only with the VBR's IPv6 peering (its own BGP peer, `IpVersion=IPv6`).
+    /// The edge of the first circuit: the one that carries an active/standby design's
+    /// traffic, and whose learned routes stand for every edge's where all are alike.
+    pub fn vbr_edge(&self) -> Option<Edge<'s>> {
+        self.circuits.first().map(|c| c.edge)
+    }
+
+    /// A BGP session between a DC edge and a VBR exists for `family`: IPv4 always, IPv6
+    /// only with a VBR's IPv6 peering (its own BGP peer, `IpVersion=IPv6`).
     pub fn crosses_vbr(&self, family: Family) -> bool {
-        match family {
-            Family::V4 => true,
-            Family::V6 => self.spec.interconnect.vbr.ipv6.is_some(),
-        }
+        self.circuits.iter().any(|c| c.carries(family))
     }
 
     /// The DC nodes have addresses of `family`: only then do they speak BGP or tunnel in it.
@@ -202,9 +259,33 @@ impl<'s> Topology<'s> {
         self.routed() && self.dc_speaks(family) && edge.address(family).is_some()
     }
 
-    /// The DC nodes have a route of `family` to the edge (an edge address of that family).
-    pub fn dc_default_route(&self, family: Family) -> Option<std::net::IpAddr> {
-        self.vbr_edge().and_then(|e| e.address(family))
+    /// The DC nodes' default routes of `family`: to each circuit's edge that has an address
+    /// of that family, best first.
+    pub fn dc_default_routes(&self, family: Family) -> Vec<(Edge<'s>, std::net::IpAddr)> {
+        self.circuit_edges()
+            .into_iter()
+            .filter_map(|e| e.address(family).map(|a| (e, a)))
+            .collect()
+    }
+
+    /// What a circuit edge routes statically to its VBR, each with what it is for: the VPC
+    /// ranges (Managed Prometheus' endpoints), the cloud-service ranges and the extra ones.
+    pub fn edge_statics(&self) -> [(&[Cidr], &'static str); 3] {
+        [
+            (
+                if self.spec.cloud_services.prometheus {
+                    &self.vpcs
+                } else {
+                    &[]
+                },
+                "VPC endpoints (Managed Prometheus)",
+            ),
+            (
+                &self.cloud_services,
+                "cloud services (OSS, Container Registry)",
+            ),
+            (&self.extra, "cloudServices.extraCidrs"),
+        ]
     }
 
     /// The vSwitches the cloud side publishes, each with its id.

@@ -44,6 +44,9 @@ pub struct Hop {
     /// The tunnel that carries the packet on this hop (`vxlan 10.10.24.10 -> 192.168.0.10`),
     /// when it travels encapsulated.
     pub tunnel: Option<String>,
+    /// How the matched route ranks among its destination's routes over redundant circuits
+    /// (`ecmp`: the trace follows the first of the equal routes).
+    pub path: Option<super::PathRole>,
 }
 
 /// How a trace ended.
@@ -127,10 +130,12 @@ impl<'p> Network<'p> {
         let tables = tables
             .iter()
             .map(|t| {
+                // A destination's routes are listed best first: the first one is used.
                 let trie = t
                     .entries
                     .iter()
                     .enumerate()
+                    .filter(|(i, e)| *i == 0 || t.entries[i - 1].destination != e.destination)
                     .map(|(i, e)| (e.destination, i as u32))
                     .collect();
                 (t, trie)
@@ -232,6 +237,7 @@ impl<'p> Network<'p> {
                     next_hop: None,
                     origin: None,
                     tunnel: tunnel.map(str::to_owned),
+                    path: None,
                 });
                 let what = if tunnel.is_some() {
                     "the tunnel's outer packet: "
@@ -249,6 +255,7 @@ impl<'p> Network<'p> {
                 next_hop: Some(entry.next_hop.clone()),
                 origin: Some(entry.origin),
                 tunnel: tunnel.map(str::to_owned),
+                path: entry.path,
             });
             if let (Some(t), None) = (&entry.tunnel, tunnel) {
                 return self.through_tunnel(device, t, dst, hops);
@@ -398,6 +405,13 @@ pub fn trace(plan: &Plan, src: IpAddr, dst: IpAddr) -> Trace {
 /// [`trace`] with the node each end lives on, where the address alone cannot tell.
 pub fn trace_endpoints(plan: &Plan, src: Endpoint, dst: Endpoint) -> Trace {
     trace_tables(&plan.routing.tables, src, dst)
+}
+
+/// [`trace_endpoints`] once the devices `failed` are down (`vbr-2`, `dc-edge`): their routes
+/// and those learned through them are gone, and backups carry what they can.
+pub fn trace_failed(plan: &Plan, src: Endpoint, dst: Endpoint, failed: &[Device]) -> Trace {
+    let tables = super::failover::tables_after(&plan.routing.tables, failed);
+    trace_tables(&tables, src, dst)
 }
 
 /// [`trace`] through route tables alone.

@@ -1,15 +1,19 @@
 //! Rules about the BGP side of the interconnect: AS numbers and the VBR's gateway
-//! addresses and VLAN.
+//! addresses and VLAN, and the circuits of a redundant interconnect.
 
 use crate::cidr::{Cidr, Family};
+use crate::diagnostic::quoted;
 use crate::facts;
-use crate::spec::HybridCluster;
+use crate::spec::{HybridCluster, Vbr};
 use crate::{Code, Diagnostic};
 use std::net::IpAddr;
 
 pub(crate) fn check(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
     asns(spec, out);
-    gateways(spec, out);
+    for vbr in &spec.interconnect.vbrs {
+        gateways(vbr, out);
+    }
+    circuits(spec, out);
 }
 
 /// Why an AS number can never be used, if it cannot.
@@ -23,8 +27,7 @@ fn unusable(asn: u32) -> Option<&'static str> {
 }
 
 fn asns(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
-    let vbr_asn = spec.interconnect.vbr.as_number;
-    let vbr_path = "/interconnect/vbr/asNumber";
+    let vbrs = &spec.interconnect.vbrs;
     let dc_path = "/onPrem/asNumber";
     let mut check_one = |asn: u32, path: &str, vs_vbr: bool| {
         if let Some(why) = unusable(asn) {
@@ -32,18 +35,19 @@ fn asns(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(Code::AsnInvalid, path, why)
                     .hint("use a private AS number: 64512..=65534 or 4200000000..=4294967294"),
             );
-        } else if vs_vbr && asn == vbr_asn {
+        } else if let Some(vbr) = vbrs.iter().find(|v| vs_vbr && v.as_number == asn) {
             out.push(
                 Diagnostic::new(
                     Code::AsnInvalid,
                     path,
                     format!(
-                        "AS {asn} is the VBR's AS as well: the session to the VBR must be eBGP"
+                        "AS {asn} is the AS of VBR {} as well: the session to the VBR must be eBGP",
+                        vbr.id
                     ),
                 )
-                .related(vbr_path)
+                .related(format!("{}/asNumber", vbr.path))
                 .hint(format!(
-                    "pick a private AS other than {vbr_asn} (64512..=65534, except 65025)"
+                    "pick a private AS other than {asn} (64512..=65534, except 65025)"
                 )),
             );
         }
@@ -56,23 +60,100 @@ fn asns(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
             true,
         );
     }
-    check_one(vbr_asn, vbr_path, false);
+    for vbr in vbrs {
+        check_one(vbr.as_number, &format!("{}/asNumber", vbr.path), false);
+    }
 }
 
-fn gateways(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
-    let vbr = &spec.interconnect.vbr;
+/// The circuits of the interconnect: each VBR ends on an edge router that exists, two
+/// circuits on one edge router share its failure, and a redundant design finds a failed
+/// circuit fast only with BFD (Alibaba's redundancy guides:
+/// <https://www.alibabacloud.com/help/en/express-connect/latest/establish-active-or-active-connections-between-a-data-center-and-alibaba-cloud>,
+/// <https://www.alibabacloud.com/help/doc-detail/162394.htm>).
+fn circuits(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
+    let vbrs = &spec.interconnect.vbrs;
+    let mut ends: Vec<(usize, &Vbr)> = Vec::new();
+    for (i, vbr) in vbrs.iter().enumerate() {
+        if let Some(first) = vbrs[..i].iter().find(|v| v.id == vbr.id) {
+            out.push(
+                Diagnostic::new(
+                    Code::SpecInvalid,
+                    format!("{}/id", vbr.path),
+                    format!("VBR {} is listed twice", quoted(&vbr.id)),
+                )
+                .related(format!("{}/id", first.path))
+                .hint("each circuit has a VBR of its own: give each its id"),
+            );
+        }
+        match (vbr.edge_router, spec.circuit_edge(vbr)) {
+            (None, _) if vbrs.len() > 1 => out.push(
+                Diagnostic::new(
+                    Code::SpecInvalid,
+                    format!("{}/edgeRouter", vbr.path),
+                    format!("VBR {} does not say which edge router ends its circuit", vbr.id),
+                )
+                .hint("with two or more VBRs, give each `edgeRouter`: the `ip` of the onPrem.edgeRouters entry its circuit ends on"),
+            ),
+            (Some(ip), None) => out.push(
+                Diagnostic::new(
+                    Code::VbrEdgeUnknown,
+                    format!("{}/edgeRouter", vbr.path),
+                    format!("VBR {}'s circuit ends on {ip}, which is not the `ip` of any onPrem.edgeRouters entry", vbr.id),
+                )
+                .related("/onPrem/edgeRouters")
+                .hint("name one of the edge routers' `ip`, or add the router that ends this circuit to onPrem.edgeRouters"),
+            ),
+            (_, Some(edge)) => {
+                if let Some((_, other)) = ends.iter().find(|(e, _)| *e == edge) {
+                    out.push(
+                        Diagnostic::new(
+                            Code::VbrSameEdge,
+                            format!("{}/edgeRouter", vbr.path),
+                            format!(
+                                "VBRs {} and {} end on the same edge router {}: one device (or its port) failing takes both circuits down",
+                                other.id, vbr.id, spec.on_prem.edge_routers[edge].ip
+                            ),
+                        )
+                        .related(format!("{}/edgeRouter", other.path))
+                        .hint("end each circuit on its own edge router (Alibaba's redundancy guides warn against one customer device for both)"),
+                    );
+                }
+                ends.push((edge, vbr));
+            }
+            (None, None) => {}
+        }
+    }
+    if vbrs.len() > 1 {
+        for vbr in vbrs.iter().filter(|v| !v.bfd) {
+            out.push(
+                Diagnostic::new(
+                    Code::FailoverWithoutBfd,
+                    format!("{}/bfd", vbr.path),
+                    format!(
+                        "VBR {}'s BGP peer runs without BFD in a redundant ({}) design: a circuit that fails without its link going down is found only when the BGP hold time expires, and traffic is lost until then",
+                        vbr.id,
+                        spec.interconnect.redundancy.as_str()
+                    ),
+                )
+                .hint("enable BFD on both circuits (`bfd: true`, the default): the VBR and the DC edge then find a failed circuit in about a second"),
+            );
+        }
+    }
+}
+
+fn gateways(vbr: &Vbr, out: &mut Vec<Diagnostic>) {
     let (lo, hi) = facts::VBR_VLAN_RANGE;
+    let base = vbr.path.as_str();
     if !(lo..=hi).contains(&vbr.vlan_id) {
         out.push(
             Diagnostic::new(
                 Code::VbrGateway,
-                "/interconnect/vbr/vlanId",
+                format!("{base}/vlanId"),
                 format!("VLAN {} is outside {lo}..={hi}", vbr.vlan_id),
             )
             .hint("use the VLAN agreed for this VBR on the Express Connect circuit"),
         );
     }
-    let base = "/interconnect/vbr";
     check_pair(
         vbr.local_gateway_ip,
         vbr.peer_gateway_ip,

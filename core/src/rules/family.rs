@@ -103,12 +103,12 @@ fn dc_ipv6(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
     }
     // IPv6 crosses the VBR only on a BGP peer of its own, over the VBR's IPv6 peering
     // (CreateBgpPeer `IpVersion=IPv6`, which needs the VBR's IPv6 addresses).
-    if spec.interconnect.vbr.ipv6.is_none() {
+    for vbr in spec.interconnect.vbrs.iter().filter(|v| v.ipv6.is_none()) {
         out.push(
             Diagnostic::new(
                 Code::DcIpv6Missing,
-                "/interconnect/vbr",
-                "ipFamily is dual, but the VBR has no IPv6 peering: no IPv6 route crosses it, so IPv6 has no path between the DC and the cloud",
+                &vbr.path,
+                format!("ipFamily is dual, but VBR {} has no IPv6 peering: no IPv6 route crosses it, so IPv6 has no path between the DC and the cloud over its circuit", vbr.id),
             )
             .hint("give the VBR's IPv6 peering (localGatewayIpv6, peerGatewayIpv6, peeringSubnetIpv6); the DC edge then peers with it over IPv6 too"),
         );
@@ -182,27 +182,29 @@ fn vswitch_families(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
 }
 
 fn vbr_families(spec: &HybridCluster, out: &mut Vec<Diagnostic>) {
-    let vbr = &spec.interconnect.vbr;
-    match (&vbr.ipv6, spec.ip_family) {
-        (Some(_), IpFamily::Ipv4) => out.push(ipv4_only(
-            "/interconnect/vbr/peeringSubnetIpv6",
-            "the VBR IPv6 peering",
-        )),
-        (Some(v6), _) if v6.peering_subnet.family() != Family::V6 => out.push(Diagnostic::new(
-            Code::SpecInvalid,
-            "/interconnect/vbr/peeringSubnetIpv6",
-            format!("`peeringSubnetIpv6` {} is not IPv6", v6.peering_subnet),
-        )),
-        _ => {}
-    }
-    if vbr.peering_subnet.family() != Family::V4 {
-        out.push(
-            Diagnostic::new(
+    for vbr in &spec.interconnect.vbrs {
+        let base = vbr.path.as_str();
+        match (&vbr.ipv6, spec.ip_family) {
+            (Some(_), IpFamily::Ipv4) => out.push(ipv4_only(
+                &format!("{base}/peeringSubnetIpv6"),
+                "the VBR IPv6 peering",
+            )),
+            (Some(v6), _) if v6.peering_subnet.family() != Family::V6 => out.push(Diagnostic::new(
                 Code::SpecInvalid,
-                "/interconnect/vbr/peeringSubnet",
-                "`peeringSubnet` must be IPv4",
-            )
-            .hint("give the IPv6 peering as `peeringSubnetIpv6`"),
-        );
+                format!("{base}/peeringSubnetIpv6"),
+                format!("`peeringSubnetIpv6` {} is not IPv6", v6.peering_subnet),
+            )),
+            _ => {}
+        }
+        if vbr.peering_subnet.family() != Family::V4 {
+            out.push(
+                Diagnostic::new(
+                    Code::SpecInvalid,
+                    format!("{base}/peeringSubnet"),
+                    "`peeringSubnet` must be IPv4",
+                )
+                .hint("give the IPv6 peering as `peeringSubnetIpv6`"),
+            );
+        }
     }
 }

@@ -393,17 +393,54 @@ impl Terway {
 /// The link between the DC and the VPC (`interconnect`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Interconnect {
-    /// The Express Connect virtual border router (`vbr`).
-    pub vbr: Vbr,
+    /// The Express Connect virtual border routers, one per circuit (`vbr`, or `vbrs` for
+    /// more than one); never empty. Devices `vbr`, `vbr-2`, … in this order.
+    pub vbrs: Vec<Vbr>,
+    /// How two or more circuits share the traffic (`redundancy`, default active-active).
+    pub redundancy: Redundancy,
     /// The CEN instance that joins the VBR and the VPC (`cen.id`).
     pub cen_id: String,
 }
 
-/// The virtual border router (`interconnect.vbr`).
+/// How the circuits of a redundant interconnect carry traffic (Alibaba Cloud's designs:
+/// <https://www.alibabacloud.com/help/en/express-connect/latest/establish-active-or-active-connections-between-a-data-center-and-alibaba-cloud>,
+/// <https://www.alibabacloud.com/help/doc-detail/162394.htm>).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Redundancy {
+    /// Equal routes over every circuit, ECMP on both sides (the design Alibaba recommends:
+    /// a fault of a path that carries traffic shows at once).
+    ActiveActive,
+    /// The first VBR carries the traffic; the others take over when it fails (AS-path
+    /// prepending toward them, a lower local preference on what they send).
+    ActiveStandby,
+}
+
+impl Redundancy {
+    /// The design as written in specs and plans (`active-active`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Redundancy::ActiveActive => "active-active",
+            Redundancy::ActiveStandby => "active-standby",
+        }
+    }
+}
+
+/// A virtual border router (`interconnect.vbr`, or an entry of `interconnect.vbrs`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Vbr {
     /// Its id (`id`).
     pub id: String,
+    /// Its JSON pointer in the spec (`/interconnect/vbr`, `/interconnect/vbrs/1`).
+    pub path: String,
+    /// The `ip` of the `onPrem.edgeRouters` entry that ends its circuit (`edgeRouter`;
+    /// `None`: the first edge router, allowed for a single VBR only).
+    pub edge_router: Option<IpAddr>,
+    /// Whether its BGP peer runs BFD (`bfd`, default true): a failed circuit is then
+    /// found in about a second rather than after the BGP hold time.
+    pub bfd: bool,
     /// The VLAN of the Express Connect circuit (`vlanId`).
     pub vlan_id: i64,
     /// The VBR's address on the peering subnet (`localGatewayIp`).
@@ -478,6 +515,16 @@ impl OnPrem {
 }
 
 impl HybridCluster {
+    /// The index in `onPrem.edgeRouters` of the router that ends `vbr`'s circuit: the one
+    /// its `edgeRouter` names, or the first when it names none. `None` when it names an
+    /// address no edge router has (a diagnostic of its own).
+    pub fn circuit_edge(&self, vbr: &Vbr) -> Option<usize> {
+        match vbr.edge_router {
+            None => (!self.on_prem.edge_routers.is_empty()).then_some(0),
+            Some(ip) => self.on_prem.edge_routers.iter().position(|e| e.ip == ip),
+        }
+    }
+
     /// Reads a spec from JSON text.
     pub fn from_json(text: &str) -> Result<HybridCluster, SpecError> {
         Self::from_text_as(text, Format::Json)
@@ -584,20 +631,21 @@ impl HybridCluster {
                 });
             }
         }
-        let vbr = &self.interconnect.vbr;
-        out.push(Range {
-            role: Role::VbrPeering,
-            cidr: vbr.peering_subnet,
-            path: "/interconnect/vbr/peeringSubnet".into(),
-            label: Some(&vbr.id),
-        });
-        if let Some(v6) = &vbr.ipv6 {
+        for vbr in &self.interconnect.vbrs {
             out.push(Range {
                 role: Role::VbrPeering,
-                cidr: v6.peering_subnet,
-                path: "/interconnect/vbr/peeringSubnetIpv6".into(),
+                cidr: vbr.peering_subnet,
+                path: format!("{}/peeringSubnet", vbr.path),
                 label: Some(&vbr.id),
             });
+            if let Some(v6) = &vbr.ipv6 {
+                out.push(Range {
+                    role: Role::VbrPeering,
+                    cidr: v6.peering_subnet,
+                    path: format!("{}/peeringSubnetIpv6", vbr.path),
+                    label: Some(&vbr.id),
+                });
+            }
         }
         out
     }

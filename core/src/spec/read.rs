@@ -20,7 +20,7 @@ const EDGE_ROUTER_KEYS: &[&str] = &["ip", "ipv6", "asNumber"];
 const ZONE_KEYS: &[&str] = &["zone", "nodeVSwitches", "podVSwitches"];
 const VSWITCH_KEYS: &[&str] = &["id", "cidr", "ipv6Cidr"];
 const TERWAY_KEYS: &[&str] = &["mode", "enisPerNode", "ipsPerEni"];
-const INTERCONNECT_KEYS: &[&str] = &["vbr", "cen"];
+const INTERCONNECT_KEYS: &[&str] = &["vbr", "vbrs", "redundancy", "cen"];
 const CEN_KEYS: &[&str] = &["id"];
 const CLOUD_SERVICES_KEYS: &[&str] = &[
     "containerRegistry",
@@ -522,13 +522,31 @@ fn decode_terway(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Terway> {
 
 fn decode_interconnect(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Interconnect> {
     let f = d.object(tree, path, INTERCONNECT_KEYS)?;
-    let vbr = d.required(&f, "vbr", decode_vbr);
+    let vbrs: Vec<Vbr> = d
+        .one_or_many(&f, "vbr", "vbrs", true, decode_vbr)
+        .into_iter()
+        .map(|(vbr, _)| vbr)
+        .collect();
+    let redundancy = d.optional(&f, "redundancy", Redundancy::ActiveActive, |d, t, p| {
+        d.word(
+            t,
+            p,
+            &[
+                ("active-active", Redundancy::ActiveActive),
+                ("active-standby", Redundancy::ActiveStandby),
+            ],
+        )
+    });
     let cen_id = d.required(&f, "cen", |d, t, p| {
         let f = d.object(t, p, CEN_KEYS)?;
         d.required(&f, "id", |d, t, p| d.cloud_id(t, p, "cen"))
     });
+    if vbrs.is_empty() {
+        return None;
+    }
     Some(Interconnect {
-        vbr: vbr?,
+        vbrs,
+        redundancy,
         cen_id: cen_id?,
     })
 }
@@ -543,6 +561,8 @@ const VBR_KEYS: &[&str] = &[
     "peerGatewayIpv6",
     "peeringSubnetIpv6",
     "asNumber",
+    "edgeRouter",
+    "bfd",
 ];
 
 fn decode_vbr(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Vbr> {
@@ -557,8 +577,13 @@ fn decode_vbr(d: &mut Decoder, tree: &Tree, path: &str) -> Option<Vbr> {
     let subnet = d.required(&f, "peeringSubnet", Decoder::cidr);
     let ipv6 = decode_vbr_ipv6(d, &f);
     let as_number = d.optional(&f, "asNumber", facts::VBR_DEFAULT_ASN, Decoder::asn);
+    let edge_router = d.optional(&f, "edgeRouter", None, |d, t, p| d.addr(t, p).map(Some));
+    let bfd = d.optional(&f, "bfd", true, Decoder::boolean);
     Some(Vbr {
         id: id?,
+        path: path.to_owned(),
+        edge_router,
+        bfd,
         vlan_id: vlan_id?,
         local_gateway_ip: local?,
         peer_gateway_ip: peer?,

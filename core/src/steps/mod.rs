@@ -68,16 +68,27 @@ pub(crate) struct Inputs<'a> {
 
 /// What Terraform cannot create (the circuit and its VBR), then the Terraform itself.
 fn cloud_side(spec: &HybridCluster, routing: &Routing) -> Vec<Step> {
-    let vbr = &spec.interconnect.vbr;
-    let mut before = vec![format!(
-        "the Express Connect circuit from the carrier, and VBR {} on it: VLAN {} (agreed with the carrier), gateway {}, DC edge {}, peering subnet {}",
-        vbr.id, vbr.vlan_id, vbr.local_gateway_ip, vbr.peer_gateway_ip, vbr.peering_subnet
-    )];
-    if let Some(v6) = &vbr.ipv6 {
+    let mut before = Vec::new();
+    let carriers = if spec.interconnect.vbrs.len() > 1 {
+        " (each circuit from a different carrier, on its own DC edge router)"
+    } else {
+        ""
+    };
+    for vbr in &spec.interconnect.vbrs {
+        let edge = spec
+            .circuit_edge(vbr)
+            .map(|i| format!(" ending on edge router {}", spec.on_prem.edge_routers[i].ip))
+            .unwrap_or_default();
         before.push(format!(
-            "IPv6 on the VBR: gateway {}, DC edge {}, peering subnet {}",
-            v6.local_gateway_ip, v6.peer_gateway_ip, v6.peering_subnet
+            "the Express Connect circuit from the carrier{carriers}, and VBR {} on it{edge}: VLAN {} (agreed with the carrier), gateway {}, DC edge {}, peering subnet {}",
+            vbr.id, vbr.vlan_id, vbr.local_gateway_ip, vbr.peer_gateway_ip, vbr.peering_subnet
         ));
+        if let Some(v6) = &vbr.ipv6 {
+            before.push(format!(
+                "IPv6 on VBR {}: gateway {}, DC edge {}, peering subnet {}",
+                vbr.id, v6.local_gateway_ip, v6.peer_gateway_ip, v6.peering_subnet
+            ));
+        }
     }
     let zones: Vec<String> = spec
         .cloud

@@ -1,0 +1,106 @@
+//! The route tables after devices fail: what a failed device held is gone, what pointed
+//! at it is withdrawn, and what was learned through a path that no longer exists follows
+//! (BGP withdraws it hop by hop); the backups of a destination then take over. `trace`
+//! with failed devices walks these tables, and the failover checks are traced through them.
+
+use super::{Device, HopTable, PathRole, RouteEntry, RouteOrigin};
+
+/// `tables` once every device of `failed` is down (a circuit fails as its VBR does).
+pub(crate) fn tables_after(tables: &[HopTable], failed: &[Device]) -> Vec<HopTable> {
+    if failed.is_empty() {
+        return tables.to_vec();
+    }
+    let mut out: Vec<HopTable> = tables
+        .iter()
+        .filter(|t| !failed.contains(&t.device))
+        .cloned()
+        .collect();
+    for t in &mut out {
+        t.entries
+            .retain(|e| e.next_device.is_none_or(|n| !failed.contains(&n)));
+    }
+    // A learned route lasts while the device it was learned from still has a route to
+    // the destination that does not lead back: withdrawals travel until nothing changes.
+    loop {
+        let mut withdrawn: Vec<(Device, usize)> = Vec::new();
+        for (ti, t) in out.iter().enumerate() {
+            for (ei, e) in t.entries.iter().enumerate() {
+                if learned_without_source(&out, t.device, e) {
+                    withdrawn.push((out[ti].device, ei));
+                }
+            }
+        }
+        if withdrawn.is_empty() {
+            break;
+        }
+        for t in &mut out {
+            let mut index = 0;
+            t.entries.retain(|_| {
+                let keep = !withdrawn.contains(&(t.device, index));
+                index += 1;
+                keep
+            });
+        }
+    }
+    for t in &mut out {
+        rank_again(&mut t.entries);
+    }
+    out
+}
+
+/// A BGP or propagated route whose source router has no route left to its destination
+/// (or only one back through this device). A summary lasts while any route it covers
+/// does, as an aggregate does.
+fn learned_without_source(tables: &[HopTable], device: Device, e: &RouteEntry) -> bool {
+    if !matches!(e.origin, RouteOrigin::Bgp | RouteOrigin::Propagated) {
+        return false;
+    }
+    let Some(next) = e.next_device.filter(|n| !n.is_node()) else {
+        return false;
+    };
+    let Some(source) = tables.iter().find(|t| t.device == next) else {
+        return true;
+    };
+    !source
+        .entries
+        .iter()
+        .any(|s| s.destination.contains(&e.destination) && s.next_device != Some(device))
+}
+
+/// The surviving routes of each destination ranked again, best first as they were: several
+/// equal ones stay `ecmp`, else the first is `primary`, the rest `backup`, and a route
+/// left alone has no role.
+fn rank_again(entries: &mut [RouteEntry]) {
+    let mut start = 0;
+    while start < entries.len() {
+        let destination = entries[start].destination;
+        let end = start
+            + entries[start..]
+                .iter()
+                .take_while(|e| e.destination == destination)
+                .count();
+        let group = &mut entries[start..end];
+        if group.iter().all(|e| e.path.is_none()) {
+            start = end;
+            continue;
+        }
+        let ecmp = group
+            .iter()
+            .filter(|e| e.path == Some(PathRole::Ecmp))
+            .count();
+        let lead_ecmp = group[0].path == Some(PathRole::Ecmp) && ecmp > 1;
+        let single = group.len() == 1;
+        for (i, e) in group.iter_mut().enumerate() {
+            e.path = if single {
+                None
+            } else if lead_ecmp && e.path == Some(PathRole::Ecmp) {
+                Some(PathRole::Ecmp)
+            } else if i == 0 {
+                Some(PathRole::Primary)
+            } else {
+                Some(PathRole::Backup)
+            };
+        }
+        start = end;
+    }
+}
