@@ -67,8 +67,10 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
 
     // Static routes the plan gives this router: cloud services and VPC endpoints via its
     // VBRs. One that is a backup (the standby circuit's, while the primary's edge has the
-    // route) gets distance 250, above BGP's 20 and 200: it is used only once the route
-    // learned from the other edge is withdrawn.
+    // route) gets distance 250, above BGP's 20 and 200, so it is used only once the route
+    // learned from the other edge is withdrawn; and tag 250, by which its redistribution
+    // into BGP loses to that route (weight 0, local preference 50) instead of beating it
+    // as a locally originated route would.
     let mut statics: Vec<Cidr> = Vec::new();
     if let Some(table) = table {
         for e in &table.entries {
@@ -85,9 +87,9 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
                 continue;
             };
             let distance = if e.path == Some(PathRole::Backup) {
-                " 250"
+                format!(" tag {BACKUP_TAG} {BACKUP_TAG}")
             } else {
-                ""
+                String::new()
             };
             c.line(&format!(
                 "{} {} {gw}{distance}",
@@ -210,6 +212,14 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
         let mut cloud = from_vbr.clone();
         cloud.extend(statics.iter().copied());
         c.route_map_lists("EDGE", &["FROM-VBR", "CLOUD-STATIC"], &cloud);
+        c.line("route-map STATIC-TO-BGP permit 10");
+        c.line(&format!(" match tag {BACKUP_TAG}"));
+        c.line(" set local-preference 50");
+        c.line(" set weight 0");
+        c.line("exit");
+        c.line("route-map STATIC-TO-BGP permit 20");
+        c.line("exit");
+        c.line("!");
     }
     if circuits.iter().any(|(_, _, standby)| *standby) {
         // The standby circuit: the transit router sees a longer AS path through it, and
@@ -321,7 +331,7 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
             }
         }
         if !other_edges.is_empty() && statics.iter().any(|p| p.family() == family) {
-            c.line("  redistribute static");
+            c.line("  redistribute static route-map STATIC-TO-BGP");
         }
         if own_vbrs > 1 && spec.interconnect.redundancy == Redundancy::ActiveActive {
             // ECMP over this edge's own circuits (eBGP multipath).
@@ -349,6 +359,9 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
     c.line("end");
     Ok(c.text)
 }
+
+/// The tag and distance of a backup static route (the standby circuit's).
+const BACKUP_TAG: u32 = 250;
 
 /// The word FRR uses for `family`, given as (IPv4, IPv6).
 fn by_family(family: Family, words: (&'static str, &'static str)) -> &'static str {
