@@ -81,6 +81,25 @@ test("the console plans, flags an overlap as you type, and traces", async (t) =>
   await page.waitForFunction(() => document.querySelector("#trace-hops li:last-child")?.dataset.device === "ecs-node", null, { timeout: 5000 });
   assert.ok((await page.textContent("#trace-outcome")).includes("delivered"));
 
+  mkdirSync(new URL("../test-output/", import.meta.url), { recursive: true });
+  // Two circuits, active/standby: the topology draws both, the second as the standby.
+  const twoCircuits = spec
+    .replace("    - { ip: 192.168.0.1, asNumber: 65001 }",
+      "    - { ip: 192.168.0.1, asNumber: 65001 }\n    - { ip: 192.168.0.2, asNumber: 65001 }")
+    .replace(/  vbr:[\s\S]*?(?=\n  cen:)/, [
+      "  redundancy: active-standby",
+      "  vbrs:",
+      "    - { id: vbr-hz-1, vlanId: 100, localGatewayIp: 192.168.255.1, peerGatewayIp: 192.168.255.2, peeringSubnet: 192.168.255.0/30, edgeRouter: 192.168.0.1 }",
+      "    - { id: vbr-hz-2, vlanId: 200, localGatewayIp: 192.168.254.1, peerGatewayIp: 192.168.254.2, peeringSubnet: 192.168.254.0/30, edgeRouter: 192.168.0.2 }",
+    ].join("\n"));
+  assert.notEqual(twoCircuits, spec, "the reference spec has the single VBR to replace");
+  await page.fill("#spec", twoCircuits);
+  await page.waitForFunction(() => document.querySelector("#topology").textContent.includes("standby"), null, { timeout: 5000 });
+  const topo = await page.textContent("#topology");
+  assert.ok(topo.includes("VBR (vbr-2)") && topo.includes("vbr-hz-2"), "both circuits drawn");
+  assert.ok(topo.includes("Express Connect, active") && topo.includes("Express Connect, standby"), "the active one marked");
+  await page.screenshot({ path: new URL("../test-output/console-two-circuits.png", import.meta.url).pathname, fullPage: true });
+
   // The cluster that exists: kubectl output of a Calico 3.28 manifest install, imported
   // into the reference spec; the plan then changes that Calico, and the drift shows what
   // is not yet as planned.
@@ -97,7 +116,6 @@ test("the console plans, flags an overlap as you type, and traces", async (t) =>
   assert.ok((await page.textContent("#changes")).includes("spec.ipipMode"), "the pool's change is shown before and after");
   assert.ok((await page.textContent("#mode")).includes("DC CNI: calico 3.28.2 (manifest)"));
 
-  mkdirSync(new URL("../test-output/", import.meta.url), { recursive: true });
   await page.screenshot({ path: new URL("../test-output/console.png", import.meta.url).pathname, fullPage: true });
   assert.deepEqual(errors, [], "no errors in the page");
 });

@@ -50,40 +50,71 @@ function table(head, rows) {
     rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("") + "</table>";
 }
 
-/** DC, edge router, Express Connect, VBR, CEN, VPC and its vSwitches, left to right, with
- *  their ranges: drawn from the plan alone (its ranges and the labels of its route tables). */
+/** DC, then one row per circuit (edge router, Express Connect, VBR), then CEN, the VPC and
+ *  its vSwitches, left to right, with their ranges: drawn from the plan alone (its ranges
+ *  and route tables). With two circuits each row says whether it carries traffic now
+ *  (active, ECMP) or waits (standby), as the transit router's routes to the DC rank them. */
 function topology(p) {
   const ranges = (role) => p.addressing.ranges.filter((r) => r.role === role);
   const cidrs = (role) => ranges(role).map((r) => r.cidr).join(", ");
-  const label = (device) => p.routing.tables.find((t) => t.device === device)?.label ?? "";
-  const boxes = [
-    ["DC", [`nodes ${cidrs("dc-nodes")}`, `pods ${cidrs("dc-pods")}`, p.mode.selected]],
-    ["edge router", [label("dc-edge").replace(/^DC edge router /, "").replace(/, peers.*$/, "")]],
-    ["Express Connect", [`peering ${cidrs("vbr-peering")}`]],
-    ["VBR", [label("vbr").replace(/^VBR /, "")]],
-    ["CEN", [label("cen-tr").replace(/^CEN /, "")]],
-    ["VPC", [cidrs("vpc")]],
-  ];
-  const w = 170, gap = 22, h = 86;
-  let svg = "";
-  boxes.forEach(([title, lines], i) => {
-    const x = 10 + i * (w + gap);
-    svg += `<rect x="${x}" y="10" width="${w}" height="${h}" rx="6" fill="#eef3fb" stroke="#1d3557"/>` +
-      `<text x="${x + 8}" y="30" font-weight="600">${esc(title)}</text>` +
-      lines.flatMap((l) => l.match(/.{1,26}(\s|$)|.{1,26}/g) ?? [""]).slice(0, 3)
-        .map((l, j) => `<text x="${x + 8}" y="${50 + j * 15}" font-size="11">${esc(l.trim())}</text>`).join("");
-    if (i > 0) svg += `<line x1="${x - gap}" y1="${10 + h / 2}" x2="${x}" y2="${10 + h / 2}" stroke="#1d3557" stroke-width="2"/>`;
+  const tableOf = (device) => p.routing.tables.find((t) => t.device === device);
+  const label = (device) => tableOf(device)?.label ?? "";
+  const vbrs = p.routing.tables.filter((t) => /^vbr(-\d+)?$/.test(t.device)).map((t) => t.device);
+  const toDc = tableOf("cen-tr")?.entries.filter((e) => vbrs.includes(e.nextDevice)) ?? [];
+  const state = (vbr) => {
+    const role = toDc.find((e) => e.nextDevice === vbr)?.path;
+    return role === "backup" ? "standby" : role === "ecmp" ? "active (ECMP)" : role ? "active" : "";
+  };
+  const circuits = vbrs.map((vbr) => {
+    const edge = tableOf(vbr)?.entries.find((e) => /^dc-edge/.test(e.nextDevice ?? ""))?.nextDevice ?? "dc-edge";
+    const id = label(vbr).replace(/^VBR (\S+).*$/, "$1");
+    const peering = ranges("vbr-peering").filter((r) => r.id === id).map((r) => r.cidr).join(", ");
+    return { vbr, edge, peering, state: state(vbr) };
   });
-  const vpcX = 10 + 5 * (w + gap);
+  const w = 170, gap = 22, h = 86, rowGap = 16;
+  const rows = Math.max(circuits.length, 1);
+  const height = rows * h + (rows - 1) * rowGap;
+  const col = (i) => 10 + i * (w + gap);
+  let svg = "";
+  const box = (x, y, title, lines, dashed) => {
+    svg += `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="6" fill="#eef3fb" stroke="#1d3557"` +
+      `${dashed ? ' stroke-dasharray="5 3"' : ""}/>` +
+      `<text x="${x + 8}" y="${y + 20}" font-weight="600">${esc(title)}</text>` +
+      lines.flatMap((l) => l.match(/.{1,26}(\s|$)|.{1,26}/g) ?? [""]).slice(0, 3)
+        .map((l, j) => `<text x="${x + 8}" y="${y + 40 + j * 15}" font-size="11">${esc(l.trim())}</text>`).join("");
+  };
+  const line = (x1, y1, x2, y2, dashed) => {
+    svg += `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#1d3557" stroke-width="2"` +
+      `${dashed ? ' stroke-dasharray="5 3"' : ""}/>`;
+  };
+  const middle = 10 + (height - h) / 2;
+  box(col(0), middle, "DC", [`nodes ${cidrs("dc-nodes")}`, `pods ${cidrs("dc-pods")}`, p.mode.selected]);
+  circuits.forEach((c, r) => {
+    const y = 10 + r * (h + rowGap);
+    const standby = c.state === "standby";
+    const mark = c.state ? `, ${c.state}` : "";
+    box(col(1), y, c.edge === "dc-edge" ? "edge router" : `edge router (${c.edge})`,
+      [label(c.edge).replace(/^DC edge router /, "").replace(/, (ends|peers).*$/, "")], standby);
+    box(col(2), y, `Express Connect${mark}`, [`peering ${c.peering}`], standby);
+    box(col(3), y, c.vbr === "vbr" ? "VBR" : `VBR (${c.vbr})`, [label(c.vbr).replace(/^VBR /, "")], standby);
+    line(col(0) + w, middle + h / 2, col(1), y + h / 2, standby);
+    line(col(1) + w, y + h / 2, col(2), y + h / 2, standby);
+    line(col(2) + w, y + h / 2, col(3), y + h / 2, standby);
+    line(col(3) + w, y + h / 2, col(4), middle + h / 2, standby);
+  });
+  box(col(4), middle, "CEN", [label("cen-tr").replace(/^CEN /, "")]);
+  box(col(5), middle, "VPC", [cidrs("vpc")]);
+  line(col(4) + w, middle + h / 2, col(5), middle + h / 2);
+  const vpcX = col(5);
   const vsw = [...ranges("node-vswitch"), ...ranges("pod-vswitch")];
   vsw.forEach((v, j) => {
-    const y = 120 + j * 40;
+    const y = height + 34 + j * 40;
     const kind = v.role === "pod-vswitch" ? "pod" : "node";
-    svg += `<line x1="${vpcX + w / 2}" y1="${10 + h}" x2="${vpcX + w / 2}" y2="${y}" stroke="#457b9d"/>` +
+    svg += `<line x1="${vpcX + w / 2}" y1="${middle + h}" x2="${vpcX + w / 2}" y2="${y}" stroke="#457b9d"/>` +
       `<rect x="${vpcX - 60}" y="${y}" width="${w + 60}" height="32" rx="4" fill="#f3faf4" stroke="#2a6f3a"/>` +
       `<text x="${vpcX - 52}" y="${y + 20}" font-size="11">${esc(`${kind} vSwitch ${v.id ?? ""} ${v.cidr}`)}</text>`;
   });
-  return `<svg role="img" aria-label="topology" viewBox="0 0 ${vpcX + w + 20} ${130 + vsw.length * 40}">${svg}</svg>`;
+  return `<svg role="img" aria-label="topology" viewBox="0 0 ${vpcX + w + 20} ${height + 44 + vsw.length * 40}">${svg}</svg>`;
 }
 
 function renderPlan(p) {

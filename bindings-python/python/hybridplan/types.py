@@ -90,6 +90,12 @@ CenSpec = TypedDict("CenSpec", {
 })
 
 
+# How the circuits of a redundant interconnect carry traffic (Alibaba Cloud's designs:
+# <https://www.alibabacloud.com/help/en/express-connect/latest/establish-active-or-active-connections-between-a-data-center-and-alibaba-cloud>,
+# <https://www.alibabacloud.com/help/doc-detail/162394.htm>).
+Redundancy = Literal["active-active", "active-standby"]
+
+
 _VbrSpecRequired = TypedDict("_VbrSpecRequired", {
     "id": str,
     "vlanId": int,
@@ -104,12 +110,24 @@ class VbrSpec(_VbrSpecRequired, total=False):
     peerGatewayIpv6: str
     peeringSubnetIpv6: str
     asNumber: int
+    # The `ip` of the edge router that ends the circuit.
+    edgeRouter: str
+    # BFD on the VBR's BGP peer (default true).
+    bfd: bool
 
 
-InterconnectSpec = TypedDict("InterconnectSpec", {
-    "vbr": VbrSpec,
+_InterconnectSpecRequired = TypedDict("_InterconnectSpecRequired", {
     "cen": CenSpec,
 })
+
+
+class InterconnectSpec(_InterconnectSpecRequired, total=False):
+    # One circuit's VBR (or `vbrs` for two or more).
+    vbr: VbrSpec
+    # The VBRs of two or more circuits, each with `edgeRouter`.
+    vbrs: list[VbrSpec]
+    # `active-active` (default) or `active-standby`.
+    redundancy: Redundancy
 
 
 # A BGP peering the cluster has with an edge router: the Calico BGPPeer (or Cilium's
@@ -392,12 +410,15 @@ Check = TypedDict("Check", {
     "outcome": Outcome,
     # How to probe it.
     "probe": str,
+    # The devices down for this check (a failover check: what must still reply with a
+    # circuit down); empty for the checks of the whole network.
+    "failed": list[Device],
 })
 
 
 # Stable diagnostic codes (docs/diagnostics.md). New codes may be added; none is ever
 # renamed. Each code has one severity.
-Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "terway-beside-overlay", "vswitch-unused", "cni-assumed", "cni-version-unsupported", "cni-version-newer", "cni-install-unsupported", "cni-mismatch", "pool-migration", "pool-conflict", "next-hop-self", "vswitch-unknown", "transit-router-zones", "live-unreadable", "spec-invalid", "spec-syntax"]
+Code = Literal["cidr-syntax", "cidr-host-bits", "cidr-normalized", "cidr-overlap", "reserved-range", "cloud-service-range", "vpc-cidr-invalid", "vswitch-outside-vpc", "vswitch-mask", "route-inside-vswitch", "pod-cidr-in-vpc", "dc-range-in-vpc", "pod-cidr-capacity", "vswitch-capacity", "terway-pods-per-node", "terway-pods-limit", "security-group-limit", "calico-block-size", "mesh-too-large", "route-reflector-redundancy", "vbr-route-limit", "vpc-route-limit", "oss-region-unknown", "dc-ipv6-missing", "asn-invalid", "vbr-gateway", "mode-mismatch", "field-unused", "cloud-id-invalid", "kubernetes-name-invalid", "terway-beside-overlay", "vswitch-unused", "cni-assumed", "cni-version-unsupported", "cni-version-newer", "cni-install-unsupported", "cni-mismatch", "pool-migration", "pool-conflict", "next-hop-self", "vswitch-unknown", "transit-router-zones", "vbr-edge-unknown", "vbr-same-edge", "failover-without-bfd", "live-unreadable", "spec-invalid", "spec-syntax"]
 
 
 # How bad a diagnostic is. Each code has one severity.
@@ -557,7 +578,7 @@ SessionKind = Literal["ibgp", "ebgp"]
 
 
 # What a session is for.
-SessionRole = Literal["edge-vbr", "client-reflector", "reflector-reflector", "reflector-edge", "node-mesh", "node-edge"]
+SessionRole = Literal["edge-vbr", "client-reflector", "reflector-reflector", "reflector-edge", "node-mesh", "node-edge", "edge-edge"]
 
 
 # One BGP session, or a group of like sessions (`count` > 1: every client node with every
@@ -578,6 +599,10 @@ BgpSession = TypedDict("BgpSession", {
     # What the session is for.
     "role": SessionRole,
 })
+
+
+# How a route ranks among the routes of its destination over redundant circuits.
+PathRole = Literal["ecmp", "primary", "backup"]
 
 
 # Where a route comes from.
@@ -621,6 +646,9 @@ RouteEntry = TypedDict("RouteEntry", {
     # Pods of an overlay: the packet is encapsulated toward the node that hosts the
     # destination pod, whose address lies in one of the endpoints' ranges.
     "tunnel": Optional[Tunnel],
+    # Where redundant circuits give the destination more than one route, how this one
+    # ranks; the routes of a destination are listed best first. Absent for an only route.
+    "path": Optional[PathRole],
 })
 
 
@@ -764,6 +792,9 @@ Hop = TypedDict("Hop", {
     # The tunnel that carries the packet on this hop (`vxlan 10.10.24.10 ->
     # 192.168.0.10`), when it travels encapsulated.
     "tunnel": Optional[str],
+    # How the matched route ranks among its destination's routes over redundant circuits
+    # (`ecmp`: the trace follows the first of the equal routes).
+    "path": Optional[PathRole],
 })
 
 
@@ -889,10 +920,12 @@ __all__ = [
     "NodePoolSpec",
     "OnPremSpec",
     "Outcome",
+    "PathRole",
     "Plan",
     "PodRangeBudget",
     "Protocol",
     "RangeBudget",
+    "Redundancy",
     "Role",
     "RouteEntry",
     "RouteOrigin",

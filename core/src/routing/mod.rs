@@ -87,7 +87,7 @@ pub struct RouteEntry {
     /// destination pod, whose address lies in one of the endpoints' ranges.
     pub tunnel: Option<Tunnel>,
     /// Where redundant circuits give the destination more than one route, how this one
-    /// ranks; the routes of a destination are listed best first. Absent for a only route.
+    /// ranks; the routes of a destination are listed best first. Absent for an only route.
     pub path: Option<PathRole>,
 }
 

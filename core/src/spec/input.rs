@@ -207,7 +207,15 @@ pub struct TerwayInput {
 #[derive(TS)]
 #[ts(rename = "InterconnectSpec", rename_all = "camelCase")]
 pub struct InterconnectInput {
-    pub vbr: VbrInput,
+    /// One circuit's VBR (or `vbrs` for two or more).
+    #[ts(optional)]
+    pub vbr: Option<VbrInput>,
+    /// The VBRs of two or more circuits, each with `edgeRouter`.
+    #[ts(optional)]
+    pub vbrs: Option<Vec<VbrInput>>,
+    /// `active-active` (default) or `active-standby`.
+    #[ts(optional)]
+    pub redundancy: Option<crate::spec::Redundancy>,
     pub cen: CenInput,
 }
 
@@ -227,6 +235,12 @@ pub struct VbrInput {
     pub peering_subnet_ipv6: Option<String>,
     #[ts(optional)]
     pub as_number: Option<u32>,
+    /// The `ip` of the edge router that ends the circuit.
+    #[ts(optional)]
+    pub edge_router: Option<String>,
+    /// BFD on the VBR's BGP peer (default true).
+    #[ts(optional)]
+    pub bfd: Option<bool>,
 }
 
 #[derive(TS)]
