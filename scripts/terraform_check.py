@@ -77,7 +77,22 @@ def check(binary: str, vector: dict, work: pathlib.Path, judge: list[str]) -> tu
         problems.append(f"{name}: the judge found:\n{judged.stdout}{judged.stderr}")
     plan = json.loads(subprocess.run([binary, "plan", "-"], input=spec, capture_output=True,
                                      text=True).stdout)
-    frr = subprocess.run([binary, "render", "frr", "-"], input=spec, capture_output=True, text=True).stdout
+    frr_of: dict[str, list[str]] = {}
+
+    def frr(device: str) -> list[str]:
+        """The FRR configuration of a DC edge, as `render frr --device` writes it."""
+        if device not in frr_of:
+            frr_of[device] = subprocess.run([binary, "render", "frr", "-", "--device", device], input=spec,
+                                             capture_output=True, text=True).stdout.splitlines()
+        return frr_of[device]
+
+    # Each VBR's BFD setting (`bfd`, default true), by its gateway addresses.
+    interconnect = vector["spec"].get("interconnect", {})
+    bfd_of = {}
+    for v in interconnect.get("vbrs") or [interconnect.get("vbr") or {}]:
+        for key in ("localGatewayIp", "localGatewayIpv6"):
+            if key in v:
+                bfd_of[v[key]] = v.get("bfd", True)
     tf, local = resources(out)
 
     # BGP: the plan's sessions, the Terraform's groups and peers, the FRR's neighbours.
@@ -88,20 +103,24 @@ def check(binary: str, vector: dict, work: pathlib.Path, judge: list[str]) -> tu
         problems.append(f"{name}: {len(sessions)} VBR sessions, {len(groups)} BGP groups, {len(peers)} peers")
     for s in sessions:
         edge, vbr = (s["local"], s["peer"]) if s["peer"]["device"].startswith("vbr") else (s["peer"], s["local"])
+        bfd = bfd_of.get(vbr["address"], True)
         match = [
             g for g, body in groups.items()
             if body["peer_asn"] == edge["asNumber"] and body["local_asn"] == vbr["asNumber"]
             and any(reference(p["bgp_group_id"]) == f"alicloud_vpc_bgp_group.{g}.id"
-                    and unquote(p["peer_ip_address"]) == edge["address"] and p["enable_bfd"] is True
+                    and unquote(p["peer_ip_address"]) == edge["address"] and p["enable_bfd"] is bfd
                     for p in peers.values())
         ]
         if not match:
             problems.append(f"{name}: no BGP group and peer for the session {edge['address']} AS {edge['asNumber']}"
                             f" - {vbr['address']} AS {vbr['asNumber']}")
+        bfd_line = f" neighbor {vbr['address']} bfd"
         for line in (f"router bgp {edge['asNumber']}", f" neighbor {vbr['address']} remote-as {vbr['asNumber']}",
-                     f" neighbor {vbr['address']} bfd"):
-            if line not in frr.splitlines():
-                problems.append(f"{name}: the FRR configuration lacks {line.strip()!r}")
+                     *([bfd_line] if bfd else [])):
+            if line not in frr(edge["device"]):
+                problems.append(f"{name}: the FRR configuration of {edge['device']} lacks {line.strip()!r}")
+        if not bfd and bfd_line in frr(edge["device"]):
+            problems.append(f"{name}: BFD is off for {vbr['address']}, yet {edge['device']}'s FRR has {bfd_line.strip()!r}")
 
     # The transit router's and the VPC's routes, by where each comes from. A connection
     # forwards by the table it is associated with and its routes are learned by the tables

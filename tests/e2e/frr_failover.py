@@ -70,10 +70,18 @@ class Circuits:
         lab.run("lan", "ip", "link", "add", "switch", "type", "bridge")
         lab.run("lan", "ip", "link", "set", "switch", "up")
         net = self.spec["onPrem"]["nodeCidrs"][0]
+        # The node's planned address, and more of the node range to probe from: ECMP spreads
+        # flows by their addresses, and the failover is timed on a ping that crosses the
+        # circuit that fails.
+        hosts = ipaddress.ip_network(net).hosts()
+        self.sources = [self.dc_ip] + [str(h) for h, _ in zip((h for h in hosts if int(h) & 0xff >= 100), range(16))]
         for d, ip in (("dc-node", self.dc_ip), ("dc-edge", self.edges[0]["ip"]), ("dc-edge-2", self.edges[1]["ip"])):
             a, b = lab.link(d, "lan")
             lab.run("lan", "ip", "link", "set", b, "master", "switch")
             lab.address(d, a, with_len(ip, net))
+            if d == "dc-node":
+                for extra in self.sources[1:]:
+                    lab.run(d, "ip", "addr", "add", with_len(extra, net), "dev", a, check=False)
         self.circuit_if: dict[str, str] = {}  # VBR device -> the edge's interface on the circuit
         for i, (vbr, edge, vbr_dev) in enumerate(zip(self.vbrs, ("dc-edge", "dc-edge-2"), ("vbr", "vbr-2"))):
             e_if, v_if = lab.link(edge, vbr_dev)
@@ -201,6 +209,17 @@ class Circuits:
                 used = self.in_use(lab, device, prefix)
                 if used != devices:
                     problems.append(f"{device} {prefix}: uses {sorted(used)}, plan says {sorted(devices)}")
+        # What each VBR that is up learned from its edge: the plan's BGP entries, prefix for prefix.
+        for device in ("vbr", "vbr-2"):
+            if not any(t["device"] == device for t in plan["routing"]["tables"]):
+                continue
+            planned = {e["destination"] for e in self.table(device, plan) if e["origin"] == "bgp"}
+            routes = json.loads(lab.vtysh(device, "show bgp ipv4 unicast json") or "{}").get("routes", {})
+            edge_ip = self.vbrs[0 if device == "vbr" else 1]["peerGatewayIp"]
+            learned = {prefix for prefix, paths in routes.items()
+                       if any(p.get("peerId") == edge_ip for p in paths)}
+            if learned != planned:
+                problems.append(f"{device} learned {sorted(learned)}, plan says {sorted(planned)}")
         return problems
 
     def converge(self, lab: Lab, plan: dict, what: str) -> list[str]:
@@ -233,11 +252,26 @@ class Circuits:
         after = self.counters(lab)
         return {k: after[k] - before[k] for k in after}
 
-    def failover_time(self, lab: Lab, vbr_dev: str) -> float | None:
+    def source_across(self, lab: Lab, vbr_dev: str) -> tuple[str, int]:
+        """A DC node address whose ping to the ECS node crosses `vbr_dev` (flows spread over
+        equal paths by their addresses), and how many of 20 echoes' packets did."""
+        best = (self.dc_ip, -1)
+        for source in self.sources:
+            before = self.counters(lab)[vbr_dev]
+            lab.run("dc-node", "ping", "-n", "-q", "-c", "20", "-i", "0.005", "-W", "1", "-I", source,
+                    self.ecs_ip, check=False)
+            crossed = self.counters(lab)[vbr_dev] - before
+            if crossed > best[1]:
+                best = (source, crossed)
+            if crossed >= 40:  # requests and replies
+                break
+        return best
+
+    def failover_time(self, lab: Lab, vbr_dev: str, source: str) -> float | None:
         """Seconds from the circuit's link going down to the first reply after it."""
         edge = "dc-edge" if vbr_dev == "vbr" else "dc-edge-2"
         ping = subprocess.Popen(["ip", "netns", "exec", lab.ns("dc-node"), "ping", "-D", "-n", "-i", "0.01",
-                                 "-W", "1", "-c", "400", "-I", self.dc_ip, self.ecs_ip],
+                                 "-W", "1", "-c", "400", "-I", source, self.ecs_ip],
                                 stdout=subprocess.PIPE, text=True)
         time.sleep(1.0)
         down = time.time()
@@ -268,14 +302,20 @@ def run(binary: str, design: str) -> tuple[list[str], list[str]]:
             problems.append(f"{design}: only the primary should carry flows: {both}")
         for vbr_dev in ("vbr", "vbr-2"):
             edge = "dc-edge" if vbr_dev == "vbr" else "dc-edge-2"
-            # The flow the ping takes: the circuit under test must be on its path (else
-            # the other circuit keeps carrying it and nothing fails over).
-            seconds = c.failover_time(lab, vbr_dev)
+            source, crossed = c.source_across(lab, vbr_dev)
+            seconds = c.failover_time(lab, vbr_dev, source)
             plan = c.plan_after([vbr_dev])
             problems += c.converge(lab, plan, f"{vbr_dev}'s link down")
             moved = c.flows(lab)
-            report.append(f"{design}, {vbr_dev}'s link down: first reply after "
-                          f"{'none' if seconds is None else f'{seconds * 1000:.0f} ms'}; "
+            timing = "none" if seconds is None else f"{seconds * 1000:.0f} ms"
+            standby = design == "active-standby" and vbr_dev != "vbr"
+            if standby:
+                timing += " (the standby carried no ping: nothing to fail over)"
+            else:
+                timing += f" (ping from {source}; {crossed} packets on {vbr_dev} in 20 echoes before)"
+                if crossed < 20:
+                    problems.append(f"{design}: no DC node address found whose ping crosses {vbr_dev}")
+            report.append(f"{design}, {vbr_dev}'s link down: first reply after {timing}; "
                           f"packets on vbr {moved['vbr']}, on vbr-2 {moved['vbr-2']}")
             if seconds is None:
                 problems.append(f"{design}: no reply after {vbr_dev}'s link went down")

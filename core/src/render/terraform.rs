@@ -392,9 +392,12 @@ impl<'a> Terraform<'a> {
         ];
         if self.vbrs.len() > 1 {
             intro.push(format!(
-                "- {} Express Connect circuits, from different carriers, each ending on its own DC edge router ({}: both carry traffic, with ECMP on the transit router, when active-active; the first carries it alone when active-standby);",
+                "- {} Express Connect circuits, from different carriers, each ending on its own DC edge router ({});",
                 self.vbrs.len(),
-                spec.interconnect.redundancy.as_str()
+                match spec.interconnect.redundancy {
+                    crate::spec::Redundancy::ActiveStandby => "active-standby: the first carries the traffic; the DC edges make the transit router prefer it by prepending their AS toward the others",
+                    _ => "active-active: both carry traffic, with ECMP on the transit router",
+                }
             ));
         }
         for &device in &self.vbrs {

@@ -15,9 +15,17 @@ pub(crate) fn tables_after(tables: &[HopTable], failed: &[Device]) -> Vec<HopTab
         .filter(|t| !failed.contains(&t.device))
         .cloned()
         .collect();
+    // A failed VBR is its circuit down: the link to it goes down, and with it what routes
+    // over it. A failed edge router leaves its LAN up: a static route to it stays, and
+    // the packets it takes are lost there (only a first-hop redundancy such as VRRP
+    // between the edges would move them).
     for t in &mut out {
-        t.entries
-            .retain(|e| e.next_device.is_none_or(|n| !failed.contains(&n)));
+        t.entries.retain(|e| match e.next_device {
+            Some(n) if failed.contains(&n) => {
+                e.origin == RouteOrigin::Static && matches!(n, Device::DcEdge(_))
+            }
+            _ => true,
+        });
     }
     // A learned route lasts while the device it was learned from still has a route to
     // the destination that does not lead back: withdrawals travel until nothing changes.

@@ -302,13 +302,11 @@ fn dc_node(t: &Topology) -> HopTable {
             .into_iter()
             .enumerate()
             .map(|(i, (edge, via))| RankedPath {
-                // Several edges: the nodes' gateway must move when one fails (VRRP between
-                // the edges, or the nodes' ECMP routes), which the text says.
+                // A static route: it survives a circuit that fails (that edge then routes
+                // over the other), not an edge router that fails, which only first-hop
+                // redundancy between the edges (VRRP) would cover.
                 next_hop: if redundant {
-                    format!(
-                        "{via} ({}, a gateway of the edges' redundancy group)",
-                        edge.device()
-                    )
+                    format!("{via} ({})", edge.device())
                 } else {
                     via.to_string()
                 },

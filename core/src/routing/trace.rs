@@ -230,6 +230,20 @@ impl<'p> Network<'p> {
         let mut passed: Vec<Device> = Vec::new();
         loop {
             passed.push(device);
+            if self.table(device).is_none() {
+                hops.push(Hop {
+                    device,
+                    matched: None,
+                    next_hop: None,
+                    origin: None,
+                    tunnel: tunnel.map(str::to_owned),
+                    path: None,
+                });
+                return Walk::Stopped(
+                    Outcome::NoRoute,
+                    format!("{device} is down: the packet to {} is lost there", dst.addr),
+                );
+            }
             let Some((matched, entry)) = self.lookup(device, dst.addr) else {
                 hops.push(Hop {
                     device,

@@ -107,7 +107,7 @@ fn cloud_side(spec: &HybridCluster, routing: &Routing) -> Vec<Step> {
             crate::render::TERRAFORM_FILES.join(", ")
         ),
         "terraform -chdir=terraform init, then terraform -chdir=terraform apply -var vpc_id=<the VPC's id>".to_owned(),
-        "it creates the VBR's BGP group and peer (BFD on) with the DC edge, the transit router's connections of the VBR (route publishing on) and of the VPC (route synchronisation on), their association and propagation in one route table, a route for each cloud-service range, and the security group rules of the flows".to_owned(),
+        "it creates the VBR's BGP group and peer (BFD on) with the DC edge, the transit router's connections of the VBR (route publishing on) and of the VPC (route synchronisation on), their association and propagation in two route tables (one the VBRs are associated with, one the VPC is), a route for each cloud-service range, and the security group rules of the flows".to_owned(),
     ];
     let has_service_routes = routing
         .tables
