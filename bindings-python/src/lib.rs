@@ -242,18 +242,19 @@ fn ip_arg(ip: &Bound<'_, PyAny>) -> PyResult<std::net::IpAddr> {
 ///
 /// `plan` is what `plan()` returned (only its routing.tables are read); `src` and `dst` are
 /// IP addresses as text; `src_node` and `dst_node` name the node each end runs on
-/// (`dc-node` or `ecs-node`), which a pod address of an overlay needs. Returns a `Trace`:
+/// (`dc-node` or `ecs-node`), which a pod address of an overlay needs; `fail` names devices
+/// that are down (`["vbr-2"]`), for the path after that failure. Returns a `Trace`:
 /// the hops, and an outcome of `delivered`, `no-route`, `loop`, `unknown-source` or
 /// `ambiguous`. Raises `SpecError` for a malformed plan, address or node.
 #[pyfunction]
-#[pyo3(signature = (plan, src, dst, *, src_node=None, dst_node=None, fail=Vec::new()))]
+#[pyo3(signature = (plan, src, dst, *, src_node=None, dst_node=None, fail=None))]
 fn trace<'py>(
     plan: &Bound<'py, PyAny>,
     src: &str,
     dst: &str,
     src_node: Option<&str>,
     dst_node: Option<&str>,
-    fail: Vec<String>,
+    fail: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = plan.py();
     let routes = PlanRoutes::from_json(&json_dumps(plan)?).map_err(|e| from_core(py, e))?;
@@ -266,6 +267,7 @@ fn trace<'py>(
         node: node(py, dst_node, "dst_node")?,
     };
     let failed = fail
+        .unwrap_or_default()
         .iter()
         .map(|t| {
             t.parse::<Device>()

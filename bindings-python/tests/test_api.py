@@ -10,6 +10,7 @@ import pytest
 
 import hybridplan
 
+ROOT = pathlib.Path(__file__).parents[2]
 REFERENCE = (pathlib.Path(__file__).parents[2] / "core" / "data" / "reference.yaml").read_text()
 
 
@@ -82,6 +83,24 @@ def test_trace_and_its_address_errors():
     with pytest.raises(hybridplan.SpecError) as info:
         hybridplan.trace({"routing": {}}, "10.100.1.1", "10.10.25.10")
     assert (info.value.code, info.value.path) == ("spec-invalid", "/routing")
+
+
+def test_trace_with_a_circuit_down():
+    vector = json.loads((ROOT / "tests/vectors/scenario-two-circuits-active-active.json").read_text())
+    plan = hybridplan.plan(vector["spec"])
+    path = lambda t: [h["device"] for h in t["hops"]]  # noqa: E731
+    assert path(hybridplan.trace(plan, "192.168.0.16", "10.10.24.10")) == \
+        ["dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node"]
+    assert path(hybridplan.trace(plan, "192.168.0.16", "10.10.24.10", fail=["vbr"])) == \
+        ["dc-node", "dc-edge", "dc-edge-2", "vbr-2", "cen-tr", "vpc", "ecs-node"]
+    both = hybridplan.trace(plan, "10.10.24.10", "192.168.0.16", fail=["vbr", "vbr-2"])
+    assert both["outcome"] == "no-route"
+    with pytest.raises(hybridplan.SpecError) as info:
+        hybridplan.trace(plan, "192.168.0.16", "10.10.24.10", fail=["vbr-3"])
+    assert (info.value.code, info.value.path) == ("spec-invalid", "fail")
+    with pytest.raises(hybridplan.SpecError) as info:
+        hybridplan.trace(plan, "192.168.0.16", "10.10.24.10", fail=["router"])
+    assert (info.value.code, info.value.path) == ("spec-invalid", "fail")
 
 
 def ip(text):

@@ -52,6 +52,20 @@ test("trace follows the reference plan from a DC pod to a cloud pod", () => {
     (e) => e.name === "SpecError" && e.code === "spec-invalid" && e.path === "/routing");
 });
 
+test("trace with a circuit down takes the other", () => {
+  const vector = JSON.parse(readFileSync(new URL("../../tests/vectors/scenario-two-circuits-active-active.json", import.meta.url)));
+  const p = plan(vector.spec);
+  const path = (t) => t.hops.map((h) => h.device);
+  assert.deepEqual(path(trace(p, "192.168.0.16", "10.10.24.10")), ["dc-node", "dc-edge", "vbr", "cen-tr", "vpc", "ecs-node"]);
+  assert.deepEqual(path(trace(p, "192.168.0.16", "10.10.24.10", { fail: ["vbr"] })),
+    ["dc-node", "dc-edge", "dc-edge-2", "vbr-2", "cen-tr", "vpc", "ecs-node"]);
+  assert.equal(trace(p, "10.10.24.10", "192.168.0.16", { fail: ["vbr", "vbr-2"] }).outcome, "no-route");
+  for (const fail of [["vbr-3"], ["router"], "vbr"]) {
+    assert.throws(() => trace(p, "192.168.0.16", "10.10.24.10", { fail }),
+      (e) => e.name === "SpecError" && e.code === "spec-invalid" && e.path === "fail");
+  }
+});
+
 test("RouteTable: insert, lookup, lookupMany in both families, remove", () => {
   const t = new RouteTable();
   assert.equal(t.insert("10.0.0.0/8", 1), undefined);

@@ -58,7 +58,7 @@ def trace(
     *,
     src_node: Optional[str] = None,
     dst_node: Optional[str] = None,
-    fail: Sequence[str] = (),
+    fail: Optional[Sequence[str]] = None,
 ) -> Trace:
     """Follows a packet from `src` to `dst` through the route tables of a plan.
 
