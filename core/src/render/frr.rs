@@ -76,6 +76,7 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
     }
     if circuits.len() + other_edges.len() > 1 {
         c.line("! The DC nodes' default route follows a circuit that fails, not an edge router that fails: for that, give the edges a shared gateway address (VRRP).");
+        c.line("! The static routes to a VBR follow its link: a circuit that fails with its link up keeps them, while its BGP routes go with BFD.");
     }
     c.line("frr defaults traditional");
     c.line(&format!("hostname {device}"));
@@ -448,31 +449,30 @@ impl Config {
     /// A route map that lets through what its prefix lists of the same name permit, with
     /// `v6_set` applied to the IPv6 routes.
     fn route_map_with(&mut self, name: &str, prefixes: &[Cidr], v6_set: Option<&str>) {
-        let mut seq = 0;
-        for family in [Family::V4, Family::V6] {
-            let cmd = prefix_list_cmd(family);
-            if !prefixes.iter().any(|p| p.family() == family)
-                || !self.lists.iter().any(|(n, c)| n == name && *c == cmd)
-            {
-                continue;
-            }
-            seq += 10;
-            let matcher = by_family(family, ("ip", "ipv6"));
-            self.line(&format!("route-map {name} permit {seq}"));
-            self.line(&format!(" match {matcher} address prefix-list {name}"));
-            if let (Family::V6, Some(set)) = (family, v6_set) {
-                self.line(&format!(" {set}"));
-            }
-            self.line("exit");
-        }
-        if seq == 0 {
-            self.line(&format!("route-map {name} deny 10"));
-        }
-        self.line("!");
+        self.route_map(name, &[name], prefixes, |family| {
+            v6_set.filter(|_| family == Family::V6)
+        });
     }
 
     /// Route map `name`: what any of the prefix lists `lists` permits.
     fn route_map_lists(&mut self, name: &str, lists: &[&str], prefixes: &[Cidr]) {
+        self.route_map(name, lists, prefixes, |_| None);
+    }
+
+    /// Route map `name`: what the prefix lists `list` permit, with `set` applied.
+    fn route_map_set(&mut self, name: &str, list: &str, prefixes: &[Cidr], set: &str) {
+        self.route_map(name, &[list], prefixes, |_| Some(set));
+    }
+
+    /// Route map `name`: an entry per prefix list of `lists` written for a family of
+    /// `prefixes`, with what `set` gives for that family; `deny` alone when there is none.
+    fn route_map<'s>(
+        &mut self,
+        name: &str,
+        lists: &[&str],
+        prefixes: &[Cidr],
+        set: impl Fn(Family) -> Option<&'s str>,
+    ) {
         let mut seq = 0;
         for family in [Family::V4, Family::V6] {
             let cmd = prefix_list_cmd(family);
@@ -487,31 +487,11 @@ impl Config {
                 seq += 10;
                 self.line(&format!("route-map {name} permit {seq}"));
                 self.line(&format!(" match {matcher} address prefix-list {list}"));
+                if let Some(set) = set(family) {
+                    self.line(&format!(" {set}"));
+                }
                 self.line("exit");
             }
-        }
-        if seq == 0 {
-            self.line(&format!("route-map {name} deny 10"));
-        }
-        self.line("!");
-    }
-
-    /// Route map `name`: what the prefix lists `lists` permit, with `set` applied.
-    fn route_map_set(&mut self, name: &str, lists: &str, prefixes: &[Cidr], set: &str) {
-        let mut seq = 0;
-        for family in [Family::V4, Family::V6] {
-            let cmd = prefix_list_cmd(family);
-            if !prefixes.iter().any(|p| p.family() == family)
-                || !self.lists.iter().any(|(n, c)| n == lists && *c == cmd)
-            {
-                continue;
-            }
-            seq += 10;
-            let matcher = by_family(family, ("ip", "ipv6"));
-            self.line(&format!("route-map {name} permit {seq}"));
-            self.line(&format!(" match {matcher} address prefix-list {lists}"));
-            self.line(&format!(" {set}"));
-            self.line("exit");
         }
         if seq == 0 {
             self.line(&format!("route-map {name} deny 10"));

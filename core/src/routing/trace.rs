@@ -81,6 +81,20 @@ impl Outcome {
     }
 }
 
+impl Hop {
+    /// A device reached that has no route for the packet (or is down).
+    fn without_route(device: Device, tunnel: Option<&str>) -> Hop {
+        Hop {
+            device,
+            matched: None,
+            next_hop: None,
+            origin: None,
+            tunnel: tunnel.map(str::to_owned),
+            path: None,
+        }
+    }
+}
+
 impl Trace {
     /// Devices passed, in order.
     pub fn path(&self) -> Vec<Device> {
@@ -231,28 +245,14 @@ impl<'p> Network<'p> {
         loop {
             passed.push(device);
             if self.table(device).is_none() {
-                hops.push(Hop {
-                    device,
-                    matched: None,
-                    next_hop: None,
-                    origin: None,
-                    tunnel: tunnel.map(str::to_owned),
-                    path: None,
-                });
+                hops.push(Hop::without_route(device, tunnel));
                 return Walk::Stopped(
                     Outcome::NoRoute,
                     format!("{device} is down: the packet to {} is lost there", dst.addr),
                 );
             }
             let Some((matched, entry)) = self.lookup(device, dst.addr) else {
-                hops.push(Hop {
-                    device,
-                    matched: None,
-                    next_hop: None,
-                    origin: None,
-                    tunnel: tunnel.map(str::to_owned),
-                    path: None,
-                });
+                hops.push(Hop::without_route(device, tunnel));
                 let what = if tunnel.is_some() {
                     "the tunnel's outer packet: "
                 } else {
