@@ -10,11 +10,23 @@ pub(crate) fn tables_after(tables: &[HopTable], failed: &[Device]) -> Vec<HopTab
     if failed.is_empty() {
         return tables.to_vec();
     }
+    // A failed VBR's circuit is down: its peering subnet is gone from the edge too.
+    let links: Vec<_> = tables
+        .iter()
+        .filter(|t| failed.contains(&t.device) && matches!(t.device, Device::Vbr(_)))
+        .flat_map(|t| t.entries.iter())
+        .filter(|e| e.origin == RouteOrigin::Connected)
+        .map(|e| e.destination)
+        .collect();
     let mut out: Vec<HopTable> = tables
         .iter()
         .filter(|t| !failed.contains(&t.device))
         .cloned()
         .collect();
+    for t in &mut out {
+        t.entries
+            .retain(|e| !(e.origin == RouteOrigin::Connected && links.contains(&e.destination)));
+    }
     // A failed VBR is its circuit down: the link to it goes down, and with it what routes
     // over it. A failed edge router leaves its LAN up: a static route to it stays, and
     // the packets it takes are lost there (only a first-hop redundancy such as VRRP
