@@ -40,10 +40,7 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
         .iter()
         .enumerate()
         .filter(|(_, v)| spec.circuit_edge(v) == Some(index))
-        .map(|(i, v)| {
-            let standby = spec.interconnect.redundancy == Redundancy::ActiveStandby && i > 0;
-            (Device::Vbr(i as u16), v, standby)
-        })
+        .map(|(i, v)| (Device::Vbr(i as u16), v, spec.interconnect.is_standby(i)))
         .collect();
     let peers_vbr = !circuits.is_empty();
     let vbr_devices: Vec<Device> = circuits.iter().map(|c| c.0).collect();
@@ -103,7 +100,8 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
                 .interconnect
                 .vbrs
                 .get(usize::from(i))
-                .and_then(|v| vbr_gateway(v, family))
+                .and_then(|v| v.gateways(family))
+                .map(|(vbr_side, _)| vbr_side)
             else {
                 continue;
             };
@@ -325,7 +323,7 @@ pub fn frr(spec: &HybridCluster, plan: &Plan, device: Device) -> Result<String, 
         c.line(&format!(" address-family {afi} unicast"));
         let own_vbrs = circuits
             .iter()
-            .filter(|(_, v, _)| vbr_gateway(v, family).is_some())
+            .filter(|(_, v, _)| v.gateways(family).is_some())
             .count();
         if own_vbrs > 0 {
             for n in node_cidrs.iter().filter(|n| n.family() == family) {
@@ -384,14 +382,6 @@ fn dc_group(family: Family) -> &'static str {
 
 fn family_name(family: Family) -> &'static str {
     by_family(family, ("IPv4", "IPv6"))
-}
-
-/// The VBR's gateway for routes of `family` (the Alibaba side of the peering).
-fn vbr_gateway(vbr: &Vbr, family: Family) -> Option<IpAddr> {
-    match family {
-        Family::V4 => Some(vbr.local_gateway_ip),
-        Family::V6 => vbr.ipv6.as_ref().map(|v| v.local_gateway_ip),
-    }
 }
 
 fn router_id(ip: IpAddr, spec: &HybridCluster) -> IpAddr {

@@ -6,7 +6,7 @@ use super::{Aggregation, BgpSession, BgpSpeaker, Device, SessionKind, SessionRol
 use crate::addressing::{Addressing, Count};
 use crate::cidr::{Cidr, Family, summarize};
 use crate::mode::{BgpTopology, ModeDecision};
-use crate::spec::{NetworkMode, Redundancy};
+use crate::spec::NetworkMode;
 
 fn speaker(
     device: Device,
@@ -127,13 +127,12 @@ fn edge_vbr(b: &mut Builder, advertised: &[Cidr]) {
         let Some((cloud_side, dc_side)) = circuit.gateways(b.family) else {
             continue;
         };
-        let standby = t.redundancy == Redundancy::ActiveStandby && !circuit.is_primary();
         let local = speaker(
             circuit.edge.device(),
             dc_side.to_string(),
             circuit.edge.router.as_number,
             mine.clone(),
-            Some(if standby {
+            Some(if circuit.standby {
                 "exact summary of the DC prefixes, AS path prepended (standby circuit)"
             } else {
                 "exact summary of the DC prefixes"

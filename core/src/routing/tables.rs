@@ -312,10 +312,9 @@ fn dc_node(t: &Topology) -> HopTable {
                 },
                 next_device: edge.device(),
                 origin: RouteOrigin::Static,
-                rank: match t.redundancy {
-                    Redundancy::ActiveActive => 0,
-                    _ => i.min(1) as u8,
-                },
+                // Beside the primary's edge (the first), every edge is a backup when the
+                // design is active/standby.
+                rank: u8::from(t.spec.interconnect.is_standby(i)),
             })
             .collect();
         table.add_ranked(default_route(family), paths);
@@ -375,10 +374,8 @@ fn dc_edge(t: &Topology, edge: Edge) -> HopTable {
         return table.finish();
     }
     for c in &own {
-        let mut links = vec![c.vbr.peering_subnet];
-        links.extend(c.vbr.ipv6.as_ref().map(|v| v.peering_subnet));
         table.add_all(
-            &links,
+            &c.vbr.peering_subnets(),
             &format!("VBR link (VLAN {}, {})", c.vbr.vlan_id, c.vbr.id),
             RouteOrigin::Connected,
             None,
@@ -414,7 +411,7 @@ fn toward_vbrs(
     origin: RouteOrigin,
     why: &str,
 ) -> Vec<RankedPath> {
-    let standby = t.redundancy == Redundancy::ActiveStandby;
+    let standby = t.spec.interconnect.redundancy == Redundancy::ActiveStandby;
     let mut paths: Vec<RankedPath> = Vec::new();
     let mut others: Vec<(Edge, u8)> = Vec::new();
     for c in t.circuits.iter().filter(|c| c.carries(family)) {
@@ -426,7 +423,7 @@ fn toward_vbrs(
                 next_hop: format!("{gateway} ({}): {why}", c.vbr.id),
                 next_device: c.device(),
                 origin,
-                rank: u8::from(standby && !c.is_primary()),
+                rank: u8::from(c.standby),
             });
         } else {
             let rank = if standby && c.is_primary() {
@@ -478,10 +475,8 @@ fn vbr(t: &Topology, circuit: &Circuit, advertised: &[Cidr]) -> HopTable {
             vbr.id, vbr.as_number, vbr.local_gateway_ip
         ),
     );
-    let mut links = vec![vbr.peering_subnet];
-    links.extend(vbr.ipv6.as_ref().map(|v| v.peering_subnet));
     table.add_all(
-        &links,
+        &vbr.peering_subnets(),
         &format!("VLAN {} to the DC edge", vbr.vlan_id),
         RouteOrigin::Connected,
         None,
@@ -525,7 +520,7 @@ fn cen(t: &Topology, advertised: &[Cidr]) -> HopTable {
                 next_hop: format!("VBR attachment ({})", v.vbr.id),
                 next_device: v.device(),
                 origin: RouteOrigin::Propagated,
-                rank: u8::from(t.redundancy == Redundancy::ActiveStandby && !v.is_primary()),
+                rank: u8::from(v.standby),
             })
             .collect();
         table.add_ranked(c, paths);

@@ -5,7 +5,7 @@
 use super::{Device, Encapsulation, services};
 use crate::cidr::{Cidr, Family};
 use crate::mode::{Cni, ModeDecision};
-use crate::spec::{EdgeRouter, HybridCluster, NetworkMode, Redundancy, SpecCidr, Vbr};
+use crate::spec::{EdgeRouter, HybridCluster, NetworkMode, SpecCidr, Vbr};
 use crate::{Code, Diagnostic, facts};
 
 /// An edge router with its place in `onPrem.edgeRouters`: the only way to name its device.
@@ -35,6 +35,8 @@ pub(crate) struct Circuit<'s> {
     index: u16,
     pub vbr: &'s Vbr,
     pub edge: Edge<'s>,
+    /// It waits while the first circuit carries the traffic (active/standby).
+    pub standby: bool,
 }
 
 impl Circuit<'_> {
@@ -49,14 +51,7 @@ impl Circuit<'_> {
 
     /// The VBR's and the edge's addresses on the peering of `family`, if it has one.
     pub fn gateways(&self, family: Family) -> Option<(std::net::IpAddr, std::net::IpAddr)> {
-        match family {
-            Family::V4 => Some((self.vbr.local_gateway_ip, self.vbr.peer_gateway_ip)),
-            Family::V6 => self
-                .vbr
-                .ipv6
-                .as_ref()
-                .map(|v| (v.local_gateway_ip, v.peer_gateway_ip)),
-        }
+        self.vbr.gateways(family)
     }
 
     pub fn carries(&self, family: Family) -> bool {
@@ -87,7 +82,6 @@ pub(crate) struct Topology<'s> {
     pub oss_known: bool,
     /// The circuits whose edge router exists, in the order of the VBRs.
     pub circuits: Vec<Circuit<'s>>,
-    pub redundancy: Redundancy,
 }
 
 fn of(list: &[SpecCidr]) -> Vec<Cidr> {
@@ -119,8 +113,7 @@ impl<'s> Topology<'s> {
         let mut peering = Vec::new();
         let mut circuits = Vec::new();
         for (i, vbr) in spec.interconnect.vbrs.iter().enumerate() {
-            peering.push(vbr.peering_subnet);
-            peering.extend(vbr.ipv6.as_ref().map(|v| v.peering_subnet));
+            peering.extend(vbr.peering_subnets());
             if let Some(e) = spec.circuit_edge(vbr) {
                 circuits.push(Circuit {
                     index: i as u16,
@@ -129,6 +122,7 @@ impl<'s> Topology<'s> {
                         index: e as u16,
                         router: &spec.on_prem.edge_routers[e],
                     },
+                    standby: spec.interconnect.is_standby(i),
                 });
             }
         }
@@ -185,7 +179,6 @@ impl<'s> Topology<'s> {
             cloud_services,
             oss_known,
             circuits,
-            redundancy: spec.interconnect.redundancy,
         }
     }
 

@@ -456,6 +456,34 @@ pub struct Vbr {
     pub as_number: u32,
 }
 
+impl Interconnect {
+    /// Whether the `index`-th VBR's circuit waits while the first carries the traffic (an
+    /// active/standby design).
+    pub fn is_standby(&self, index: usize) -> bool {
+        self.redundancy == Redundancy::ActiveStandby && index > 0
+    }
+}
+
+impl Vbr {
+    /// The VBR's and the DC edge's addresses on the peering of `family`, if it has one.
+    pub fn gateways(&self, family: Family) -> Option<(IpAddr, IpAddr)> {
+        match family {
+            Family::V4 => Some((self.local_gateway_ip, self.peer_gateway_ip)),
+            Family::V6 => self
+                .ipv6
+                .as_ref()
+                .map(|v| (v.local_gateway_ip, v.peer_gateway_ip)),
+        }
+    }
+
+    /// Its peering subnets: the IPv4 one, and the IPv6 one of a dual-stack VBR.
+    pub fn peering_subnets(&self) -> Vec<Cidr> {
+        let mut subnets = vec![self.peering_subnet];
+        subnets.extend(self.ipv6.as_ref().map(|v| v.peering_subnet));
+        subnets
+    }
+}
+
 /// The IPv6 peering of a dual-stack VBR.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VbrIpv6 {
