@@ -413,3 +413,38 @@ fn the_route_tables_alone_trace_like_the_whole_plan() {
         assert!(err.to_string().contains("not a plan: "), "{err}");
     }
 }
+
+/// Two circuits: with either VBR down, the nodes of both sides still reach each other
+/// over the other; with both down, nothing crosses. The DC advertises a summary no edge
+/// holds as one route (two /25s as one /24): it lasts while a route it covers does.
+#[test]
+fn with_one_circuit_down_traffic_takes_the_other() {
+    let mut spec = vector("scenario-two-circuits-active-active");
+    spec["onPrem"]["nodeCidrs"] = serde_json::json!(["192.168.0.0/25", "192.168.0.128/25"]);
+    let plan = Plan::from_json(&spec.to_string()).unwrap();
+    let advertised = &plan.routing.vbr_advertisement.as_ref().unwrap().prefixes;
+    assert!(
+        advertised.iter().any(|p| p.to_string() == "192.168.0.0/24"),
+        "{advertised:?}"
+    );
+    let (dc, ecs) = (
+        Endpoint::at(ip("192.168.0.200")),
+        Endpoint::at(ip("10.10.24.10")),
+    );
+    for (failed, over) in [
+        (Device::Vbr(0), Device::Vbr(1)),
+        (Device::Vbr(1), Device::Vbr(0)),
+    ] {
+        for (src, dst) in [(dc, ecs), (ecs, dc)] {
+            let t = hybridplan::trace_failed(&plan, src, dst, &[failed]);
+            assert_eq!(t.outcome, Outcome::Delivered, "{failed} down: {}", t.reason);
+            assert!(
+                t.path().contains(&over) && !t.path().contains(&failed),
+                "{:?}",
+                t.path()
+            );
+        }
+    }
+    let both = hybridplan::trace_failed(&plan, ecs, dc, &[Device::Vbr(0), Device::Vbr(1)]);
+    assert_eq!(both.outcome, Outcome::NoRoute);
+}

@@ -23,43 +23,38 @@ pub(crate) fn tables_after(tables: &[HopTable], failed: &[Device]) -> Vec<HopTab
         .filter(|t| !failed.contains(&t.device))
         .cloned()
         .collect();
-    for t in &mut out {
-        t.entries
-            .retain(|e| !(e.origin == RouteOrigin::Connected && links.contains(&e.destination)));
-    }
     // A failed VBR is its circuit down: the link to it goes down, and with it what routes
     // over it. A failed edge router leaves its LAN up: a static route to it stays, and
     // the packets it takes are lost there (only a first-hop redundancy such as VRRP
     // between the edges would move them).
     for t in &mut out {
-        t.entries.retain(|e| match e.next_device {
-            Some(n) if failed.contains(&n) => {
-                e.origin == RouteOrigin::Static && matches!(n, Device::DcEdge(_))
-            }
-            _ => true,
+        t.entries.retain(|e| {
+            let link_down = e.origin == RouteOrigin::Connected && links.contains(&e.destination);
+            let to_failed = e.next_device.is_some_and(|n| {
+                failed.contains(&n)
+                    && !(e.origin == RouteOrigin::Static && matches!(n, Device::DcEdge(_)))
+            });
+            !link_down && !to_failed
         });
     }
     // A learned route lasts while the device it was learned from still has a route to
     // the destination that does not lead back: withdrawals travel until nothing changes.
     loop {
-        let mut withdrawn: Vec<(Device, usize)> = Vec::new();
-        for (ti, t) in out.iter().enumerate() {
-            for (ei, e) in t.entries.iter().enumerate() {
-                if learned_without_source(&out, t.device, e) {
-                    withdrawn.push((out[ti].device, ei));
-                }
-            }
-        }
-        if withdrawn.is_empty() {
+        let withdrawn: Vec<Vec<bool>> = out
+            .iter()
+            .map(|t| {
+                t.entries
+                    .iter()
+                    .map(|e| learned_without_source(&out, t.device, e))
+                    .collect()
+            })
+            .collect();
+        if !withdrawn.iter().flatten().any(|&w| w) {
             break;
         }
-        for t in &mut out {
-            let mut index = 0;
-            t.entries.retain(|_| {
-                let keep = !withdrawn.contains(&(t.device, index));
-                index += 1;
-                keep
-            });
+        for (t, gone) in out.iter_mut().zip(withdrawn) {
+            let mut gone = gone.into_iter();
+            t.entries.retain(|_| !gone.next().unwrap_or(false));
         }
     }
     for t in &mut out {
@@ -81,27 +76,18 @@ fn learned_without_source(tables: &[HopTable], device: Device, e: &RouteEntry) -
     let Some(source) = tables.iter().find(|t| t.device == next) else {
         return true;
     };
-    !source
-        .entries
-        .iter()
-        .any(|s| s.destination.contains(&e.destination) && s.next_device != Some(device))
+    !source.entries.iter().any(|s| {
+        (s.destination.contains(&e.destination) || e.destination.contains(&s.destination))
+            && s.next_device != Some(device)
+    })
 }
 
 /// The surviving routes of each destination ranked again, best first as they were: several
 /// equal ones stay `ecmp`, else the first is `primary`, the rest `backup`, and a route
 /// left alone has no role.
 fn rank_again(entries: &mut [RouteEntry]) {
-    let mut start = 0;
-    while start < entries.len() {
-        let destination = entries[start].destination;
-        let end = start
-            + entries[start..]
-                .iter()
-                .take_while(|e| e.destination == destination)
-                .count();
-        let group = &mut entries[start..end];
+    for group in entries.chunk_by_mut(|a, b| a.destination == b.destination) {
         if group.iter().all(|e| e.path.is_none()) {
-            start = end;
             continue;
         }
         let ecmp = group
@@ -121,6 +107,5 @@ fn rank_again(entries: &mut [RouteEntry]) {
                 Some(PathRole::Backup)
             };
         }
-        start = end;
     }
 }
