@@ -357,11 +357,13 @@ fn trace(
             return ExitCode::from(EXIT_ERRORS);
         }
     };
-    if let Err(message) = known_devices(&plan, fail) {
-        eprintln!("hybridplan: {message}");
-        return ExitCode::from(EXIT_USAGE);
-    }
-    let trace = hybridplan::trace_failed(&plan, src, dst, fail);
+    let trace = match hybridplan::trace_failed(&plan, src, dst, fail) {
+        Ok(trace) => trace,
+        Err(e) => {
+            eprintln!("hybridplan: --fail: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
     emit(&match format {
         Format::Json => to_json(&trace),
         Format::Yaml => to_yaml(&trace),
@@ -410,24 +412,6 @@ fn read_spec(path: Option<&Path>) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Every device of `fail` has a route table in `plan`: a name it does not have is a typo.
-fn known_devices(plan: &Plan, fail: &[Device]) -> Result<(), String> {
-    let tables = &plan.routing.tables;
-    match fail
-        .iter()
-        .find(|d| !tables.iter().any(|t| t.device == **d))
-    {
-        None => Ok(()),
-        Some(d) => {
-            let known: Vec<String> = tables.iter().map(|t| t.device.to_string()).collect();
-            Err(format!(
-                "--fail {d}: the plan has no such device (it has {})",
-                known.join(", ")
-            ))
-        }
-    }
-}
-
 fn plan(spec: Option<&Path>, format: Format, out: Option<&Path>, fail: &[Device]) -> ExitCode {
     let bytes = match read_spec(spec) {
         Ok(t) => t,
@@ -439,12 +423,14 @@ fn plan(spec: Option<&Path>, format: Format, out: Option<&Path>, fail: &[Device]
     match hybridplan::HybridCluster::from_bytes(&bytes) {
         Ok(cluster) => {
             let mut plan = hybridplan::plan(&cluster);
-            if let Err(message) = known_devices(&plan, fail) {
-                eprintln!("hybridplan: {message}");
-                return ExitCode::from(EXIT_USAGE);
-            }
             if !fail.is_empty() {
-                plan.routing.tables = plan.routing.tables_after(fail);
+                match plan.routing.tables_after(fail) {
+                    Ok(tables) => plan.routing.tables = tables,
+                    Err(e) => {
+                        eprintln!("hybridplan: --fail: {e}");
+                        return ExitCode::from(EXIT_USAGE);
+                    }
+                }
             }
             if let Some(dir) = out
                 && let Err(message) = write_out(dir, &cluster, &plan)

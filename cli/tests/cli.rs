@@ -384,3 +384,80 @@ fn trace_takes_the_side_of_an_overlay_pod() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn fail_shows_the_path_and_the_tables_with_a_circuit_down_and_refuses_an_unknown_device() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let vector: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            root.join("tests/vectors/scenario-two-circuits-active-active.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let spec = vector["spec"].to_string();
+    let hops = |args: &[&str]| -> Vec<String> {
+        let out = hybridplan(args, Some(spec.as_bytes()));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let trace = stdout_json(&out);
+        trace["hops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["device"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let trace = [
+        "trace",
+        "-",
+        "192.168.0.16",
+        "10.10.24.10",
+        "--format",
+        "json",
+    ];
+    assert!(hops(&trace).contains(&"vbr".to_owned()));
+    let failed = hops(&[&trace[..], &["--fail", "vbr"]].concat());
+    assert_eq!(
+        failed,
+        [
+            "dc-node",
+            "dc-edge",
+            "dc-edge-2",
+            "vbr-2",
+            "cen-tr",
+            "vpc",
+            "ecs-node"
+        ]
+    );
+
+    let out = hybridplan(&["plan", "-", "--fail", "vbr-2"], Some(spec.as_bytes()));
+    let tables = stdout_json(&out)["routing"]["tables"].clone();
+    let devices: Vec<&str> = tables
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["device"].as_str().unwrap())
+        .collect();
+    assert!(
+        devices.contains(&"vbr") && !devices.contains(&"vbr-2"),
+        "{devices:?}"
+    );
+
+    for args in [&trace[..], &["plan", "-"]] {
+        let out = hybridplan(
+            &[args, &["--fail", "vbr-3"]].concat(),
+            Some(spec.as_bytes()),
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("vbr-3 is not a device of this plan (it has dc-node"),
+            "{err}"
+        );
+    }
+}

@@ -41,7 +41,7 @@ fn contradictions(plan: &Plan) -> Vec<String> {
             addr: c.dst.parse().unwrap(),
             node: c.dst_node,
         };
-        let t = trace_failed(plan, src, dst, &c.failed);
+        let t = trace_failed(plan, src, dst, &c.failed).unwrap();
         if t.outcome != c.outcome || t.path() != c.path {
             out.push(format!(
                 "check {} -> {}: the plan says {} via {:?}, trace finds {} via {:?} ({})",

@@ -436,7 +436,7 @@ fn with_one_circuit_down_traffic_takes_the_other() {
         (Device::Vbr(1), Device::Vbr(0)),
     ] {
         for (src, dst) in [(dc, ecs), (ecs, dc)] {
-            let t = hybridplan::trace_failed(&plan, src, dst, &[failed]);
+            let t = hybridplan::trace_failed(&plan, src, dst, &[failed]).unwrap();
             assert_eq!(t.outcome, Outcome::Delivered, "{failed} down: {}", t.reason);
             assert!(
                 t.path().contains(&over) && !t.path().contains(&failed),
@@ -445,6 +445,6 @@ fn with_one_circuit_down_traffic_takes_the_other() {
             );
         }
     }
-    let both = hybridplan::trace_failed(&plan, ecs, dc, &[Device::Vbr(0), Device::Vbr(1)]);
+    let both = hybridplan::trace_failed(&plan, ecs, dc, &[Device::Vbr(0), Device::Vbr(1)]).unwrap();
     assert_eq!(both.outcome, Outcome::NoRoute);
 }

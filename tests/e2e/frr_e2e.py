@@ -721,6 +721,11 @@ def main() -> int:
         status = "ok" if not found else f"{len(found)} problem(s)"
         print(f"frr_e2e: {name}: {status} ({time.monotonic() - start:.1f} s)")
         problems += found
+    return finish(problems)
+
+
+def finish(problems: list[str]) -> int:
+    """Lists the problems found; the exit status: 1 if there are any."""
     for p in problems:
         print(f"  {p}")
     return 1 if problems else 0

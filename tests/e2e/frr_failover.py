@@ -31,7 +31,7 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from frr_e2e import FRR, SKIP, Failure, Lab, hybridplan, peer_lines, wait, with_len  # noqa: E402
+from frr_e2e import FRR, SKIP, Failure, Lab, finish, hybridplan, peer_lines, wait, with_len  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 VECTORS = {"active-active": "scenario-two-circuits-active-active",
@@ -353,9 +353,7 @@ def main() -> int:
         print(f"frr_failover: {design}: {'ok' if not found else f'{len(found)} problem(s)'} "
               f"({time.monotonic() - start:.1f} s)")
         problems += found
-    for p in problems:
-        print(f"  {p}")
-    return 1 if problems else 0
+    return finish(problems)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,33 @@
 
 use super::{Device, HopTable, PathRole, RouteEntry, RouteOrigin};
 
+/// A device asked to fail that the plan does not have (`vbr-3` in a plan of two VBRs).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{device} is not a device of this plan (it has {})", known.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+pub struct NoSuchDevice {
+    /// The device named.
+    pub device: Device,
+    /// The devices that have a route table in the plan.
+    pub known: Vec<Device>,
+}
+
+/// [`tables_after`], once every device of `failed` is known to have a table in `tables`.
+pub(crate) fn checked_tables_after(
+    tables: &[HopTable],
+    failed: &[Device],
+) -> Result<Vec<HopTable>, NoSuchDevice> {
+    match failed
+        .iter()
+        .find(|d| !tables.iter().any(|t| t.device == **d))
+    {
+        Some(&device) => Err(NoSuchDevice {
+            device,
+            known: tables.iter().map(|t| t.device).collect(),
+        }),
+        None => Ok(tables_after(tables, failed)),
+    }
+}
+
 /// `tables` once every device of `failed` is down (a circuit fails as its VBR does).
 pub(crate) fn tables_after(tables: &[HopTable], failed: &[Device]) -> Vec<HopTable> {
     if failed.is_empty() {

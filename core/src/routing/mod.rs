@@ -17,6 +17,7 @@ mod topology;
 mod trace;
 
 pub use device::{Device, NotADevice};
+pub use failover::NoSuchDevice;
 pub use flows::{Flow, FlowEnd, Protocol};
 pub use plan_routes::PlanRoutes;
 pub(crate) use services::{oss_vip_ranges, registry_addresses, registry_domain};
@@ -50,9 +51,9 @@ pub struct Routing {
 impl Routing {
     /// The route tables once the devices `failed` are down (a circuit fails as its VBR
     /// does: `vbr-2`): their routes and those learned through them are withdrawn, and the
-    /// backups of each destination take over.
-    pub fn tables_after(&self, failed: &[Device]) -> Vec<HopTable> {
-        failover::tables_after(&self.tables, failed)
+    /// backups of each destination take over. A device without a table is refused.
+    pub fn tables_after(&self, failed: &[Device]) -> Result<Vec<HopTable>, NoSuchDevice> {
+        failover::checked_tables_after(&self.tables, failed)
     }
 }
 

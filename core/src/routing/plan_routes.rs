@@ -73,21 +73,17 @@ impl PlanRoutes {
         failed: &[Device],
         path: &str,
     ) -> Result<Trace, SpecError> {
-        if let Some(d) = failed
-            .iter()
-            .find(|d| !self.tables.iter().any(|t| t.device == **d))
-        {
-            let known: Vec<String> = self.tables.iter().map(|t| t.device.to_string()).collect();
-            return Err(SpecError::Invalid(vec![
+        let tables = super::failover::checked_tables_after(&self.tables, failed).map_err(|e| {
+            let known: Vec<String> = e.known.iter().map(ToString::to_string).collect();
+            SpecError::Invalid(vec![
                 Diagnostic::new(
                     Code::SpecInvalid,
                     path,
-                    format!("{d} is not a device of this plan"),
+                    format!("{} is not a device of this plan", e.device),
                 )
                 .hint(format!("name one of {}", known.join(", "))),
-            ]));
-        }
-        let tables = super::failover::tables_after(&self.tables, failed);
+            ])
+        })?;
         Ok(trace_tables(&tables, src, dst))
     }
 }

@@ -423,9 +423,14 @@ pub fn trace_endpoints(plan: &Plan, src: Endpoint, dst: Endpoint) -> Trace {
 
 /// [`trace_endpoints`] once the devices `failed` are down (`vbr-2`, `dc-edge`): their routes
 /// and those learned through them are gone, and backups carry what they can.
-pub fn trace_failed(plan: &Plan, src: Endpoint, dst: Endpoint, failed: &[Device]) -> Trace {
-    let tables = super::failover::tables_after(&plan.routing.tables, failed);
-    trace_tables(&tables, src, dst)
+pub fn trace_failed(
+    plan: &Plan,
+    src: Endpoint,
+    dst: Endpoint,
+    failed: &[Device],
+) -> Result<Trace, super::NoSuchDevice> {
+    let tables = plan.routing.tables_after(failed)?;
+    Ok(trace_tables(&tables, src, dst))
 }
 
 /// [`trace`] through route tables alone.
