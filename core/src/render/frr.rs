@@ -13,6 +13,14 @@
 //! | two circuits, active/active | `maximum-paths` for the edge's own circuits, BFD on each VBR peer |
 //! | two circuits, active/standby | toward the standby VBR `set as-path prepend` (route map `TO-VBR-STANDBY`), from it `set local-preference 50` (`FROM-VBR-STANDBY`) |
 //! | edge ↔ edge session | the other circuit edge as neighbour, `next-hop-self`, route map `EDGE` both ways: the VBR routes and the static routes to the VBR (`redistribute static`) |
+//!
+//! The commands are FRR's (Debian's 8.4): `ip route NETWORK GATEWAY [tag TAG] [DISTANCE]`
+//! (<https://docs.frrouting.org/en/stable-8.4/static.html>); `match tag`, `set weight`,
+//! `set local-preference`, `set as-path prepend` (<https://docs.frrouting.org/en/stable-8.4/routemap.html>);
+//! `neighbor … bfd`, `next-hop-self`, `maximum-paths`, `redistribute static route-map`
+//! (<https://docs.frrouting.org/en/stable-8.4/bgp.html>). Best-path selection (weight, then
+//! local preference, then AS-path length, eBGP over iBGP) is what ranks the paths of the
+//! plan's tables; `tests/e2e/frr_failover.py` holds FRR 8.4.4 to those tables at every stage.
 
 use super::UnknownDevice;
 use crate::Plan;
