@@ -380,5 +380,201 @@ fn bench_v6(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, bench_v4, bench_v6);
+/// The median of `runs` timings of `f`, in milliseconds: each run starts from a fresh
+/// state made by `setup` (untimed).
+fn median_ms<S, T>(runs: usize, mut setup: impl FnMut() -> S, mut f: impl FnMut(S) -> T) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let state = setup();
+            let start = std::time::Instant::now();
+            black_box(f(state));
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// A table built one route at a time, emptied one route at a time, and built in bulk, by
+/// `RouteTable` and by prefix-trie (whose build is its insert loop), rounds alternating;
+/// times are medians, ratios to prefix-trie's insert loop.
+fn updates<N: prefix_trie::Prefix + Copy>(
+    label: &str,
+    routes: &[(Cidr, u32)],
+    net: impl Fn(Cidr) -> N,
+) {
+    const RUNS: usize = 7;
+    let nets: Vec<(N, u32)> = routes.iter().map(|&(c, v)| (net(c), v)).collect();
+    let ours_built = || routes.iter().copied().collect::<RouteTable<u32>>();
+    let trie_built = || {
+        let mut m = PrefixMap::<N, u32>::new();
+        for &(n, v) in &nets {
+            m.insert(n, v);
+        }
+        m
+    };
+    let ours_insert = median_ms(RUNS, RouteTable::<u32>::new, |mut t| {
+        for &(c, v) in routes {
+            t.insert(c, v);
+        }
+        t
+    });
+    let trie_insert = median_ms(RUNS, PrefixMap::<N, u32>::new, |mut m| {
+        for &(n, v) in &nets {
+            m.insert(n, v);
+        }
+        m
+    });
+    let ours_remove = median_ms(RUNS, ours_built, |mut t| {
+        for &(c, _) in routes {
+            t.remove(c);
+        }
+        assert!(t.is_empty());
+        t
+    });
+    let trie_remove = median_ms(RUNS, trie_built, |mut m| {
+        for (n, _) in &nets {
+            m.remove(n);
+        }
+        m
+    });
+    let ours_bulk = median_ms(RUNS, || (), |_| ours_built());
+    eprintln!(
+        "{label}: insert loop {ours_insert:.1} ms ({:.2}x prefix-trie's {trie_insert:.1} ms); \
+         remove loop {ours_remove:.1} ms ({:.2}x prefix-trie's {trie_remove:.1} ms); \
+         bulk build (collect) {ours_bulk:.1} ms ({:.2}x prefix-trie's insert loop); medians of {RUNS}",
+        ours_insert / trie_insert,
+        ours_remove / trie_remove,
+        ours_bulk / trie_insert,
+    );
+    // The table an insert loop leaves answers as the bulk-built one.
+    let (looped, bulk) = (
+        routes.iter().fold(RouteTable::new(), |mut t, &(c, v)| {
+            t.insert(c, v);
+            t
+        }),
+        ours_built(),
+    );
+    assert!(
+        looped.iter().eq(bulk.iter()),
+        "{label}: insert loop and bulk build differ"
+    );
+}
+
+/// A BGP feed on a full IPv4 table: 100,000 updates, each an announcement of a prefix the
+/// table lacks, a withdrawal of one it has, or a new value for one it has (4:4:2), drawn
+/// from the real table, of which a random tenth is held back to be announced. prefix-trie
+/// takes the same updates in the same run; after each 100 updates both answer the same
+/// 100 random addresses (`RouteTable::lookup` checked against prefix-trie). Reports the
+/// rate, the median and 99th percentile of each update's own time (timed one by one), and
+/// the heap after the feed.
+fn feed(routes: &[(Cidr, u32)]) {
+    const UPDATES: usize = 100_000;
+    let mut rng = Rng(0xFEED_0000_2015_1101);
+    let mut held = Vec::new();
+    let mut present = Vec::new();
+    for &(c, v) in routes {
+        if rng.next().is_multiple_of(10) {
+            held.push((c, v));
+        } else {
+            present.push((c, v));
+        }
+    }
+    let v4 = |c: Cidr| Ipv4Net::new(Ipv4Addr::from(c.first() as u32), c.len()).unwrap();
+    let (mut ours, heap_before) = heap_of(|| present.iter().copied().collect::<RouteTable<u32>>());
+    let mut trie = PrefixMap::<Ipv4Net, u32>::new();
+    for &(c, v) in &present {
+        trie.insert(v4(c), v);
+    }
+    let mut times = Vec::with_capacity(UPDATES);
+    let (mut ours_total, mut trie_total) = (0.0, 0.0);
+    let mut stream = Vec::with_capacity(100);
+    let mut checked = 0;
+    for batch in 0..UPDATES / 100 {
+        stream.clear();
+        for _ in 0..100 {
+            let pick = rng.next();
+            let op = match pick % 10 {
+                0..=3 if !held.is_empty() => {
+                    let (c, v) = held.swap_remove((pick >> 8) as usize % held.len());
+                    present.push((c, v));
+                    (c, Some(v))
+                }
+                0..=7 => {
+                    let (c, v) = present.swap_remove((pick >> 8) as usize % present.len());
+                    held.push((c, v));
+                    (c, None)
+                }
+                _ => {
+                    let i = (pick >> 8) as usize % present.len();
+                    present[i].1 ^= 1 + (pick >> 40) as u32;
+                    (present[i].0, Some(present[i].1))
+                }
+            };
+            stream.push(op);
+        }
+        let start = std::time::Instant::now();
+        for &(c, v) in &stream {
+            let t = std::time::Instant::now();
+            match v {
+                Some(v) => black_box(ours.insert(c, v)),
+                None => black_box(ours.remove(c)),
+            };
+            times.push(t.elapsed().as_secs_f64() * 1e9);
+        }
+        ours_total += start.elapsed().as_secs_f64();
+        let start = std::time::Instant::now();
+        for &(c, v) in &stream {
+            match v {
+                Some(v) => black_box(trie.insert(v4(c), v)),
+                None => black_box(trie.remove(&v4(c))),
+            };
+        }
+        trie_total += start.elapsed().as_secs_f64();
+        for _ in 0..100 {
+            let a = Ipv4Addr::from(rng.next() as u32 ^ (batch as u32).rotate_left(7));
+            let got = ours.lookup(a).map(|(c, v)| (c.first() as u32, c.len(), *v));
+            let want = trie
+                .get_lpm(&Ipv4Net::new(a, 32).unwrap())
+                .map(|(p, v)| (u32::from(p.network()), p.prefix_len(), *v));
+            assert_eq!(
+                got,
+                want,
+                "feed: lookup of {a} after {} updates",
+                (batch + 1) * 100
+            );
+            checked += 1;
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let (_, heap_after) = heap_of(|| ours.clone());
+    eprintln!(
+        "lpm/ipv4-feed: {UPDATES} updates on a table of {}: {:.0} updates/s ({:.2}x prefix-trie's {:.0}); \
+         per update median {:.0} ns, 99th percentile {:.0} ns, max {:.0} ns; {checked} lookups between \
+         batches agree with prefix-trie; heap {:.1} MiB before, {:.1} MiB after",
+        present.len(),
+        UPDATES as f64 / ours_total,
+        trie_total / ours_total,
+        UPDATES as f64 / trie_total,
+        times[UPDATES / 2],
+        times[UPDATES * 99 / 100],
+        times[UPDATES - 1],
+        heap_before as f64 / 1048576.0,
+        heap_after as f64 / 1048576.0,
+    );
+}
+
+fn bench_updates(_: &mut Criterion) {
+    let v4 = load("ipv4-2015.tsv.gz");
+    updates("lpm/ipv4-updates", &v4, |c| {
+        Ipv4Net::new(Ipv4Addr::from(c.first() as u32), c.len()).unwrap()
+    });
+    feed(&v4);
+    let v6 = load("ipv6-2015.tsv.gz");
+    updates("lpm/ipv6-updates", &v6, |c| {
+        Ipv6Net::new(Ipv6Addr::from(c.first()), c.len()).unwrap()
+    });
+}
+
+criterion_group!(benches, bench_updates, bench_v4, bench_v6);
 criterion_main!(benches);

@@ -11,26 +11,28 @@
 //! lookup loop ran 1.4 times as fast with the lengths apart and 2.2 times reading values
 //! only: the last, dependent read of a lookup is the one that misses the cache.
 //!
-//! The structure is rebuilt from the sorted routes: whole on bulk loads, and per
-//! direct-indexed region on single inserts and removals. Abandoned nodes are reclaimed by
-//! a full rebuild once they outnumber the live ones. Each (re)built region is validated:
-//! every index a lookup can follow from it is checked to be in bounds, so that lookups can
-//! read without bounds checks.
+//! The structure is built whole from the sorted routes on bulk loads; a single insert or
+//! removal changes only the nodes on its path (`update.rs`). Every index a lookup can
+//! follow is checked to be in bounds when it is written (`validate`, `check_node`), so
+//! that lookups can read without bounds checks.
 
 /// An address as an unsigned integer (u32 for IPv4, u128 for IPv6).
-pub(crate) trait Key: Copy + Ord + Default + std::fmt::Debug {
+pub(crate) trait Key:
+    Copy + Ord + Default + std::fmt::Debug + std::ops::BitOr<Output = Self>
+{
     /// `bits` bits starting `offset` bits from the most significant end; bits past the
     /// address width read as zero.
     fn chunk(self, offset: u32, bits: u32) -> usize;
     /// The address with all but the first `len` bits cleared.
     fn masked(self, len: u32) -> Self;
-    /// The last address of the prefix `self/len`.
-    fn last(self, len: u32) -> Self;
     /// The address shifted left by `bits` (less than the width), zeros shifted in: a
     /// lookup walks down with it, reading each level's chunk from the top.
     fn skip(self, bits: u32) -> Self;
     /// The first `bits` bits (1 to 32).
     fn top(self, bits: u32) -> usize;
+    /// The key whose bits `offset..offset + bits` are `index` and all others zero: the
+    /// first address of a child's region (bits past the address width are dropped).
+    fn at(index: usize, offset: u32, bits: u32) -> Self;
     /// The keys as IPv4 addresses, if they are: the batch's pipeline is written for those.
     fn as_v4(keys: &[Self]) -> Option<&[u32]>;
 }
@@ -46,9 +48,6 @@ impl Key for u32 {
     fn masked(self, len: u32) -> Self {
         self & u32::MAX.checked_shl(32 - len).unwrap_or(0)
     }
-    fn last(self, len: u32) -> Self {
-        self | !u32::MAX.checked_shl(32 - len).unwrap_or(0)
-    }
     #[inline(always)]
     fn skip(self, bits: u32) -> Self {
         self << bits
@@ -56,6 +55,10 @@ impl Key for u32 {
     #[inline(always)]
     fn top(self, bits: u32) -> usize {
         (self >> (32 - bits)) as usize
+    }
+    fn at(index: usize, offset: u32, bits: u32) -> Self {
+        // Placed at the top of 64 bits, then moved down: a shift by up to 63 either way.
+        ((index as u64) << (64 - bits) >> offset >> 32) as u32
     }
     fn as_v4(keys: &[Self]) -> Option<&[u32]> {
         Some(keys)
@@ -71,9 +74,6 @@ impl Key for u128 {
     fn masked(self, len: u32) -> Self {
         self & u128::MAX.checked_shl(128 - len).unwrap_or(0)
     }
-    fn last(self, len: u32) -> Self {
-        self | !u128::MAX.checked_shl(128 - len).unwrap_or(0)
-    }
     #[inline(always)]
     fn skip(self, bits: u32) -> Self {
         self << bits
@@ -82,6 +82,11 @@ impl Key for u128 {
     fn top(self, bits: u32) -> usize {
         // Only the high word holds the top bits: one 64-bit shift instead of a 128-bit one.
         ((self >> 64) as u64 >> (64 - bits)) as usize
+    }
+    fn at(index: usize, offset: u32, bits: u32) -> Self {
+        ((index as u128) << (128 - bits))
+            .checked_shr(offset)
+            .unwrap_or(0)
     }
     fn as_v4(_: &[Self]) -> Option<&[u32]> {
         None
@@ -97,7 +102,9 @@ const LEAF: u32 = 1 << 31;
 use super::ones::Ones;
 
 mod batch;
+mod update;
 pub(crate) use batch::{FindMany, FindManyOr};
+pub(crate) use update::Paint;
 
 /// A route as the trie is built from it.
 #[derive(Debug)]
@@ -159,8 +166,11 @@ pub(crate) struct Poptrie<V> {
     /// ends where it reads it, and its prefix length.
     values: Vec<V>,
     lens: Vec<u8>,
-    /// Nodes and leaves no longer reachable after partial rebuilds.
+    /// Leaves of the direct level no longer reachable after changes (leaves and nodes
+    /// elsewhere go to `free`).
     garbage: usize,
+    /// Blocks of leaves and nodes freed by changes, for the next ones to take.
+    free: update::FreeLists,
 }
 
 /// Marks the path that calls it as rarely taken, for the layout of the code around it: a
@@ -219,6 +229,7 @@ impl<V: Clone> Poptrie<V> {
             values: Vec::new(),
             lens: Vec::new(),
             garbage: 0,
+            free: update::FreeLists::default(),
         };
         t.fill_direct(0, 1 << bits, None, routes);
         t
@@ -295,51 +306,19 @@ impl<V: Clone> Poptrie<V> {
             + self.lens.capacity()
     }
 
-    /// Nodes and leaves reachable from the direct level.
+    /// Nodes and leaves in use.
     pub fn live(&self) -> usize {
-        (self.nodes.len() + self.values.len()).saturating_sub(self.garbage)
+        (self.nodes.len() + self.values.len()).saturating_sub(self.dead())
+    }
+
+    /// Node and leaf slots held but unused: free blocks, and abandoned direct-level leaves.
+    pub fn dead(&self) -> usize {
+        self.garbage + self.free.slots()
     }
 
     /// (direct entries, nodes, leaves), for tuning.
     pub fn shape(&self) -> (usize, usize, usize) {
         (self.direct.len(), self.nodes.len(), self.values.len())
-    }
-
-    pub fn garbage(&self) -> usize {
-        self.garbage
-    }
-
-    /// Rebuilds the direct entries `first..first + count` (an aligned block) from `routes`,
-    /// the routes inside that block sorted by (key, len), with `default` the longest route
-    /// covering the whole block from above.
-    pub fn rebuild<K: Key>(
-        &mut self,
-        first: usize,
-        count: usize,
-        default: Source<K, V>,
-        routes: &[Route<K, V>],
-    ) {
-        let mut previous = LEAF;
-        for d in first..first + count {
-            let e = self.direct[d];
-            if e & LEAF == 0 {
-                self.garbage += self.subtree_size(e);
-            } else if e != LEAF && e != previous {
-                // Neighbouring entries share a leaf: count it once.
-                self.garbage += 1;
-            }
-            previous = e;
-        }
-        self.fill_direct(first, count, default, routes);
-    }
-
-    fn subtree_size(&self, index: u32) -> usize {
-        let node = self.nodes[index as usize];
-        let mut size = 1 + node.leafvec.count_ones() as usize;
-        for k in 0..node.vector.count_ones() {
-            size += self.subtree_size(node.base1 + k);
-        }
-        size
     }
 
     /// A leaf answering with `source`; `NO_ROUTE` when there is no route.
@@ -534,7 +513,10 @@ mod tests {
         assert_eq!(b.chunk(0, 16), 0x2001);
         assert_eq!(b.chunk(124, 6), 0);
         assert_eq!(a.masked(8), 0x0a00_0000);
-        assert_eq!(a.last(24), 0x0a01_02ff);
+        assert_eq!(u32::at(0x0a, 0, 8), 0x0a00_0000);
+        assert_eq!(u32::at(0b11_0000, 30, 6), 0b11);
+        assert_eq!(u128::at(0x2001, 0, 16), 0x2001u128 << 112);
+        assert_eq!(u128::at(0b110000, 124, 6), 0b1100);
         assert_eq!(a.masked(0), 0);
         // Walking down with `skip` reads the same chunks as `chunk` at each offset.
         assert_eq!(a.top(18), a.chunk(0, 18));

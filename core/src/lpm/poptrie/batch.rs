@@ -403,7 +403,7 @@ mod tests {
         let trie = Poptrie::build(&routes, bits);
         // Keys at, inside and just past each route, besides the random ones.
         for r in &routes {
-            let last = r.key.last(u32::from(r.len));
+            let last = r.key | !u32::MAX.checked_shl(32 - u32::from(r.len)).unwrap_or(0);
             keys.extend([
                 r.key,
                 r.key + (last - r.key) / 2,
