@@ -2,6 +2,7 @@
 // `plan` on the reference scenario (median of 1,000 calls), and `lookupMany` over 1 million
 // addresses on a real IPv4 BGP table (RouteViews 2015, 606,138 prefixes), read from the
 // folder HYBRIDPLAN_BGP_DATA names; docs/benchmarks.md says how to make it.
+import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { gzipSync, gunzipSync } from "node:zlib";
 import { plan, RouteTable } from "hybridplan";
@@ -71,3 +72,10 @@ for (let round = 0; round < 7; round++) {
 }
 rates.sort((a, b) => a - b);
 console.log(`lookupMany: median ${rates[3].toFixed(1)} M lookups/s over ${n.toLocaleString()} addresses (7 rounds)`);
+
+// The native figure, same table, same queries, same machine, now: `RouteTable::lookup` in
+// a Rust loop (core/examples/lookup_rate.rs).
+const native = execFileSync("cargo", ["run", "-q", "--release", "--locked", "-p", "hybridplan", "--example", "lookup_rate"],
+  { cwd: here("../.."), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+const nativeRate = Number(/([0-9.]+) M lookups/.exec(native)[1]);
+console.log(`${native}; lookupMany at ${(rates[3] / nativeRate).toFixed(2)}x the native lookup`);

@@ -98,6 +98,11 @@ test("RouteTable.insertMany loads a table at once and names a bad prefix by its 
     (e) => e.code === "cidr-host-bits" && e.path === "prefixes/1");
   assert.throws(() => t.insertMany(["10.0.0.0/8", 7], new Uint32Array([1, 2])),
     (e) => e.code === "spec-invalid" && e.path === "prefixes/1");
+  assert.throws(() => t.insertMany(["10.0.0.0/8", null], new Uint32Array([1, 2])),
+    (e) => e.code === "spec-invalid" && e.path === "prefixes/1");
+  // Two prefixes in one string are not one prefix.
+  assert.throws(() => t.insertMany(["10.0.0.0/8\n10.2.0.0/16", "10.3.0.0/16"], new Uint32Array([1, 2])),
+    (e) => e.name === "SpecError" && e.path === "prefixes/0" && /line break/.test(e.message));
   assert.equal(t.size, 3, "a refused batch adds nothing");
 });
 
