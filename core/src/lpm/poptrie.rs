@@ -125,17 +125,9 @@ impl<K: Copy, V> Copy for Route<'_, K, V> {}
 /// leaf: it is known from the direct entry or the node without reading one.
 pub(crate) const NO_ROUTE: u32 = 0;
 
-/// The route a region falls back to, as an identity (key, len) for run compression and
-/// the value to copy into leaves.
-type Source<'a, K, V> = Option<(K, u8, &'a V)>;
-
-fn same<K: PartialEq, V>(a: &Source<K, V>, b: &Source<K, V>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some((ka, la, _)), Some((kb, lb, _))) => ka == kb && la == lb,
-        _ => false,
-    }
-}
+/// In a build, the route a region answers with is its index in the routes (unique, so
+/// equal indices are the same route); this one stands for no route.
+const NONE: u32 = u32::MAX;
 
 /// 32 bytes, aligned so that reading a node touches one cache line.
 #[derive(Clone, Copy, Debug, Default)]
@@ -231,7 +223,7 @@ impl<V: Clone> Poptrie<V> {
             garbage: 0,
             free: update::FreeLists::default(),
         };
-        t.fill_direct(0, 1 << bits, None, routes);
+        t.fill_direct(routes);
         t
     }
 
@@ -321,37 +313,33 @@ impl<V: Clone> Poptrie<V> {
         (self.direct.len(), self.nodes.len(), self.values.len())
     }
 
-    /// A leaf answering with `source`; `NO_ROUTE` when there is no route.
-    fn push_leaf<K>(&mut self, source: &Source<K, V>) -> u32 {
-        match source {
-            None => NO_ROUTE,
-            Some((_, len, value)) => {
-                self.values.push((*value).clone());
-                self.lens.push(*len);
-                self.values.len() as u32
-            }
+    /// A leaf answering with route `route` of `routes`; `NO_ROUTE` for `NONE`.
+    fn push_leaf<K>(&mut self, routes: &[Route<K, V>], route: u32) -> u32 {
+        if route == NONE {
+            return NO_ROUTE;
         }
+        let r = &routes[route as usize];
+        self.values.push(r.value.clone());
+        self.lens.push(r.len);
+        self.values.len() as u32
     }
 
-    /// Fills direct entries `first..first + count` from the routes inside them.
-    fn fill_direct<'a, K: Key>(
-        &mut self,
-        first: usize,
-        count: usize,
-        default: Source<'a, K, V>,
-        routes: &[Route<'a, K, V>],
-    ) {
+    /// Fills the direct level from all the routes.
+    fn fill_direct<K: Key>(&mut self, routes: &[Route<K, V>]) {
         let bits = self.bits;
-        let mut source = vec![default; count];
+        let count = 1 << bits;
+        let mut source = vec![NONE; count];
         let mut painted = vec![0u8; count];
         // Routes that end at the direct level paint the entries they cover, longest last.
-        for r in routes.iter().filter(|r| u32::from(r.len) <= bits) {
-            let start = r.key.chunk(0, bits) - first;
-            let n = 1usize << (bits - u32::from(r.len));
-            for d in start..(start + n).min(count) {
+        for (i, r) in routes.iter().enumerate() {
+            if u32::from(r.len) > bits {
+                continue;
+            }
+            let start = r.key.chunk(0, bits);
+            for d in start..start + (1 << (bits - u32::from(r.len))) {
                 if painted[d] <= r.len {
                     painted[d] = r.len;
-                    source[d] = Some((r.key, r.len, r.value));
+                    source[d] = i as u32;
                 }
             }
         }
@@ -365,30 +353,29 @@ impl<V: Clone> Poptrie<V> {
                 .iter()
                 .take_while(|r| r.key.chunk(0, bits) == d)
                 .count();
-            let group = &routes[i..end];
-            if group.iter().any(|r| u32::from(r.len) > bits) {
+            if routes[i..end].iter().any(|r| u32::from(r.len) > bits) {
                 let index = self.nodes.len() as u32;
                 self.nodes.push(Node::default());
-                let node = self.build_node(bits, source[d - first], group);
+                let node = self.build_node(bits, source[d], routes, i..end);
                 self.nodes[index as usize] = node;
                 self.direct[d] = index;
-                has_node[d - first] = true;
+                has_node[d] = true;
             }
             i = end;
         }
-        let mut previous: Option<(Source<K, V>, u32)> = None;
-        for (k, &node) in has_node.iter().enumerate() {
+        let mut previous: Option<(u32, u32)> = None;
+        for (d, &node) in has_node.iter().enumerate() {
             if node {
                 continue;
             }
-            let leaf = match &previous {
-                Some((p, leaf)) if same(p, &source[k]) => *leaf,
-                _ => self.push_leaf(&source[k]),
+            let leaf = match previous {
+                Some((route, leaf)) if route == source[d] => leaf,
+                _ => self.push_leaf(routes, source[d]),
             };
-            previous = Some((source[k], leaf));
-            self.direct[first + k] = LEAF | leaf;
+            previous = Some((source[d], leaf));
+            self.direct[d] = LEAF | leaf;
         }
-        self.validate(first, count);
+        self.validate(0, count);
     }
 
     /// Checks that every index a lookup can read from direct entries `first..first +
@@ -428,71 +415,88 @@ impl<V: Clone> Poptrie<V> {
         }
     }
 
-    /// Builds the node for the region reached after `offset` bits, whose routes (sorted,
-    /// possibly including shorter ones, which are skipped) are `routes`, and whose
-    /// longest covering route from above is `default`.
-    fn build_node<'a, K: Key>(
+    /// Builds the node for the region reached after `offset` bits, whose routes are
+    /// `routes[inside]` (sorted, possibly with shorter ones, which are skipped), and whose
+    /// longest covering route from above is `routes[default]` (or `NONE`).
+    fn build_node<K: Key>(
         &mut self,
         offset: u32,
-        default: Source<'a, K, V>,
-        routes: &[Route<'a, K, V>],
+        default: u32,
+        routes: &[Route<K, V>],
+        inside: std::ops::Range<usize>,
     ) -> Node {
         let mut source = [default; FANOUT];
         let mut painted = [0u8; FANOUT];
-        let mut deeper: [(usize, usize); FANOUT] = [(0, 0); FANOUT];
+        // Per child, the routes below it: (first, last + 1), or (_, 0) for none.
+        let mut deeper = [(0u32, 0u32); FANOUT];
+        let (mut vector, mut any_painted) = (0u64, false);
         let limit = offset + STRIDE;
-        for (i, r) in routes.iter().enumerate() {
+        for i in inside {
+            let r = &routes[i];
             let len = u32::from(r.len);
             if len <= offset {
                 continue;
             }
             let c = r.key.chunk(offset, STRIDE);
             if len <= limit {
+                any_painted = true;
                 for x in c..c + (1usize << (limit - len)) {
                     if painted[x] <= r.len {
                         painted[x] = r.len;
-                        source[x] = Some((r.key, r.len, r.value));
+                        source[x] = i as u32;
                     }
                 }
             } else {
-                let (start, end) = &mut deeper[c];
+                let (first, end) = &mut deeper[c];
                 if *end == 0 {
-                    *start = i;
+                    *first = i as u32;
                 }
-                *end = i + 1;
+                *end = i as u32 + 1;
+                vector |= 1 << c;
             }
         }
         let mut node = Node {
+            vector,
             base0: self.values.len() as u32 + 1,
             base1: self.nodes.len() as u32,
             ..Node::default()
         };
-        // The route of the last leaf pushed: a run of it goes on past children that are
-        // nodes or have no route.
-        let mut previous: Source<K, V> = None;
-        for c in 0..FANOUT {
-            if deeper[c].1 != 0 {
-                node.vector |= 1 << c;
-            } else if source[c].is_none() {
-                node.nonevec |= 1 << c;
-            } else if previous.is_none() || !same(&previous, &source[c]) {
-                node.leafvec |= 1 << c;
-                self.push_leaf(&source[c]);
-                previous = source[c];
+        if !any_painted {
+            // Every child that is not a node answers with the default: one run, or none.
+            // (The path to a long prefix is mostly such nodes.)
+            if default == NONE {
+                node.nonevec = !vector;
+            } else if vector != u64::MAX {
+                node.leafvec = 1 << (!vector).trailing_zeros();
+                self.push_leaf(routes, default);
+            }
+        } else {
+            // The route of the last leaf pushed: a run of it goes on past children that
+            // are nodes or have no route.
+            let mut previous = NONE;
+            for c in 0..FANOUT {
+                if vector & (1 << c) != 0 {
+                    continue;
+                } else if source[c] == NONE {
+                    node.nonevec |= 1 << c;
+                } else if previous != source[c] {
+                    node.leafvec |= 1 << c;
+                    self.push_leaf(routes, source[c]);
+                    previous = source[c];
+                }
             }
         }
         // Children are contiguous: reserve them, then build each in place.
-        let children = node.vector.count_ones() as usize;
+        let children = vector.count_ones() as usize;
         self.nodes
             .resize(self.nodes.len() + children, Node::default());
-        let mut k = 0;
-        for c in 0..FANOUT {
-            let (start, end) = deeper[c];
-            if end != 0 {
-                let child = self.build_node(limit, source[c], &routes[start..end]);
-                self.nodes[node.base1 as usize + k] = child;
-                k += 1;
-            }
+        let mut rest = vector;
+        for k in 0..children {
+            let c = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let (first, end) = deeper[c];
+            let child = self.build_node(limit, source[c], routes, first as usize..end as usize);
+            self.nodes[node.base1 as usize + k] = child;
         }
         node
     }

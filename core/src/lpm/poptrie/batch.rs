@@ -37,7 +37,7 @@ impl Path {
             Path::Pipeline
         }
         #[cfg(not(target_arch = "x86_64"))]
-        Path::KeyByKey
+        Path::Pipeline
     }
 
     /// Whether the pipeline should also prefetch ahead of its direct stage (see
