@@ -9,7 +9,7 @@ use hybridplan::{Cidr, Device, Endpoint, HybridCluster, SpecError as CoreSpecErr
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 
 create_exception!(
     hybridplan,
@@ -456,23 +456,36 @@ impl RouteTable {
     fn insert_many(&mut self, py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<()> {
         let mut routes = Vec::new();
         for (i, item) in items.try_iter()?.enumerate() {
-            let (text, value): (String, Bound<'_, PyAny>) = item?.extract()?;
-            let p = prefix(py, &text, &format!("items/{i}/0"))?;
+            let item = item?;
+            // A pair as a tuple is read in place; anything else through the general
+            // extraction, whose error says what is wrong with it.
+            let (text, value) = match item.cast::<PyTuple>() {
+                Ok(pair) if pair.len() == 2 => (pair.get_item(0)?, pair.get_item(1)?),
+                _ => item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?,
+            };
+            let text = text.cast::<PyString>()?.to_cow()?;
+            let p = text
+                .parse::<Cidr>()
+                .map_err(|e| cidr_error(py, e, &text, &format!("items/{i}/0")))?;
             routes.push((p, value));
         }
+        let replacing = !self.table.is_empty();
         let mut stored = Vec::with_capacity(routes.len());
         for (p, value) in &routes {
-            if let Some(old) = self.table.remove(p) {
+            if replacing && let Some(old) = self.table.remove(p) {
                 self.release(py, old)?;
             }
             stored.push((*p, self.store(value)?));
         }
-        // Of a prefix given twice the first value is replaced by the table; free its slot.
-        let mut last = std::collections::HashMap::new();
-        for (i, (p, _)) in stored.iter().enumerate() {
-            if let Some(earlier) = last.insert(*p, i) {
-                let (_, s) = stored[earlier];
-                self.release(py, s)?;
+        // Of a prefix given twice the first value is replaced by the table; free its
+        // slot (values stored inline hold none).
+        if stored.iter().any(|(_, s)| s.0.get() & OBJECT != 0) {
+            let mut last = std::collections::HashMap::new();
+            for (i, (p, _)) in stored.iter().enumerate() {
+                if let Some(earlier) = last.insert(*p, i) {
+                    let (_, s) = stored[earlier];
+                    self.release(py, s)?;
+                }
             }
         }
         self.table.extend(stored);

@@ -308,7 +308,8 @@ impl<V: Clone> RouteTable<V> {
     /// pipeline whose memory accesses overlap, its first stage in AVX-512 where the CPU
     /// has it. On a full BGP table, taken through [`LookupMany::or`], 1.7 to 2 times the
     /// rate of `lookup` in a loop; taken as `Option`s, 1.4 to 1.8 times (the more the
-    /// busier the host's shared cache). Elsewhere (WebAssembly) it is `lookup` in a loop.
+    /// busier the host's shared cache). Elsewhere (WebAssembly) the pipeline runs without
+    /// prefetches.
     /// The answers are yielded as they are found; see [`LookupMany`] for the fastest way
     /// to take them.
     ///

@@ -474,15 +474,15 @@ impl<V: Clone> Poptrie<V> {
             // The route of the last leaf pushed: a run of it goes on past children that
             // are nodes or have no route.
             let mut previous = NONE;
-            for c in 0..FANOUT {
+            for (c, &route) in source.iter().enumerate() {
                 if vector & (1 << c) != 0 {
                     continue;
-                } else if source[c] == NONE {
+                } else if route == NONE {
                     node.nonevec |= 1 << c;
-                } else if previous != source[c] {
+                } else if previous != route {
                     node.leafvec |= 1 << c;
-                    self.push_leaf(routes, source[c]);
-                    previous = source[c];
+                    self.push_leaf(routes, route);
+                    previous = route;
                 }
             }
         }

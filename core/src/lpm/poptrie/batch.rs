@@ -15,11 +15,11 @@ const _: () = assert!(GROUP.is_multiple_of(16) && GROUP <= 256);
 enum Path {
     /// `find` for each key in turn, as the answers are taken. For IPv6, whose full table
     /// stays in cache, where the pipeline's bookkeeping cost more than its overlap gained
-    /// (0.95 to 0.98 times `find` in a loop, same run); and where the CPU cannot be asked
-    /// to prefetch (WebAssembly).
+    /// (0.95 to 0.98 times `find` in a loop, same run).
     KeyByKey,
-    /// The pipeline, in portable code. Off x86-64 it runs in tests only.
-    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    /// The pipeline, in portable code. In WebAssembly, which cannot prefetch, its stages
+    /// still issue a group's independent loads together: in Node 20, on a full IPv4 table,
+    /// `lookupMany` ran 1.1 times as fast as key by key.
     Pipeline,
     /// The pipeline, its direct stage in AVX-512, sixteen keys at a time.
     #[cfg(target_arch = "x86_64")]
@@ -27,7 +27,7 @@ enum Path {
 }
 
 impl Path {
-    /// The fastest path for IPv4 keys on this CPU (other keys go key by key).
+    /// The fastest path for IPv4 keys here (other keys go key by key).
     fn fastest_v4() -> Path {
         #[cfg(target_arch = "x86_64")]
         {
