@@ -9,7 +9,7 @@ generates from the Rust types, so the three languages describe one set of types.
 Objects become `TypedDict`s (keys that TypeScript marks optional are `NotRequired`-style:
 declared in a `total=False` base), unions of strings become `Literal`s, `T | null`
 becomes `Optional[T]`. The functional `TypedDict` syntax is used throughout, since some
-keys (`from`) are Python keywords. Everything works at run time on Python 3.9.
+keys (`from`) are Python keywords. Everything works at run time on Python 3.10.
 """
 
 import os
