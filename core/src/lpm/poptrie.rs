@@ -163,6 +163,8 @@ pub(crate) struct Poptrie<V> {
     garbage: usize,
     /// Blocks of leaves and nodes freed by changes, for the next ones to take.
     free: update::FreeLists,
+    /// Scratch for the blocks a change frees.
+    freed: update::Freed,
 }
 
 /// Marks the path that calls it as rarely taken, for the layout of the code around it: a
@@ -222,6 +224,7 @@ impl<V: Clone> Poptrie<V> {
             lens: Vec::new(),
             garbage: 0,
             free: update::FreeLists::default(),
+            freed: update::Freed::default(),
         };
         t.fill_direct(routes);
         t

@@ -14,7 +14,7 @@
 //! updates, only with the table. Blocks are freed only when the change is complete, so
 //! that every leaf and node read while it is applied stays as it was.
 
-use super::{FANOUT, Key, LEAF, NO_ROUTE, Node, Poptrie, STRIDE, leaf_in};
+use super::{FANOUT, Key, LEAF, NO_ROUTE, Node, Poptrie, STRIDE};
 
 /// In a list of children, the leaf of the route being painted (`Paint::target`), written
 /// into each block that takes it.
@@ -55,7 +55,7 @@ enum Outcome {
 }
 
 /// Blocks freed by a change, returned to the free lists when it is complete.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Freed {
     leaves: Vec<(u32, u32)>,
     nodes: Vec<(u32, u32)>,
@@ -92,7 +92,9 @@ impl FreeLists {
 impl<V: Clone> Poptrie<V> {
     /// Applies a change of the routes (the caller's route store already holds it).
     pub fn paint<K: Key>(&mut self, p: &Paint<K, V>) {
-        let mut freed = Freed::default();
+        // The lists of a change's freed blocks are kept between changes: no allocation
+        // per change.
+        let mut freed = std::mem::take(&mut self.freed);
         let bits = self.bits;
         // The direct level's leaf for the target, made when first needed.
         let mut target_leaf = None;
@@ -155,14 +157,15 @@ impl<V: Clone> Poptrie<V> {
                 self.direct[d] = LEAF | self.direct_leaf(leaf, p, &mut target_leaf);
             }
         }
-        for (first, size) in freed.leaves {
+        for (first, size) in freed.leaves.drain(..) {
             FreeLists::give(&mut self.free.leaves, size, first);
             self.free.slots += size as usize;
         }
-        for (first, size) in freed.nodes {
+        for (first, size) in freed.nodes.drain(..) {
             FreeLists::give(&mut self.free.nodes, size, first);
             self.free.slots += size as usize;
         }
+        self.freed = freed;
     }
 
     /// The length of the route answering at leaf `leaf` (`None`: no route).
@@ -204,13 +207,20 @@ impl<V: Clone> Poptrie<V> {
     fn decode(&self, node: &Node) -> [u32; FANOUT] {
         let mut children = [0; FANOUT];
         let mut next_node = node.base1;
+        // The leaf of the current run: a child with its `leafvec` bit starts the next one
+        // (as `leaf_in` counts them).
+        let mut leaf = node.base0.wrapping_sub(1);
         for (c, child) in children.iter_mut().enumerate() {
-            if node.vector & (1 << c) != 0 {
-                *child = next_node;
+            let bit = 1u64 << c;
+            leaf = leaf.wrapping_add(u32::from(node.leafvec & bit != 0));
+            *child = if node.vector & bit != 0 {
                 next_node += 1;
+                next_node - 1
+            } else if node.nonevec & bit != 0 {
+                LEAF | NO_ROUTE
             } else {
-                *child = LEAF | leaf_in(node, c as u32, self.ones);
-            }
+                LEAF | leaf
+            };
         }
         children
     }
@@ -376,27 +386,31 @@ impl<V: Clone> Poptrie<V> {
         freed: &mut Freed,
     ) -> Option<Node> {
         let mut node = Node::default();
-        let mut runs = [0u32; FANOUT];
-        let mut run_count = 0;
+        // Which children are nodes and which have no route, without a branch per child.
+        for (c, &e) in children.iter().enumerate() {
+            node.vector |= u64::from(e & LEAF == 0) << c;
+            node.nonevec |= u64::from(e == LEAF | NO_ROUTE) << c;
+        }
         let mut child_nodes = [0u32; FANOUT];
         let mut node_count = 0;
-        // The last leaf run's leaf and the child it starts at: a run goes on past child
-        // nodes and children without a route, as `build_node` lays it out. Different
-        // leaves answer for different routes, but for the target's and one beside it, whose
+        let mut rest = node.vector;
+        while rest != 0 {
+            child_nodes[node_count] = children[rest.trailing_zeros() as usize];
+            node_count += 1;
+            rest &= rest - 1;
+        }
+        // The leaf runs, over the children with a route: a run goes on past child nodes
+        // and children without a route, as `build_node` lays it out. Different leaves
+        // answer for different routes, but for the target's and one beside it, whose
         // routes are compared (a removal's fallback meets its own leaves here).
+        let mut runs = [0u32; FANOUT];
+        let mut run_count = 0;
         let mut previous: Option<(u32, usize)> = None;
-        for (c, &e) in children.iter().enumerate() {
-            if e & LEAF == 0 {
-                node.vector |= 1 << c;
-                child_nodes[node_count] = e;
-                node_count += 1;
-                continue;
-            }
-            let leaf = e & !LEAF;
-            if leaf == NO_ROUTE {
-                node.nonevec |= 1 << c;
-                continue;
-            }
+        let mut rest = !node.vector & !node.nonevec;
+        while rest != 0 {
+            let c = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let leaf = children[c] & !LEAF;
             if let Some((run, start)) = previous {
                 let target = TARGET & !LEAF;
                 if run == leaf
