@@ -200,6 +200,10 @@ impl<V: Clone> Poptrie<V> {
         );
         self.values.push(value);
         self.lens.push(len);
+        assert!(
+            self.values.len() < (TARGET & !LEAF) as usize,
+            "too many leaves"
+        );
         self.values.len() as u32
     }
 
