@@ -842,6 +842,60 @@ mod tests {
         assert!(table.iter().eq(fresh.iter()));
     }
 
+    /// A /8, and 1,100 /24s elsewhere so that the table has its full-size direct level.
+    fn table_with_a_covering_route() -> RouteTable<u32> {
+        let v4 = |a: u32, l| Cidr::truncate(Family::V4, u128::from(a), l);
+        (0..1100u32)
+            .map(|i| (v4(0xac10_0000 | (i << 8), 24), i))
+            .chain([(v4(0x0a00_0000, 8), 7)])
+            .collect()
+    }
+
+    /// A route added and removed again, over and over, under a covering route: its
+    /// direct-level leaf, replaced by a node and back each time, is counted as unused and
+    /// reclaimed, not kept as a leaf in use.
+    #[test]
+    fn repeated_insert_and_remove_reclaims_leaves() {
+        let mut table = table_with_a_covering_route();
+        let leaves = table.shape()[0].2;
+        let route = Cidr::truncate(Family::V4, 0x0a01_0000, 24);
+        for _ in 0..200_000 {
+            table.insert(route, 1);
+            table.remove(route);
+        }
+        let now = table.shape()[0].2;
+        assert!(
+            now < leaves + (1 << 16) + 1000,
+            "leaves grew from {leaves} to {now}"
+        );
+        assert_eq!(
+            table.lookup(IpAddr::from([10, 1, 0, 1])).map(|(_, v)| *v),
+            Some(7)
+        );
+    }
+
+    /// Removing a route that split a run of its covering route's leaves (R, X, R) joins
+    /// them again: the trie returns to the shape a build gives, wherever the route was.
+    #[test]
+    fn a_removal_joins_what_its_insertion_split() {
+        let mut table = table_with_a_covering_route();
+        let built = table.shape()[0];
+        for i in 0..1000u32 {
+            // Child 2 of a node below a different direct entry each time.
+            let route = Cidr::truncate(Family::V4, u128::from(0x0a00_0200 | (i << 14)), 24);
+            table.insert(route, 1);
+            table.remove(route);
+        }
+        // The node each insertion makes is freed by its removal and its slot taken by
+        // the next one: one slot more than the build, whatever the number of routes.
+        assert!(
+            table.shape()[0].1 <= built.1 + 1,
+            "nodes: {:?}, built {built:?}",
+            table.shape()[0]
+        );
+        assert!(table.v4.trie.live() <= built.1 + built.2, "slots in use");
+    }
+
     #[test]
     fn default_routes_and_host_routes() {
         let mut table = RouteTable::new();

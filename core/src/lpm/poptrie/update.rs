@@ -138,7 +138,10 @@ impl<V: Clone> Poptrie<V> {
                 outcome
             } else if p.insert {
                 // A leaf's region takes a node: one whose children all answer as the leaf
-                // did, then painted.
+                // did, then painted. The entry's leaf is abandoned (the node's are copies).
+                if e & !LEAF != NO_ROUTE {
+                    self.garbage += 1;
+                }
                 let mut children = [e; FANOUT];
                 self.paint_children(&mut children, key, bits, p, &mut freed);
                 match self.encode(&children, key, bits, None, p, &mut freed) {
@@ -404,9 +407,10 @@ impl<V: Clone> Poptrie<V> {
             rest &= rest - 1;
         }
         // The leaf runs, over the children with a route: a run goes on past child nodes
-        // and children without a route, as `build_node` lays it out. Different leaves
-        // answer for different routes, but for the target's and one beside it, whose
-        // routes are compared (a removal's fallback meets its own leaves here).
+        // and children without a route, as `build_node` lays it out. Neighbouring leaves
+        // are compared by route, not by index: after a removal, or a child's collapse, two
+        // leaves of one route can meet (R, X, R less X), and they are one run again, so
+        // that the node can become a leaf again as a build would make it.
         let mut runs = [0u32; FANOUT];
         let mut run_count = 0;
         let mut previous: Option<(u32, usize)> = None;
@@ -415,15 +419,12 @@ impl<V: Clone> Poptrie<V> {
             let c = rest.trailing_zeros() as usize;
             rest &= rest - 1;
             let leaf = children[c] & !LEAF;
-            if let Some((run, start)) = previous {
-                let target = TARGET & !LEAF;
-                if run == leaf
-                    || ((run == target || leaf == target)
-                        && self.identity(run, key | K::at(start, offset, STRIDE), p)
-                            == self.identity(leaf, key | K::at(c, offset, STRIDE), p))
-                {
-                    continue;
-                }
+            if let Some((run, start)) = previous
+                && (run == leaf
+                    || self.identity(run, key | K::at(start, offset, STRIDE), p)
+                        == self.identity(leaf, key | K::at(c, offset, STRIDE), p))
+            {
+                continue;
             }
             node.leafvec |= 1 << c;
             runs[run_count] = leaf;
@@ -500,21 +501,30 @@ impl<V: Clone> Poptrie<V> {
         self.alloc_nodes(&nodes[..indices.len()])
     }
 
-    /// A block holding `nodes`; its first index.
+    /// A block holding `nodes`; its first index. Each node written is checked.
     fn alloc_nodes(&mut self, nodes: &[Node]) -> u32 {
-        if let Some(first) = FreeLists::take(&mut self.free.nodes, nodes.len()) {
-            self.free.slots -= nodes.len();
-            self.nodes[first as usize..first as usize + nodes.len()].copy_from_slice(nodes);
-            return first;
+        let first = match FreeLists::take(&mut self.free.nodes, nodes.len()) {
+            Some(first) => {
+                self.free.slots -= nodes.len();
+                self.nodes[first as usize..first as usize + nodes.len()].copy_from_slice(nodes);
+                first
+            }
+            None => {
+                let first = self.nodes.len() as u32;
+                self.nodes.extend_from_slice(nodes);
+                assert!(self.nodes.len() < LEAF as usize, "too many nodes");
+                first
+            }
+        };
+        for index in first..first + nodes.len() as u32 {
+            self.check_node(index);
         }
-        let first = self.nodes.len() as u32;
-        self.nodes.extend_from_slice(nodes);
-        assert!(self.nodes.len() < LEAF as usize, "too many nodes");
         first
     }
 
     /// The bounds `validate` checks, for one node a change wrote: lookups read without
-    /// bounds checks. Its child nodes were checked when they were written.
+    /// bounds checks. Every node a change writes goes through here (its children were
+    /// checked when they were written, and the arrays only grow until a full build).
     fn check_node(&self, index: u32) {
         let node = self.nodes[index as usize];
         let children = node.vector.count_ones();
